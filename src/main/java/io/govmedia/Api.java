@@ -1,0 +1,57 @@
+package io.govmedia;
+
+import io.govmedia.accounts.AccountRoutes;
+import io.govmedia.auth.AuditRoutes;
+import io.govmedia.auth.AuthRoutes;
+import io.govmedia.auth.BearerAuth;
+import io.govmedia.auth.DepartmentRoutes;
+import io.govmedia.auth.StaffRoutes;
+import io.govmedia.platform.Failures;
+import io.govmedia.platform.Reply;
+import io.govmedia.platform.RequestLog;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+
+/**
+ * The one root router: request ids and access log, operational endpoints, body limits, the staff API behind
+ * its bearer token, and the one error handler. Each feature mounts its own {@code routes()}.
+ */
+record Api(long bodyLimitBytes, Handler<RoutingContext> readiness, PrometheusMeterRegistry metrics, Buffer openApi,
+           BearerAuth bearer, AuthRoutes auth, DepartmentRoutes departments, StaffRoutes staff,
+           AccountRoutes accounts, AuditRoutes audit) {
+
+  Router router(Vertx vertx) {
+    Router root = Router.router(vertx);
+    root.route().handler(RequestLog::handle);
+
+    // Operations: no auth, no body.
+    root.get("/health").handler(ctx -> Reply.ok(ctx, new JsonObject().put("status", "UP")));
+    root.get("/ready").handler(readiness);
+    root.get("/metrics").handler(PrometheusScrapingHandler.create(metrics));
+    root.get("/api/openapi.yaml").handler(ctx -> ctx.response()
+      .putHeader("Content-Type", "application/yaml; charset=utf-8").end(openApi));
+
+    // Staff API: bodies capped, then sign-in routes, then everything behind the bearer token.
+    root.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes));
+    root.route("/api/v1/auth/*").subRouter(auth.publicRoutes(vertx));
+    root.route("/api/v1/*").handler(bearer);
+    root.route("/api/v1/auth/*").subRouter(auth.routes(vertx));
+    root.route("/api/v1/departments*").subRouter(departments.routes(vertx));
+    root.route("/api/v1/staff*").subRouter(staff.routes(vertx));
+    root.route("/api/v1/accounts*").subRouter(accounts.routes(vertx));
+    root.route("/api/v1/audit*").subRouter(audit.routes(vertx));
+
+    root.route().failureHandler(Failures::handle);
+    for (int status : new int[] {400, 401, 403, 404, 405, 413, 415}) {
+      root.errorHandler(status, Failures::handle);
+    }
+    return root;
+  }
+}

@@ -1,0 +1,189 @@
+package io.govmedia;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoClients;
+import com.mongodb.reactivestreams.client.MongoDatabase;
+import io.govmedia.accounts.AccountRoutes;
+import io.govmedia.accounts.AccountStore;
+import io.govmedia.auth.AuditRoutes;
+import io.govmedia.auth.AuthRoutes;
+import io.govmedia.auth.BearerAuth;
+import io.govmedia.auth.DepartmentRoutes;
+import io.govmedia.auth.DepartmentStore;
+import io.govmedia.auth.FirstAdmin;
+import io.govmedia.auth.Passwords;
+import io.govmedia.auth.Sessions;
+import io.govmedia.auth.StaffRoutes;
+import io.govmedia.auth.StaffStore;
+import io.govmedia.platform.AuditLog;
+import io.govmedia.platform.Config;
+import io.govmedia.platform.EmbeddedMongo;
+import io.govmedia.platform.EmbeddedRedis;
+import io.govmedia.platform.HttpVerticle;
+import io.govmedia.platform.Readiness;
+import io.govmedia.platform.Redis;
+import io.govmedia.platform.Secrets;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Wires the server in order: config, stores, features, HTTP. Nothing else. */
+public final class Main {
+
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  /** A started server; {@link #close()} stops it and everything it started, in reverse order. */
+  public static final class Running implements AutoCloseable {
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private int port;
+
+    public int port() {
+      return port;
+    }
+
+    @Override
+    public synchronized void close() {
+      for (int i = started.size() - 1; i >= 0; i--) {
+        try {
+          started.get(i).close();
+        } catch (Exception e) {
+          log.warn("error while stopping {}", started.get(i).getClass().getSimpleName(), e);
+        }
+      }
+      started.clear();
+    }
+  }
+
+  public static void main(String[] args) {
+    Config config;
+    try {
+      config = Config.load(System.getenv());
+    } catch (Config.ConfigException e) {
+      System.err.println("govmedia: configuration error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    try {
+      Running running = start(config);
+      Runtime.getRuntime().addShutdownHook(new Thread(running::close, "govmedia-shutdown"));
+      System.out.println("govmedia: listening on http://" + config.http().host() + ":" + running.port()
+        + " (ready: /ready, API: /api/v1, OpenAPI: /api/openapi.yaml)");
+    } catch (Config.ConfigException e) {
+      System.err.println("govmedia: configuration error: " + e.getMessage());
+      System.exit(2);
+    } catch (RuntimeException e) {
+      log.error("govmedia failed to start", e);
+      System.exit(1);
+    }
+  }
+
+  /** Starts everything; blocks the calling thread (never an event loop) until the server listens. */
+  public static Running start(Config config) {
+    Running running = new Running();
+    try {
+      // MongoDB keeps milliseconds: a finer clock would answer differently before and after a reload.
+      Clock clock = Clock.tick(Clock.systemUTC(), java.time.Duration.ofMillis(1));
+      String mongoUri = config.mongo().uri().orElseGet(() -> {
+        EmbeddedMongo embedded = EmbeddedMongo.start(config.dataDir());
+        running.started.add(embedded);
+        return embedded.uri();
+      });
+      String redisUri = config.redis().uri().orElseGet(() -> {
+        EmbeddedRedis embedded = EmbeddedRedis.start();
+        running.started.add(embedded);
+        return embedded.uri();
+      });
+
+      MongoClient mongoClient = MongoClients.create(MongoClientSettings.builder()
+        .applyConnectionString(new ConnectionString(mongoUri))
+        .applyToClusterSettings(b -> b.serverSelectionTimeout(5, TimeUnit.SECONDS))
+        .applyToSocketSettings(b -> b.connectTimeout(3, TimeUnit.SECONDS))
+        .build());
+      running.started.add(mongoClient::close);
+      MongoDatabase db = mongoClient.getDatabase(config.mongo().database());
+      Redis redis = Redis.connect(redisUri);
+      running.started.add(redis);
+
+      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      new JvmMemoryMetrics().bindTo(metrics);
+      new JvmGcMetrics().bindTo(metrics);
+      new JvmThreadMetrics().bindTo(metrics);
+      Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+          .setEnabled(true)
+          .addLabels(Label.HTTP_ROUTE)
+          .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
+        .withMetrics(new MicrometerMetricsFactory(metrics))
+        .build();
+      running.started.add(() -> vertx.close().await(10, TimeUnit.SECONDS));
+
+      Secrets secrets = Secrets.fromConfig(config.security().masterKey(), config.dataDir());
+      AuditLog audit = new AuditLog(db, clock);
+      DepartmentStore departments = new DepartmentStore(db);
+      StaffStore staff = new StaffStore(db);
+      AccountStore accounts = new AccountStore(db, secrets);
+      Passwords passwords = new Passwords(vertx);
+      Sessions sessions = new Sessions(vertx, db, staff, secrets.derive("access-token-signing"), clock,
+        config.security().accessTokenTtl(), config.security().refreshTokenTtl());
+
+      Future.all(departments.createIndexes(), staff.createIndexes(), accounts.createIndexes()).await(30, TimeUnit.SECONDS);
+      FirstAdmin.ensure(staff, passwords, audit, clock, config.security().adminPassword()).await(30, TimeUnit.SECONDS);
+
+      Api api = new Api(config.http().bodyLimitBytes(), Readiness.handler(vertx, db, redis), metrics, openApi(),
+        new BearerAuth(sessions),
+        new AuthRoutes(staff, sessions, passwords, redis, config.security().loginMaxFailures(),
+          config.security().loginWindow(), audit, clock),
+        new DepartmentRoutes(departments, audit, clock),
+        new StaffRoutes(staff, departments, accounts::existing, sessions, passwords, audit, clock),
+        new AccountRoutes(accounts, departments, audit, clock),
+        new AuditRoutes(audit));
+      List<HttpVerticle> servers = new ArrayList<>();
+      vertx.deployVerticle(() -> {
+        HttpVerticle server = new HttpVerticle(config.http(), api::router);
+        synchronized (servers) {
+          servers.add(server);
+        }
+        return server;
+      }, new DeploymentOptions().setInstances(config.httpInstances())).await(30, TimeUnit.SECONDS);
+      running.port = servers.get(0).actualPort();
+      return running;
+    } catch (java.util.concurrent.TimeoutException e) {
+      running.close();
+      throw new IllegalStateException("start-up timed out", e);
+    } catch (RuntimeException e) {
+      running.close();
+      throw e;
+    }
+  }
+
+  private static Buffer openApi() {
+    try (InputStream in = Main.class.getResourceAsStream("/openapi.yaml")) {
+      return Buffer.buffer(in.readAllBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException("openapi.yaml missing from the classpath", e);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package io.govmedia.accounts;
+
+import io.govmedia.platform.Times;
+import io.vertx.core.json.JsonObject;
+import org.bson.Document;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A channel account owned by a department. Secrets are held sealed ({@link io.govmedia.platform.Secrets});
+ * nothing here ever puts one in JSON.
+ */
+public record Account(String id, AccountType type, String name, String departmentId, Status status,
+                      String kind, String appId, String originalId, String appKey, String uid,
+                      Instant tokenExpiresAt, Map<String, String> sealedSecrets, String overrideReason,
+                      Instant createdAt, Instant updatedAt, long version) {
+
+  public enum Status {
+    ACTIVE, SUSPENDED, CLOSED;
+
+    public String wire() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /**
+   * One account per department per platform (国办发〔2018〕123号): a unique index on this slot enforces it
+   * across instances. An admin's recorded override gets a slot of its own.
+   */
+  String slot() {
+    String base = type.wire() + "/" + departmentId;
+    return overrideReason == null ? base : base + "/override/" + id;
+  }
+
+  /** The platform's own identity of the account: registering it twice would split its messages. */
+  String platformKey() {
+    return type == AccountType.WEIBO ? "weibo/" + appKey + "/" + uid : "wechat/" + appId;
+  }
+
+  static Account from(Document d) {
+    Map<String, String> sealed = new HashMap<>();
+    Document secrets = d.get("secrets", new Document());
+    secrets.forEach((k, v) -> sealed.put(k, (String) v));
+    return new Account(d.getString("_id"), AccountType.parse(d.getString("type")).orElseThrow(), d.getString("name"),
+      d.getString("departmentId"), Status.valueOf(d.getString("status").toUpperCase(java.util.Locale.ROOT)),
+      d.getString("kind"), d.getString("appId"), d.getString("originalId"), d.getString("appKey"), d.getString("uid"),
+      Times.instant(d.getDate("tokenExpiresAt")), Map.copyOf(sealed), d.getString("overrideReason"),
+      Times.instant(d.getDate("createdAt")), Times.instant(d.getDate("updatedAt")), d.get("version", 0L));
+  }
+
+  Document toDocument() {
+    return new Document("_id", id).append("type", type.wire()).append("name", name).append("departmentId", departmentId)
+      .append("status", status.wire()).append("kind", kind).append("appId", appId).append("originalId", originalId)
+      .append("appKey", appKey).append("uid", uid).append("tokenExpiresAt", Times.date(tokenExpiresAt))
+      .append("secrets", new Document(sealedSecrets)).append("overrideReason", overrideReason)
+      .append("slot", slot()).append("platformKey", platformKey())
+      .append("createdAt", Times.date(createdAt)).append("updatedAt", Times.date(updatedAt)).append("version", version);
+  }
+
+  public JsonObject toJson() {
+    return auditSummary().put("id", id).put("createdAt", Times.show(createdAt)).put("updatedAt", Times.show(updatedAt));
+  }
+
+  /** Public fields plus, for each secret, only whether it is set. */
+  JsonObject auditSummary() {
+    JsonObject set = new JsonObject();
+    type.secretNames().forEach(name -> set.put(name, sealedSecrets.containsKey(name)));
+    JsonObject json = new JsonObject().put("type", type.wire()).put("name", name).put("departmentId", departmentId)
+      .put("status", status.wire()).put("secretsSet", set).put("overrideReason", overrideReason);
+    switch (type) {
+      case WECHAT_MP -> json.put("kind", kind).put("appId", appId).put("originalId", originalId);
+      case WECHAT_MINIAPP -> json.put("appId", appId).put("originalId", originalId);
+      case WEIBO -> json.put("appKey", appKey).put("uid", uid).put("tokenExpiresAt", Times.show(tokenExpiresAt));
+    }
+    return json;
+  }
+}

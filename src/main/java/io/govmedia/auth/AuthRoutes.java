@@ -1,0 +1,126 @@
+package io.govmedia.auth;
+
+import io.govmedia.platform.AuditLog;
+import io.govmedia.platform.Input;
+import io.govmedia.platform.Problem;
+import io.govmedia.platform.Redis;
+import io.govmedia.platform.Reply;
+import io.govmedia.platform.RequestLog;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/** {@code /api/v1/auth}: login, refresh, logout, and the signed-in member's own record and password. */
+public final class AuthRoutes {
+
+  private final StaffStore staff;
+  private final Sessions sessions;
+  private final Passwords passwords;
+  private final LoginThrottle throttle;
+  private final AuditLog audit;
+  private final Clock clock;
+
+  public AuthRoutes(StaffStore staff, Sessions sessions, Passwords passwords, Redis redis,
+                    int maxFailures, Duration window, AuditLog audit, Clock clock) {
+    this.clock = clock;
+    this.staff = staff;
+    this.sessions = sessions;
+    this.passwords = passwords;
+    this.throttle = new LoginThrottle(redis, maxFailures, window);
+    this.audit = audit;
+  }
+
+  /** The routes that need no bearer token. */
+  public Router publicRoutes(Vertx vertx) {
+    Router router = Router.router(vertx);
+    router.post("/login").handler(this::login);
+    router.post("/refresh").handler(this::refresh);
+    router.post("/logout").handler(this::logout);
+    return router;
+  }
+
+  /** The routes behind the bearer token. */
+  public Router routes(Vertx vertx) {
+    Router router = Router.router(vertx);
+    router.get("/me").handler(this::me);
+    router.post("/password").handler(this::changePassword);
+    return router;
+  }
+
+  private void login(RoutingContext ctx) {
+    Input input = Input.of(ctx);
+    String username = input.string("username", 64);
+    String password = input.string("password", 256);
+    input.validate();
+    String address = ctx.request().remoteAddress().host();
+    throttle.check(username, address)
+      .compose(open -> staff.findByUsername(username))
+      .compose(member -> passwords.verify(password, member == null ? null : member.passwordHash())
+        .compose(matches -> matches && !member.disabled()
+          ? throttle.reset(username, address).compose(v -> sessions.open(member, address))
+            .compose(tokens -> audit.append(member.principal(tokens.sessionId()).actor(), "auth.login", "session",
+              tokens.sessionId(), null, new JsonObject().put("remoteAddress", address), RequestLog.id(ctx)).map(tokens))
+          : throttle.recordFailure(username, address).compose(v -> Future.failedFuture(
+            Problem.unauthorized("invalid-credentials", "用户名或密码错误")))))
+      .onSuccess(tokens -> Reply.ok(ctx, tokens.toJson()))
+      .onFailure(ctx::fail);
+  }
+
+  private void refresh(RoutingContext ctx) {
+    Input input = Input.of(ctx);
+    String refreshToken = input.string("refreshToken", 256);
+    input.validate();
+    sessions.refresh(refreshToken, reuse -> audit.append(new AuditLog.Actor(reuse.staffId(), "-"),
+        "auth.refresh-reused", "session", reuse.sessionId(), null,
+        new JsonObject().put("revoked", true), RequestLog.id(ctx)))
+      .onSuccess(tokens -> Reply.ok(ctx, tokens.toJson()))
+      .onFailure(ctx::fail);
+  }
+
+  /** Revokes the session of the refresh token in the body; an unknown token is already as good as logged out. */
+  private void logout(RoutingContext ctx) {
+    Input input = Input.of(ctx);
+    String refreshToken = input.string("refreshToken", 256);
+    input.validate();
+    sessions.sessionOf(refreshToken)
+      .compose(sessionId -> sessionId == null ? Future.succeededFuture() : sessions.revoke(sessionId, "logout")
+        .compose(v -> audit.append(AuditLog.Actor.SYSTEM, "auth.logout", "session", sessionId, null,
+          new JsonObject().put("revoked", true), RequestLog.id(ctx))))
+      .onSuccess(v -> Reply.noContent(ctx))
+      .onFailure(ctx::fail);
+  }
+
+  private void me(RoutingContext ctx) {
+    staff.find(Principal.of(ctx).staffId())
+      .onSuccess(member -> Reply.ok(ctx, member.toJson()))
+      .onFailure(ctx::fail);
+  }
+
+  private void changePassword(RoutingContext ctx) {
+    Principal principal = Principal.of(ctx);
+    Input input = Input.of(ctx);
+    String current = input.string("currentPassword", 256);
+    String next = input.string("newPassword", 256);
+    input.validate();
+    Passwords.requireStrong("newPassword", next);
+    staff.find(principal.staffId())
+      .compose(before -> passwords.verify(current, before.passwordHash()).compose(matches -> matches
+        ? passwords.hash(next).compose(hash -> staff.replace(before, withPassword(before, hash)))
+        : Future.failedFuture(Problem.badRequest("invalid-credentials", "当前密码不正确", null))))
+      .compose(after -> sessions.revokeAll(after.id(), "password-changed")
+        .compose(v -> audit.append(principal.actor(), "staff.password", "staff", after.id(), null,
+          new JsonObject().put("passwordChanged", true), RequestLog.id(ctx))))
+      .onSuccess(v -> Reply.noContent(ctx))
+      .onFailure(ctx::fail);
+  }
+
+  private Staff withPassword(Staff s, String hash) {
+    return new Staff(s.id(), s.username(), s.displayName(), hash, s.roles(), s.departmentIds(), s.accountIds(),
+      s.disabled(), s.createdAt(), clock.instant(), s.version() + 1);
+  }
+}

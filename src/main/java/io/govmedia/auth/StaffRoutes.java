@@ -1,0 +1,192 @@
+package io.govmedia.auth;
+
+import io.govmedia.platform.AuditLog;
+import io.govmedia.platform.Ids;
+import io.govmedia.platform.Input;
+import io.govmedia.platform.Page;
+import io.govmedia.platform.Problem;
+import io.govmedia.platform.Reply;
+import io.govmedia.platform.RequestLog;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.time.Clock;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * {@code /api/v1/staff}: admins manage staff; dispatchers and supervisors read the staff of their departments
+ * (they assign cases to them); everyone reads their own record.
+ */
+public final class StaffRoutes {
+
+  static final Pattern USERNAME = Pattern.compile("[a-z][a-z0-9_.-]{2,31}");
+
+  private final StaffStore store;
+  private final DepartmentStore departments;
+  private final Function<Collection<String>, Future<Set<String>>> existingAccounts;
+  private final Sessions sessions;
+  private final Passwords passwords;
+  private final AuditLog audit;
+  private final Clock clock;
+
+  public StaffRoutes(StaffStore store, DepartmentStore departments,
+                     Function<Collection<String>, Future<Set<String>>> existingAccounts, Sessions sessions,
+                     Passwords passwords, AuditLog audit, Clock clock) {
+    this.store = store;
+    this.departments = departments;
+    this.existingAccounts = existingAccounts;
+    this.sessions = sessions;
+    this.passwords = passwords;
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  public Router routes(Vertx vertx) {
+    Router router = Router.router(vertx);
+    router.post("/").handler(this::create);
+    router.get("/").handler(this::list);
+    router.get("/:id").handler(this::get);
+    router.patch("/:id").handler(this::update);
+    return router;
+  }
+
+  private void create(RoutingContext ctx) {
+    Principal principal = Principal.of(ctx);
+    principal.require(Role.ADMIN);
+    Input input = Input.of(ctx);
+    String username = input.matching("username", USERNAME, "3 到 32 位小写字母、数字或 _ . -，以字母开头");
+    String displayName = input.string("displayName", 64);
+    String password = input.string("password", 256);
+    Set<Role> roles = roles(input, true);
+    List<String> departmentIds = input.strings("departmentIds", 50, Ids.FORMAT);
+    List<String> accountIds = input.strings("accountIds", 200, Ids.FORMAT);
+    input.validate();
+    Passwords.requireStrong("password", password);
+    var now = clock.instant();
+    checkReferences(departmentIds, accountIds)
+      .compose(ok -> passwords.hash(password))
+      .map(hash -> new Staff(Ids.newId(), username, displayName, hash, roles, departmentIds, accountIds, false, now, now, 1))
+      .compose(store::insert)
+      .compose(created -> audit.append(principal.actor(), "staff.create", "staff", created.id(), null,
+        created.auditSummary(), RequestLog.id(ctx)).map(created))
+      .onSuccess(created -> Reply.created(ctx, created.toJson()))
+      .onFailure(ctx::fail);
+  }
+
+  private void list(RoutingContext ctx) {
+    Principal principal = Principal.of(ctx);
+    principal.require(Role.ADMIN, Role.DISPATCHER, Role.SUPERVISOR);
+    Page page = Page.of(ctx);
+    visibleDepartments(principal)
+      .compose(scope -> store.list(page, scope))
+      .onSuccess(items -> Reply.ok(ctx, page.answer(items, Staff::toJson, Staff::id)))
+      .onFailure(ctx::fail);
+  }
+
+  private void get(RoutingContext ctx) {
+    Principal principal = Principal.of(ctx);
+    load(ctx.pathParam("id"))
+      .compose(member -> canSee(principal, member).compose(visible -> visible
+        ? Future.succeededFuture(member)
+        : Future.failedFuture(Problem.forbidden("只能查看本人或本部门人员。"))))
+      .onSuccess(member -> Reply.ok(ctx, member.toJson()))
+      .onFailure(ctx::fail);
+  }
+
+  private void update(RoutingContext ctx) {
+    Principal principal = Principal.of(ctx);
+    principal.require(Role.ADMIN);
+    Input input = Input.of(ctx);
+    String displayName = input.optionalString("displayName", 64);
+    Set<Role> roles = input.has("roles") ? roles(input, true) : null;
+    List<String> departmentIds = input.has("departmentIds") ? input.strings("departmentIds", 50, Ids.FORMAT) : null;
+    List<String> accountIds = input.has("accountIds") ? input.strings("accountIds", 200, Ids.FORMAT) : null;
+    Boolean disabled = input.optionalBoolean("disabled");
+    String password = input.optionalString("password", 256);
+    input.validate();
+    if (password != null) {
+      Passwords.requireStrong("password", password);
+    }
+    String id = ctx.pathParam("id");
+    if (id.equals(principal.staffId()) && (Boolean.TRUE.equals(disabled) || roles != null && !roles.contains(Role.ADMIN))) {
+      throw Problem.conflict("self-lockout", "不能停用自己或取消自己的管理员角色", "请由另一位管理员操作。");
+    }
+    load(id)
+      .compose(before -> checkReferences(orEmpty(departmentIds), orEmpty(accountIds))
+        .compose(ok -> password == null ? Future.succeededFuture(before.passwordHash()) : passwords.hash(password))
+        .map(hash -> new Staff(before.id(), before.username(), displayName == null ? before.displayName() : displayName,
+          hash, roles == null ? before.roles() : roles, departmentIds == null ? before.departmentIds() : departmentIds,
+          accountIds == null ? before.accountIds() : accountIds, disabled == null ? before.disabled() : disabled,
+          before.createdAt(), clock.instant(), before.version() + 1))
+        .compose(after -> store.replace(before, after))
+        .compose(after -> (after.disabled() || password != null ? sessions.revokeAll(after.id(), "staff-updated")
+          : Future.<Void>succeededFuture())
+          .compose(v -> audit.append(principal.actor(), "staff.update", "staff", after.id(), before.auditSummary(),
+            after.auditSummary().put("passwordReset", password != null), RequestLog.id(ctx)))
+          .map(after)))
+      .onSuccess(after -> Reply.ok(ctx, after.toJson()))
+      .onFailure(ctx::fail);
+  }
+
+  private static Set<Role> roles(Input input, boolean required) {
+    List<String> names = input.strings("roles", 6, Pattern.compile("[a-z]{1,32}"));
+    Set<Role> roles = EnumSet.noneOf(Role.class);
+    for (String name : names) {
+      Role.parse(name).ifPresentOrElse(roles::add,
+        () -> input.error("roles", "未知角色 " + name + "，可选：" + String.join("、", Role.NAMES.stream().sorted().toList())));
+    }
+    if (required && names.isEmpty()) {
+      input.error("roles", "至少需要一个角色");
+    }
+    return Set.copyOf(roles);
+  }
+
+  private Future<Void> checkReferences(List<String> departmentIds, List<String> accountIds) {
+    Future<DepartmentTree> tree = departmentIds.isEmpty() ? Future.succeededFuture(null) : departments.tree();
+    Future<Set<String>> accounts = accountIds.isEmpty() ? Future.succeededFuture(Set.of()) : existingAccounts.apply(accountIds);
+    return Future.all(tree, accounts).compose(both -> {
+      List<String> unknownDepartments = departmentIds.stream().filter(id -> !tree.result().contains(id)).toList();
+      List<String> unknownAccounts = accountIds.stream().filter(id -> !accounts.result().contains(id)).toList();
+      if (!unknownDepartments.isEmpty() || !unknownAccounts.isEmpty()) {
+        return Future.failedFuture(Problem.badRequest("unknown-reference", "引用的部门或账号不存在", null)
+          .with("departmentIds", unknownDepartments).with("accountIds", unknownAccounts));
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Null for admins (everyone); otherwise the principal's departments with everything below them. */
+  private Future<Set<String>> visibleDepartments(Principal principal) {
+    return principal.isAdmin()
+      ? Future.succeededFuture(null)
+      : departments.tree().map(tree -> tree.withDescendants(principal.departmentIds()));
+  }
+
+  private Future<Boolean> canSee(Principal principal, Staff member) {
+    if (principal.isAdmin() || principal.staffId().equals(member.id())) {
+      return Future.succeededFuture(true);
+    }
+    if (!principal.hasAny(Role.DISPATCHER, Role.SUPERVISOR)) {
+      return Future.succeededFuture(false);
+    }
+    return visibleDepartments(principal).map(scope -> member.departmentIds().stream().anyMatch(scope::contains));
+  }
+
+  private Future<Staff> load(String id) {
+    if (!Ids.valid(id)) {
+      return Future.failedFuture(Problem.notFound("人员"));
+    }
+    return store.find(id).compose(s -> s == null ? Future.failedFuture(Problem.notFound("人员")) : Future.succeededFuture(s));
+  }
+
+  private static List<String> orEmpty(List<String> ids) {
+    return ids == null ? List.of() : ids;
+  }
+}

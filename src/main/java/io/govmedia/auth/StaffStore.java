@@ -1,0 +1,72 @@
+package io.govmedia.auth;
+
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import com.mongodb.reactivestreams.client.MongoDatabase;
+import io.govmedia.platform.Mongo;
+import io.govmedia.platform.Page;
+import io.govmedia.platform.Problem;
+import io.vertx.core.Future;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+import java.util.Collection;
+import java.util.List;
+
+import static com.mongodb.client.model.Filters.and;
+import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.gt;
+import static com.mongodb.client.model.Filters.in;
+import static com.mongodb.client.model.Sorts.ascending;
+
+public final class StaffStore {
+
+  private final MongoCollection<Document> staff;
+
+  public StaffStore(MongoDatabase db) {
+    this.staff = db.getCollection("staff");
+  }
+
+  public Future<Void> createIndexes() {
+    return Mongo.first(staff.createIndex(Indexes.ascending("username"), new IndexOptions().unique(true))).mapEmpty();
+  }
+
+  Future<Staff> insert(Staff member) {
+    return Mongo.first(staff.insertOne(member.toDocument()))
+      .map(member)
+      .recover(failure -> Future.failedFuture(Mongo.isDuplicateKey(failure)
+        ? Problem.conflict("duplicate-username", "用户名已被使用", "username: " + member.username())
+        : failure));
+  }
+
+  public Future<Staff> find(String id) {
+    return Mongo.first(staff.find(eq("_id", id))).map(d -> d == null ? null : Staff.from(d));
+  }
+
+  Future<Staff> findByUsername(String username) {
+    return Mongo.first(staff.find(eq("username", username))).map(d -> d == null ? null : Staff.from(d));
+  }
+
+  Future<Long> count() {
+    return Mongo.first(staff.countDocuments());
+  }
+
+  /** A page of staff; {@code departmentIds} narrows to members of any of them (null: everyone). */
+  Future<List<Staff>> list(Page page, Collection<String> departmentIds) {
+    Bson filter = departmentIds == null ? new Document() : in("departmentIds", departmentIds);
+    if (page.cursor() != null) {
+      filter = and(filter, gt("_id", page.cursor()));
+    }
+    return Mongo.all(staff.find(filter).sort(ascending("_id")).limit(page.limit() + 1))
+      .map(docs -> docs.stream().map(Staff::from).toList());
+  }
+
+  /** Replaces the record only if nobody changed it since {@code before} was read. */
+  Future<Staff> replace(Staff before, Staff after) {
+    return Mongo.first(staff.replaceOne(and(eq("_id", before.id()), eq("version", before.version())), after.toDocument()))
+      .compose(result -> result.getModifiedCount() == 1
+        ? Future.succeededFuture(after)
+        : Future.failedFuture(Problem.conflict("edit-conflict", "数据已被他人修改", "请刷新后重试。")));
+  }
+}

@@ -1,0 +1,185 @@
+package io.govmedia.platform;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole configuration, read once at start from {@code conf/govmedia.json} with environment overrides,
+ * and validated: a bad value stops the server with a message naming the setting.
+ */
+public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security security) {
+
+  public record Http(String host, int port, int instances, long bodyLimitBytes) {}
+
+  public record Mongo(Optional<String> uri, String database) {
+    public boolean embedded() {
+      return uri.isEmpty();
+    }
+  }
+
+  public record Redis(Optional<String> uri) {
+    public boolean embedded() {
+      return uri.isEmpty();
+    }
+  }
+
+  /** Secrets come from the environment only, never from the file. */
+  public record Security(Optional<String> masterKey, Optional<String> adminPassword, Duration accessTokenTtl,
+                         Duration refreshTokenTtl, int loginMaxFailures, Duration loginWindow) {}
+
+  public static final String CONFIG_FILE_ENV = "GOVMEDIA_CONFIG";
+
+  /** Every setting a file key can hold, with the environment variable that overrides it. */
+  static final Map<String, String> ENV_OVERRIDES = Map.ofEntries(
+    Map.entry("http.host", "GOVMEDIA_HTTP_HOST"),
+    Map.entry("http.port", "GOVMEDIA_HTTP_PORT"),
+    Map.entry("http.instances", "GOVMEDIA_HTTP_INSTANCES"),
+    Map.entry("http.bodyLimitBytes", "GOVMEDIA_HTTP_BODY_LIMIT"),
+    Map.entry("dataDir", "GOVMEDIA_DATA_DIR"),
+    Map.entry("mongo.uri", "GOVMEDIA_MONGO_URI"),
+    Map.entry("mongo.database", "GOVMEDIA_MONGO_DATABASE"),
+    Map.entry("redis.uri", "GOVMEDIA_REDIS_URI"),
+    Map.entry("security.accessTokenTtlSeconds", "GOVMEDIA_ACCESS_TOKEN_TTL"),
+    Map.entry("security.refreshTokenTtlSeconds", "GOVMEDIA_REFRESH_TOKEN_TTL"),
+    Map.entry("security.loginMaxFailures", "GOVMEDIA_LOGIN_MAX_FAILURES"),
+    Map.entry("security.loginWindowSeconds", "GOVMEDIA_LOGIN_WINDOW"));
+
+  static final String MASTER_KEY_ENV = "GOVMEDIA_MASTER_KEY";
+  static final String ADMIN_PASSWORD_ENV = "GOVMEDIA_ADMIN_PASSWORD";
+
+  /** Reads the file named by GOVMEDIA_CONFIG (default {@code conf/govmedia.json}) and applies the environment. */
+  public static Config load(Map<String, String> env) {
+    Path file = Path.of(env.getOrDefault(CONFIG_FILE_ENV, "conf/govmedia.json"));
+    JsonObject json = Files.exists(file) ? readFile(file) : new JsonObject();
+    return from(json, env);
+  }
+
+  public static Config from(JsonObject file, Map<String, String> env) {
+    Reader r = new Reader(file, env);
+    Http http = new Http(
+      r.string("http.host", "0.0.0.0"),
+      (int) r.integer("http.port", 8080, 0, 65535),
+      (int) r.integer("http.instances", 0, 0, 256),
+      r.integer("http.bodyLimitBytes", 1_048_576, 1024, 64L * 1024 * 1024));
+    Path dataDir = Path.of(r.string("dataDir", "./data"));
+    Mongo mongo = new Mongo(r.optionalUri("mongo.uri", "mongodb"), r.string("mongo.database", "govmedia"));
+    Redis redis = new Redis(r.optionalUri("redis.uri", "redis", "rediss", "redis-sentinel"));
+    Security security = new Security(
+      r.secret(MASTER_KEY_ENV),
+      r.secret(ADMIN_PASSWORD_ENV),
+      Duration.ofSeconds(r.integer("security.accessTokenTtlSeconds", 900, 60, 86_400)),
+      Duration.ofSeconds(r.integer("security.refreshTokenTtlSeconds", 1_209_600, 600, 7_776_000)),
+      (int) r.integer("security.loginMaxFailures", 5, 1, 100),
+      Duration.ofSeconds(r.integer("security.loginWindowSeconds", 900, 60, 86_400)));
+    return new Config(http, dataDir, mongo, redis, security);
+  }
+
+  public Config withHttpPort(int port) {
+    return new Config(new Http(http.host, port, http.instances, http.bodyLimitBytes), dataDir, mongo, redis, security);
+  }
+
+  public int httpInstances() {
+    return http.instances > 0 ? http.instances : Runtime.getRuntime().availableProcessors();
+  }
+
+  private static JsonObject readFile(Path file) {
+    try {
+      return new JsonObject(Files.readString(file));
+    } catch (IOException | DecodeException e) {
+      throw new ConfigException("config file " + file + " cannot be read as JSON: " + e.getMessage());
+    }
+  }
+
+  /** A setting that is missing, malformed or out of range. The message names it. */
+  public static final class ConfigException extends RuntimeException {
+    public ConfigException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private record Reader(JsonObject file, Map<String, String> env) {
+
+    String string(String key, String fallback) {
+      Object value = raw(key);
+      if (value == null) {
+        return fallback;
+      }
+      if (!(value instanceof String s) || s.isBlank()) {
+        throw invalid(key, "must be a non-empty string", value);
+      }
+      return s;
+    }
+
+    long integer(String key, long fallback, long min, long max) {
+      Object value = raw(key);
+      if (value == null) {
+        return fallback;
+      }
+      long parsed;
+      try {
+        parsed = value instanceof Number n && n.doubleValue() == n.longValue() ? n.longValue() : Long.parseLong(value.toString().trim());
+      } catch (NumberFormatException e) {
+        throw invalid(key, "must be a whole number", value);
+      }
+      if (parsed < min || parsed > max) {
+        throw invalid(key, "must be between " + min + " and " + max, value);
+      }
+      return parsed;
+    }
+
+    Optional<String> optionalUri(String key, String... schemes) {
+      Object value = raw(key);
+      if (value == null || (value instanceof String s && s.isBlank())) {
+        return Optional.empty();
+      }
+      String uri = value.toString().trim();
+      String scheme;
+      try {
+        scheme = URI.create(uri).getScheme();
+      } catch (IllegalArgumentException e) {
+        throw invalid(key, "must be a URI", "(unparseable)");
+      }
+      for (String allowed : schemes) {
+        if (allowed.equals(scheme) || (allowed + "+srv").equals(scheme)) {
+          return Optional.of(uri);
+        }
+      }
+      // The value may hold a password: name the scheme only.
+      throw invalid(key, "must start with " + String.join("://, ", schemes) + "://", scheme + "://…");
+    }
+
+    Optional<String> secret(String envName) {
+      String value = env.get(envName);
+      return value == null || value.isEmpty() ? Optional.empty() : Optional.of(value);
+    }
+
+    private Object raw(String key) {
+      String envName = ENV_OVERRIDES.get(key);
+      if (envName != null && env.get(envName) != null && !env.get(envName).isEmpty()) {
+        return env.get(envName);
+      }
+      JsonObject node = file;
+      String[] parts = key.split("\\.");
+      for (int i = 0; i < parts.length - 1; i++) {
+        Object child = node.getValue(parts[i]);
+        if (!(child instanceof JsonObject object)) {
+          return null;
+        }
+        node = object;
+      }
+      return node.getValue(parts[parts.length - 1]);
+    }
+
+    private ConfigException invalid(String key, String rule, Object value) {
+      return new ConfigException("setting " + key + " (" + ENV_OVERRIDES.get(key) + ") " + rule + ", got '" + value + "'");
+    }
+  }
+}

@@ -1,0 +1,194 @@
+package io.govmedia.platform;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A JSON request body read field by field with types checked. Every problem is collected, then
+ * {@link #validate()} fails with all of them at once. Values are only ever handed on as typed Java values,
+ * never as raw JSON, so a {@code {"$gt": ""}} cannot reach a query.
+ */
+public final class Input {
+
+  private final JsonObject json;
+  private final JsonArray errors = new JsonArray();
+
+  private Input(JsonObject json) {
+    this.json = json;
+  }
+
+  public static Input of(RoutingContext ctx) {
+    return new Input(jsonBody(ctx));
+  }
+
+  public static Input of(JsonObject json) {
+    return new Input(json);
+  }
+
+  static JsonObject jsonBody(RoutingContext ctx) {
+    String type = ctx.request().getHeader("Content-Type");
+    if (type == null || !type.toLowerCase().startsWith("application/json")) {
+      throw new Problem(415, "unsupported-media-type", "不支持的内容类型", "请以 application/json 提交。");
+    }
+    if (ctx.body() == null || ctx.body().length() == 0) {
+      throw Problem.badRequest("invalid-json", "请求体不是合法的 JSON", "请求体为空。");
+    }
+    Object parsed;
+    try {
+      parsed = ctx.body().buffer().toJsonValue();
+    } catch (DecodeException e) {
+      throw Problem.badRequest("invalid-json", "请求体不是合法的 JSON", null);
+    }
+    if (!(parsed instanceof JsonObject object)) {
+      throw Problem.badRequest("invalid-json", "请求体应为 JSON 对象", null);
+    }
+    return object;
+  }
+
+  public boolean has(String name) {
+    return json.containsKey(name);
+  }
+
+  public String string(String name, int maxLength) {
+    String value = optionalString(name, maxLength);
+    if (value == null && !hasError(name)) {
+      error(name, "必填");
+    }
+    return value;
+  }
+
+  public String optionalString(String name, int maxLength) {
+    Object value = json.getValue(name);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof String s)) {
+      error(name, "应为字符串");
+      return null;
+    }
+    String trimmed = s.strip();
+    if (trimmed.isEmpty()) {
+      error(name, "不能为空");
+      return null;
+    }
+    if (trimmed.codePointCount(0, trimmed.length()) > maxLength) {
+      error(name, "长度不能超过 " + maxLength + " 个字符");
+      return null;
+    }
+    return trimmed;
+  }
+
+  public String matching(String name, Pattern pattern, String expected) {
+    String value = string(name, 512);
+    return value == null || check(name, value, pattern, expected) ? value : null;
+  }
+
+  public String optionalMatching(String name, Pattern pattern, String expected) {
+    String value = optionalString(name, 512);
+    return value == null || check(name, value, pattern, expected) ? value : null;
+  }
+
+  public String oneOf(String name, Set<String> allowed) {
+    String value = string(name, 64);
+    if (value != null && !allowed.contains(value)) {
+      error(name, "取值应为 " + String.join(" / ", allowed.stream().sorted().toList()) + " 之一");
+      return null;
+    }
+    return value;
+  }
+
+  public List<String> strings(String name, int maxItems, Pattern itemPattern) {
+    Object value = json.getValue(name);
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof JsonArray array)) {
+      error(name, "应为字符串数组");
+      return List.of();
+    }
+    if (array.size() > maxItems) {
+      error(name, "最多 " + maxItems + " 项");
+      return List.of();
+    }
+    List<String> items = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      if (!(array.getValue(i) instanceof String item) || !itemPattern.matcher(item).matches()) {
+        error(name + "[" + i + "]", "格式不正确");
+        return List.of();
+      }
+      if (!items.contains(item)) {
+        items.add(item);
+      }
+    }
+    return List.copyOf(items);
+  }
+
+  public Boolean optionalBoolean(String name) {
+    Object value = json.getValue(name);
+    if (value == null || value instanceof Boolean) {
+      return (Boolean) value;
+    }
+    error(name, "应为 true 或 false");
+    return null;
+  }
+
+  public Instant optionalInstant(String name) {
+    String value = optionalString(name, 64);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(value).toInstant();
+    } catch (DateTimeParseException e) {
+      error(name, "应为带时区的 ISO-8601 时间，如 2026-01-31T08:00:00+08:00");
+      return null;
+    }
+  }
+
+  public JsonObject optionalObject(String name) {
+    Object value = json.getValue(name);
+    if (value == null || value instanceof JsonObject) {
+      return (JsonObject) value;
+    }
+    error(name, "应为 JSON 对象");
+    return null;
+  }
+
+  public void error(String field, String message) {
+    errors.add(new JsonObject().put("field", field).put("message", message));
+  }
+
+  /** Fails with every collected problem; call once all fields are read. */
+  public void validate() {
+    if (!errors.isEmpty()) {
+      throw Problem.invalidFields(errors);
+    }
+  }
+
+  private boolean check(String name, String value, Pattern pattern, String expected) {
+    if (pattern.matcher(value).matches()) {
+      return true;
+    }
+    error(name, "格式不正确，应为" + expected);
+    return false;
+  }
+
+  private boolean hasError(String name) {
+    for (int i = 0; i < errors.size(); i++) {
+      if (name.equals(errors.getJsonObject(i).getString("field"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,45 @@
+package io.govmedia.platform;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.List;
+import java.util.function.Function;
+
+/** A list request ({@code ?cursor=&limit=}) and its answer {@code {"items": [...], "next": cursor|null}}. */
+public record Page(String cursor, int limit) {
+
+  public static final int DEFAULT_LIMIT = 50;
+  public static final int MAX_LIMIT = 200;
+
+  /** Reads cursor and limit; the cursor must be an id, as handed out in {@code next}. */
+  public static Page of(RoutingContext ctx) {
+    String cursor = ctx.request().getParam("cursor");
+    String limit = ctx.request().getParam("limit");
+    if (cursor != null && !cursor.isEmpty() && !Ids.valid(cursor) && !cursor.matches("[0-9]{1,18}")) {
+      throw Problem.badRequest("invalid-cursor", "分页游标无效", "cursor 应取自上一页的 next。");
+    }
+    int parsed = DEFAULT_LIMIT;
+    if (limit != null) {
+      try {
+        parsed = Integer.parseInt(limit);
+      } catch (NumberFormatException e) {
+        parsed = -1;
+      }
+      if (parsed < 1 || parsed > MAX_LIMIT) {
+        throw Problem.badRequest("invalid-limit", "分页大小无效", "limit 应为 1 到 " + MAX_LIMIT + " 之间的整数。");
+      }
+    }
+    return new Page(cursor == null || cursor.isEmpty() ? null : cursor, parsed);
+  }
+
+  /** Stores fetch {@code limit + 1} items; the extra one only tells that there is a next page. */
+  public <T> JsonObject answer(List<T> fetched, Function<T, JsonObject> toJson, Function<T, String> cursorOf) {
+    List<T> items = fetched.size() > limit ? fetched.subList(0, limit) : fetched;
+    JsonArray array = new JsonArray();
+    items.forEach(item -> array.add(toJson.apply(item)));
+    String next = fetched.size() > limit ? cursorOf.apply(items.get(items.size() - 1)) : null;
+    return new JsonObject().put("items", array).put("next", next);
+  }
+}
