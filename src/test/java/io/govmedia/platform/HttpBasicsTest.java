@@ -1,0 +1,117 @@
+package io.govmedia.platform;
+
+import io.govmedia.support.Client;
+import io.govmedia.support.TestServer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@DisplayName("The HTTP surface")
+class HttpBasicsTest {
+
+  static Client client;
+  static String admin;
+
+  @BeforeAll
+  static void start() {
+    client = TestServer.get().client();
+    admin = client.adminToken();
+  }
+
+  @Test
+  @DisplayName("/health answers UP and /ready reports MongoDB and Redis up")
+  void healthAndReadiness() {
+    assertEquals("UP", client.get("/health", null).json().getString("status"));
+    Client.Response ready = client.get("/ready", null);
+    assertEquals(200, ready.status());
+    assertEquals("UP", ready.json().getString("outcome"));
+    assertTrue(ready.text().contains("mongodb") && ready.text().contains("redis"), ready.text());
+  }
+
+  @Test
+  @DisplayName("/metrics is Prometheus text including HTTP server request counts")
+  void metrics() {
+    client.get("/health", null);
+    Client.Response metrics = client.get("/metrics", null);
+    assertEquals(200, metrics.status());
+    assertTrue(metrics.text().contains("vertx_http_server_requests_total"), "no request metrics");
+    assertTrue(metrics.text().contains("jvm_memory_used_bytes"), "no JVM metrics");
+  }
+
+  @Test
+  @DisplayName("every answer carries a request id, and a sane one sent by the caller is kept")
+  void requestIds() {
+    assertNotNull(client.get("/health", null).header("X-Request-Id"));
+    Client.Response echoed = client.raw("GET", "/health", null, null, null);
+    assertTrue(echoed.header("X-Request-Id").matches("[0-9a-f]{16}"));
+  }
+
+  @Test
+  @DisplayName("an unknown route is a 404 problem in Chinese")
+  void unknownRoute() {
+    Client.Response response = client.get("/api/v1/no-such-thing", admin);
+    assertEquals(404, response.status());
+    assertEquals("not-found", response.problemCode());
+    assertTrue(response.json().getString("title").startsWith("未找到"));
+  }
+
+  @Test
+  @DisplayName("the staff API refuses requests without a valid bearer token")
+  void bearerRequired() {
+    assertEquals("unauthorized", client.get("/api/v1/departments", null).problemCode());
+    Client.Response forged = client.get("/api/v1/departments", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.bad");
+    assertEquals(401, forged.status());
+    assertEquals("Bearer", forged.header("WWW-Authenticate"));
+  }
+
+  @Test
+  @DisplayName("a body over 1 MiB is refused with 413 and nothing is created")
+  void bodyLimit() {
+    String name = "x".repeat(1_100_000);
+    byte[] body = ("{\"name\":\"" + name + "\"}").getBytes(StandardCharsets.UTF_8);
+    Client.Response response = client.raw("POST", "/api/v1/departments", admin, "application/json", body);
+    assertEquals(413, response.status());
+    assertEquals("payload-too-large", response.problemCode());
+  }
+
+  @Test
+  @DisplayName("malformed JSON, a JSON array, and a non-JSON content type each get a clear 4xx problem")
+  void malformedBodies() {
+    Client.Response truncated = client.raw("POST", "/api/v1/departments", admin, "application/json",
+      "{\"name\": \"办公室".getBytes(StandardCharsets.UTF_8));
+    assertEquals(400, truncated.status());
+    assertEquals("invalid-json", truncated.problemCode());
+    assertEquals("请求体不是合法的 JSON", truncated.json().getString("title"));
+
+    Client.Response array = client.raw("POST", "/api/v1/departments", admin, "application/json",
+      "[1,2]".getBytes(StandardCharsets.UTF_8));
+    assertEquals("invalid-json", array.problemCode());
+
+    Client.Response form = client.raw("POST", "/api/v1/departments", admin, "application/x-www-form-urlencoded",
+      "name=x".getBytes(StandardCharsets.UTF_8));
+    assertEquals(415, form.status());
+    assertEquals("unsupported-media-type", form.problemCode());
+  }
+
+  @Test
+  @DisplayName("a wrong method on a known path is a 405 problem")
+  void wrongMethod() {
+    Client.Response response = client.raw("DELETE", "/api/v1/departments", admin, null, null);
+    assertEquals(405, response.status());
+    assertEquals("method-not-allowed", response.problemCode());
+  }
+
+  @Test
+  @DisplayName("bad paging parameters are 400 problems")
+  void paging() {
+    assertEquals("invalid-limit", client.get("/api/v1/departments?limit=0", admin).problemCode());
+    assertEquals("invalid-limit", client.get("/api/v1/departments?limit=abc", admin).problemCode());
+    assertEquals("invalid-cursor", client.get("/api/v1/departments?cursor=%7B%22%24gt%22%3A1%7D", admin).problemCode());
+  }
+}

@@ -1,0 +1,101 @@
+package io.govmedia.support;
+
+import io.govmedia.Main;
+import io.govmedia.platform.Config;
+import io.govmedia.platform.EmbeddedMongo;
+import io.govmedia.platform.EmbeddedRedis;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The real server on the embedded stores, started once per test JVM and shared by every test class, so the
+ * suite stays fast. Tests that need a server of their own (restarts, Redis outages) start one with
+ * {@link #startAnother(Map)} against the same stores.
+ */
+public final class TestServer {
+
+  public static final String ADMIN_PASSWORD = "Admin-Passw0rd-for-tests";
+
+  private static TestServer shared;
+
+  private final Path dataDir;
+  private final EmbeddedMongo mongo;
+  private final EmbeddedRedis redis;
+  private final Main.Running running;
+  private final Client client;
+
+  private TestServer() {
+    try {
+      dataDir = Files.createTempDirectory("govmedia-test");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    mongo = EmbeddedMongo.start(dataDir);
+    redis = EmbeddedRedis.start();
+    running = Main.start(config(Map.of()));
+    client = new Client(running.port());
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      running.close();
+      redis.close();
+      mongo.close();
+    }));
+  }
+
+  public static synchronized TestServer get() {
+    if (shared == null) {
+      shared = new TestServer();
+    }
+    return shared;
+  }
+
+  public Client client() {
+    return client;
+  }
+
+  public String mongoUri() {
+    return mongo.uri();
+  }
+
+  public String redisUri() {
+    return redis.uri();
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** The configuration of the shared server, with extra environment on top. */
+  public Config config(Map<String, String> extraEnv) {
+    Map<String, String> env = new HashMap<>();
+    env.put("GOVMEDIA_HTTP_HOST", "127.0.0.1");
+    env.put("GOVMEDIA_HTTP_PORT", String.valueOf(freePort()));
+    env.put("GOVMEDIA_HTTP_INSTANCES", "2");
+    env.put("GOVMEDIA_DATA_DIR", dataDir.toString());
+    env.put("GOVMEDIA_MONGO_URI", mongo.uri());
+    env.put("GOVMEDIA_MONGO_DATABASE", "govmedia_test");
+    env.put("GOVMEDIA_REDIS_URI", redis.uri());
+    env.put("GOVMEDIA_ADMIN_PASSWORD", ADMIN_PASSWORD);
+    env.putAll(extraEnv);
+    return Config.from(new JsonObject(), env);
+  }
+
+  /** Another instance on the same stores unless {@code extraEnv} says otherwise; the caller closes it. */
+  public Main.Running startAnother(Map<String, String> extraEnv) {
+    return Main.start(config(extraEnv));
+  }
+
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
