@@ -35,6 +35,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -59,9 +60,16 @@ public final class Main {
   public static final class Running implements AutoCloseable {
     private final List<AutoCloseable> started = new ArrayList<>();
     private int port;
+    private Vertx vertx;
+    private Api api;
 
     public int port() {
       return port;
+    }
+
+    /** A fresh root router like the ones serving requests, for tools that inspect what is mounted. */
+    public Router router() {
+      return api.router(vertx);
     }
 
     @Override
@@ -169,6 +177,8 @@ public final class Main {
         return server;
       }, new DeploymentOptions().setInstances(config.httpInstances())).await(30, TimeUnit.SECONDS);
       running.port = servers.get(0).actualPort();
+      running.vertx = vertx;
+      running.api = api;
       return running;
     } catch (java.util.concurrent.TimeoutException e) {
       running.close();

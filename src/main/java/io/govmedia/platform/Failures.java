@@ -40,10 +40,26 @@ public final class Failures {
     response.end(problem.toJson(ctx.request().path(), RequestLog.id(ctx)).encode());
   }
 
+  /** MongoDB or Redis unreachable or timing out: the client may retry, so 503 rather than 500. */
+  private static boolean isStoreUnavailable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof io.lettuce.core.RedisConnectionException || t instanceof io.lettuce.core.RedisCommandTimeoutException
+        || t instanceof com.mongodb.MongoTimeoutException || t instanceof com.mongodb.MongoSocketException
+        || t instanceof io.lettuce.core.RedisException && String.valueOf(t.getMessage()).contains("not connected")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static Problem toProblem(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     if (failure instanceof Problem problem) {
       return problem;
+    }
+    if (isStoreUnavailable(failure)) {
+      return new Problem(503, "store-unavailable", "服务暂不可用，请稍后重试", "数据存储暂时无法访问。")
+        .with("retryAfterSeconds", 5);
     }
     int status = failure instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
     return switch (status) {

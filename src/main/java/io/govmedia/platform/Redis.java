@@ -6,11 +6,15 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One Lettuce connection shared by every verticle (Lettuce pipelines commands from many threads on it),
@@ -31,7 +35,11 @@ public final class Redis implements AutoCloseable {
 
   /** Blocking: call at start, before the event loops serve anything. */
   public static Redis connect(String uri) {
-    RedisClient client = RedisClient.create(RedisURI.create(uri));
+    // Reconnect attempts back off to at most 2 s, so the server is back within seconds of Redis returning.
+    ClientResources resources = DefaultClientResources.builder()
+      .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
+      .build();
+    RedisClient client = RedisClient.create(resources, RedisURI.create(uri));
     client.setOptions(ClientOptions.builder()
       .autoReconnect(true)
       .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -58,5 +66,6 @@ public final class Redis implements AutoCloseable {
   public void close() {
     connection.close();
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    client.getResources().shutdown(0, 2, TimeUnit.SECONDS);
   }
 }

@@ -55,6 +55,11 @@ public final class TestServer {
     return shared;
   }
 
+  /** The shared server's handle, e.g. for {@link Main.Running#router()}. */
+  public Main.Running running() {
+    return running;
+  }
+
   public Client client() {
     return client;
   }
