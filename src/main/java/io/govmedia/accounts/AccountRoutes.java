@@ -18,6 +18,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -118,6 +119,11 @@ public final class AccountRoutes {
     String departmentId = input.optionalMatching("departmentId", Ids.FORMAT, "部门 id");
     String status = input.has("status") ? input.oneOf("status", STATUSES) : null;
     String overrideReason = input.optionalString("overrideReason", 500);
+    for (String identity : List.of("type", "appId", "appKey", "uid")) {
+      if (input.has(identity)) {
+        input.error(identity, "账号的平台身份不可修改；如需更换，请新建账号");
+      }
+    }
     input.validate();
     load(ctx.pathParam("id"))
       .compose(before -> {

@@ -75,9 +75,9 @@ public final class AuthRoutes {
     Input input = Input.of(ctx);
     String refreshToken = input.string("refreshToken", 256);
     input.validate();
-    sessions.refresh(refreshToken, reuse -> audit.append(new AuditLog.Actor(reuse.staffId(), "-"),
-        "auth.refresh-reused", "session", reuse.sessionId(), null,
-        new JsonObject().put("revoked", true), RequestLog.id(ctx)))
+    sessions.refresh(refreshToken, owner -> actor(owner.staffId()).compose(actor -> audit.append(actor,
+        "auth.refresh-reused", "session", owner.sessionId(), null, new JsonObject().put("revoked", true),
+        RequestLog.id(ctx))))
       .onSuccess(tokens -> Reply.ok(ctx, tokens.toJson()))
       .onFailure(ctx::fail);
   }
@@ -87,9 +87,10 @@ public final class AuthRoutes {
     Input input = Input.of(ctx);
     String refreshToken = input.string("refreshToken", 256);
     input.validate();
-    sessions.sessionOf(refreshToken)
-      .compose(sessionId -> sessionId == null ? Future.succeededFuture() : sessions.revoke(sessionId, "logout")
-        .compose(v -> audit.append(AuditLog.Actor.SYSTEM, "auth.logout", "session", sessionId, null,
+    sessions.ownerOf(refreshToken)
+      .compose(owner -> owner == null ? Future.succeededFuture() : sessions.revoke(owner.sessionId(), "logout")
+        .compose(v -> actor(owner.staffId()))
+        .compose(actor -> audit.append(actor, "auth.logout", "session", owner.sessionId(), null,
           new JsonObject().put("revoked", true), RequestLog.id(ctx))))
       .onSuccess(v -> Reply.noContent(ctx))
       .onFailure(ctx::fail);
@@ -108,15 +109,24 @@ public final class AuthRoutes {
     String next = input.string("newPassword", 256);
     input.validate();
     Passwords.requireStrong("newPassword", next);
-    staff.find(principal.staffId())
+    String address = ctx.request().remoteAddress().host();
+    // Wrong current passwords count like failed logins: a stolen access token must not allow guessing.
+    throttle.check(principal.username(), address)
+      .compose(open -> staff.find(principal.staffId()))
       .compose(before -> passwords.verify(current, before.passwordHash()).compose(matches -> matches
         ? passwords.hash(next).compose(hash -> staff.replace(before, withPassword(before, hash)))
-        : Future.failedFuture(Problem.badRequest("invalid-credentials", "当前密码不正确", null))))
+        : throttle.recordFailure(principal.username(), address).compose(v -> Future.failedFuture(
+          Problem.badRequest("invalid-credentials", "当前密码不正确", null)))))
       .compose(after -> sessions.revokeAll(after.id(), "password-changed")
         .compose(v -> audit.append(principal.actor(), "staff.password", "staff", after.id(), null,
           new JsonObject().put("passwordChanged", true), RequestLog.id(ctx))))
       .onSuccess(v -> Reply.noContent(ctx))
       .onFailure(ctx::fail);
+  }
+
+  /** The audit actor for a staff id, with the username when the member still exists. */
+  private Future<AuditLog.Actor> actor(String staffId) {
+    return staff.find(staffId).map(member -> new AuditLog.Actor(staffId, member == null ? "-" : member.username()));
   }
 
   private Staff withPassword(Staff s, String hash) {

@@ -2,7 +2,7 @@ package io.govmedia.auth;
 
 import io.govmedia.platform.Problem;
 import io.govmedia.platform.Redis;
-import io.lettuce.core.SetArgs;
+import io.lettuce.core.ScriptOutputType;
 import io.vertx.core.Future;
 
 import java.time.Duration;
@@ -12,6 +12,15 @@ import java.time.Duration;
  * After {@code maxFailures} within the window, the pair is refused for the rest of that window.
  */
 final class LoginThrottle {
+
+  /**
+   * Counts one failure and starts the window with the first one, atomically: a counter can never be left
+   * without an expiry (which would lock the pair out for good). Later failures do not extend the window.
+   */
+  private static final String COUNT_FAILURE = """
+    local count = redis.call('INCR', KEYS[1])
+    if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+    return count""";
 
   private final Redis redis;
   private final int maxFailures;
@@ -38,11 +47,8 @@ final class LoginThrottle {
   }
 
   Future<Void> recordFailure(String username, String address) {
-    String key = key(username, address);
-    // SET NX PX starts the window once; INCR keeps the expiry, so the window never slides.
-    return Redis.await(redis.commands().set(key, "0", SetArgs.Builder.nx().px(window.toMillis())))
-      .compose(ignored -> Redis.await(redis.commands().incr(key)))
-      .mapEmpty();
+    return Redis.await(redis.commands().<Long>eval(COUNT_FAILURE, ScriptOutputType.INTEGER,
+      new String[] {key(username, address)}, String.valueOf(window.toMillis()))).mapEmpty();
   }
 
   Future<Void> reset(String username, String address) {

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.function.Function;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
@@ -45,8 +46,8 @@ public final class Sessions {
     }
   }
 
-  /** A refresh token was presented a second time; its family is now revoked. */
-  record Reuse(String sessionId, String staffId) {}
+  /** The session a refresh token belongs to, and whose it is. */
+  record Owner(String sessionId, String staffId) {}
 
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String ISSUER = "govmedia";
@@ -82,7 +83,7 @@ public final class Sessions {
   }
 
   /** Spends the refresh token and hands out the next pair; fails with 401 for anything but a live, unspent token. */
-  Future<Tokens> refresh(String refreshToken, java.util.function.Consumer<Reuse> onReuse) {
+  Future<Tokens> refresh(String refreshToken, Function<Owner, Future<?>> onReuse) {
     String tokenId = digest(refreshToken);
     Instant now = clock.instant();
     return Mongo.first(refreshTokens.find(eq("_id", tokenId))).compose(token -> {
@@ -95,10 +96,10 @@ public final class Sessions {
           Updates.set("usedAt", Times.date(now))))
         .compose(spent -> {
           if (spent.getModifiedCount() == 0) {
-            return revoke(sessionId, "refresh-token-reused").compose(v -> {
-              onReuse.accept(new Reuse(sessionId, staffId));
-              return Future.failedFuture(Problem.unauthorized("refresh-token-reused", "刷新令牌已被使用，登录会话已注销"));
-            });
+            return revoke(sessionId, "refresh-token-reused")
+              .compose(v -> onReuse.apply(new Owner(sessionId, staffId)))
+              .compose(v -> Future.failedFuture(
+                Problem.unauthorized("refresh-token-reused", "刷新令牌已被使用，登录会话已注销")));
           }
           if (token.getDate("expiresAt").toInstant().isBefore(now)) {
             return Future.failedFuture(invalidRefresh());
@@ -111,9 +112,9 @@ public final class Sessions {
   }
 
   /** The session a refresh token belongs to, or null when the token is unknown. */
-  Future<String> sessionOf(String refreshToken) {
+  Future<Owner> ownerOf(String refreshToken) {
     return Mongo.first(refreshTokens.find(eq("_id", digest(refreshToken))))
-      .map(token -> token == null ? null : token.getString("sessionId"));
+      .map(token -> token == null ? null : new Owner(token.getString("sessionId"), token.getString("staffId")));
   }
 
   Future<Void> revoke(String sessionId, String reason) {
