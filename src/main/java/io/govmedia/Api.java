@@ -15,6 +15,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.AllowForwardHeaders;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
@@ -23,12 +24,16 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
  * The one root router: request ids and access log, operational endpoints, body limits, the staff API behind
  * its bearer token, and the one error handler. Each feature mounts its own {@code routes()}.
  */
-record Api(long bodyLimitBytes, Handler<RoutingContext> readiness, PrometheusMeterRegistry metrics, Buffer openApi,
+record Api(long bodyLimitBytes, boolean trustForwardedFor, Handler<RoutingContext> readiness, PrometheusMeterRegistry metrics, Buffer openApi,
            BearerAuth bearer, AuthRoutes auth, DepartmentRoutes departments, StaffRoutes staff,
            AccountRoutes accounts, AuditRoutes audit) {
 
   Router router(Vertx vertx) {
     Router root = Router.router(vertx);
+    if (trustForwardedFor) {
+      // Only behind our own load balancer, which must overwrite X-Forwarded-For: the throttle keys on it.
+      root.allowForward(AllowForwardHeaders.X_FORWARD);
+    }
     root.route().handler(RequestLog::handle);
 
     // Operations: no auth, no body.

@@ -160,7 +160,7 @@ public final class Main {
       Future.all(departments.createIndexes(), staff.createIndexes(), accounts.createIndexes()).await(30, TimeUnit.SECONDS);
       FirstAdmin.ensure(staff, passwords, audit, clock, config.security().adminPassword()).await(30, TimeUnit.SECONDS);
 
-      Api api = new Api(config.http().bodyLimitBytes(), Readiness.handler(vertx, db, redis), metrics, openApi(),
+      Api api = new Api(config.http().bodyLimitBytes(), config.http().trustForwardedFor(), Readiness.handler(vertx, db, redis), metrics, openApi(),
         new BearerAuth(sessions),
         new AuthRoutes(staff, sessions, passwords, redis, config.security().loginMaxFailures(),
           config.security().loginWindow(), audit, clock),

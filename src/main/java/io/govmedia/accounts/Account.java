@@ -27,10 +27,13 @@ public record Account(String id, AccountType type, String name, String departmen
 
   /**
    * One account per department per platform (国办发〔2018〕123号): a unique index on this slot enforces it
-   * across instances. An admin's recorded override gets a slot of its own.
+   * across instances. An admin's recorded override gets a slot of its own, and so does a closed account.
    */
   String slot() {
     String base = type.wire() + "/" + departmentId;
+    if (status == Status.CLOSED) {
+      return base + "/closed/" + id;  // a closed account (e.g. a 僵尸号) leaves room for its replacement
+    }
     return overrideReason == null ? base : base + "/override/" + id;
   }
 

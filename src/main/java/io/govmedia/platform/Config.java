@@ -17,7 +17,8 @@ import java.util.Optional;
  */
 public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security security) {
 
-  public record Http(String host, int port, int instances, long bodyLimitBytes) {}
+  /** {@code trustForwardedFor}: take the client address from X-Forwarded-For, set by our own load balancer. */
+  public record Http(String host, int port, int instances, long bodyLimitBytes, boolean trustForwardedFor) {}
 
   public record Mongo(Optional<String> uri, String database) {
     public boolean embedded() {
@@ -43,6 +44,7 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
     Map.entry("http.port", "GOVMEDIA_HTTP_PORT"),
     Map.entry("http.instances", "GOVMEDIA_HTTP_INSTANCES"),
     Map.entry("http.bodyLimitBytes", "GOVMEDIA_HTTP_BODY_LIMIT"),
+    Map.entry("http.trustForwardedFor", "GOVMEDIA_HTTP_TRUST_FORWARDED_FOR"),
     Map.entry("dataDir", "GOVMEDIA_DATA_DIR"),
     Map.entry("mongo.uri", "GOVMEDIA_MONGO_URI"),
     Map.entry("mongo.database", "GOVMEDIA_MONGO_DATABASE"),
@@ -68,7 +70,8 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
       r.string("http.host", "0.0.0.0"),
       (int) r.integer("http.port", 8080, 0, 65535),
       (int) r.integer("http.instances", 0, 0, 256),
-      r.integer("http.bodyLimitBytes", 1_048_576, 1024, 64L * 1024 * 1024));
+      r.integer("http.bodyLimitBytes", 1_048_576, 1024, 64L * 1024 * 1024),
+      r.bool("http.trustForwardedFor", false));
     Path dataDir = Path.of(r.string("dataDir", "./data"));
     Mongo mongo = new Mongo(r.optionalUri("mongo.uri", "mongodb"), r.string("mongo.database", "govmedia"));
     Redis redis = new Redis(r.optionalUri("redis.uri", "redis", "rediss", "redis-sentinel"));
@@ -83,7 +86,8 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
   }
 
   public Config withHttpPort(int port) {
-    return new Config(new Http(http.host, port, http.instances, http.bodyLimitBytes), dataDir, mongo, redis, security);
+    return new Config(new Http(http.host, port, http.instances, http.bodyLimitBytes, http.trustForwardedFor), dataDir,
+      mongo, redis, security);
   }
 
   public int httpInstances() {
@@ -133,6 +137,21 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
         throw invalid(key, "must be between " + min + " and " + max, value);
       }
       return parsed;
+    }
+
+    boolean bool(String key, boolean fallback) {
+      Object value = raw(key);
+      if (value == null) {
+        return fallback;
+      }
+      if (value instanceof Boolean b) {
+        return b;
+      }
+      return switch (value.toString().trim()) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> throw invalid(key, "must be true or false", value);
+      };
     }
 
     Optional<String> optionalUri(String key, String... schemes) {

@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -42,37 +43,34 @@ public final class Secrets {
    */
   public static Secrets fromConfig(Optional<String> masterKey, Path dataDir) {
     if (masterKey.isPresent()) {
-      return new Secrets(decodeKey(masterKey.get()));
+      return new Secrets(decodeKey(masterKey.get(), "setting GOVMEDIA_MASTER_KEY"));
     }
     Path file = dataDir.resolve("master.key");
     try {
       if (!Files.exists(file)) {
-        Files.createDirectories(dataDir);
-        byte[] fresh = new byte[32];
-        RANDOM.nextBytes(fresh);
-        Files.writeString(file, Base64.getEncoder().encodeToString(fresh));
-        restrict(file);
+        createKeyFile(dataDir, file);
       }
       log.warn("**********************************************************************");
       log.warn("GOVMEDIA_MASTER_KEY is not set: secrets are sealed with the key file {}.", file.toAbsolutePath());
       log.warn("Anyone who can read that file can open every AppSecret and token. In production set");
       log.warn("GOVMEDIA_MASTER_KEY (32 random bytes, Base64) from a secret store and keep it out of backups.");
       log.warn("**********************************************************************");
-      return new Secrets(decodeKey(Files.readString(file).strip()));
+      return new Secrets(decodeKey(Files.readString(file).strip(), "master key file " + file.toAbsolutePath()));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or create the master key file " + file, e);
     }
   }
 
-  static byte[] decodeKey(String encoded) {
+  /** {@code source} names where the key came from, so that a bad one is blamed on the right thing. */
+  static byte[] decodeKey(String encoded, String source) {
     byte[] key;
     try {
       key = Base64.getDecoder().decode(encoded.strip());
     } catch (IllegalArgumentException e) {
-      throw new Config.ConfigException("setting GOVMEDIA_MASTER_KEY must be Base64 (32 random bytes)");
+      throw new Config.ConfigException(source + " must be Base64 (32 random bytes)");
     }
     if (key.length != 32) {
-      throw new Config.ConfigException("setting GOVMEDIA_MASTER_KEY must decode to 32 bytes, got " + key.length);
+      throw new Config.ConfigException(source + " must decode to 32 bytes, got " + key.length);
     }
     return key;
   }
@@ -123,11 +121,27 @@ public final class Secrets {
     return cipher;
   }
 
-  private static void restrict(Path file) {
+  /**
+   * Writes a fresh key to a temporary file created owner-only, then moves it into place: the key is never
+   * readable by others, and a crash never leaves a half-written key file behind.
+   */
+  private static void createKeyFile(Path dataDir, Path file) throws IOException {
+    Files.createDirectories(dataDir);
+    byte[] fresh = new byte[32];
+    RANDOM.nextBytes(fresh);
+    Path temp;
     try {
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException | IOException e) {
-      log.warn("cannot restrict permissions of {}", file);
+      temp = Files.createTempFile(dataDir, "master.key", ".tmp",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {
+      log.warn("cannot restrict permissions of {}: the file system has no POSIX permissions", file);
+      temp = Files.createTempFile(dataDir, "master.key", ".tmp");
+    }
+    Files.writeString(temp, Base64.getEncoder().encodeToString(fresh));
+    try {
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      Files.deleteIfExists(temp);  // another instance on the same data directory won the race: use its key
     }
   }
 }
