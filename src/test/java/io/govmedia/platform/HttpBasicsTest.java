@@ -7,6 +7,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -47,9 +48,13 @@ class HttpBasicsTest {
   @Test
   @DisplayName("every answer carries a request id, and a sane one sent by the caller is kept")
   void requestIds() {
-    assertNotNull(client.get("/health", null).header("X-Request-Id"));
-    Client.Response echoed = client.raw("GET", "/health", null, null, null);
-    assertTrue(echoed.header("X-Request-Id").matches("[0-9a-f]{16}"));
+    assertTrue(client.get("/health", null).header("X-Request-Id").matches("[0-9a-f]{16}"));
+    assertEquals("lb-7f3a9c21-0001", client.get("/health", null, Map.of("X-Request-Id", "lb-7f3a9c21-0001"))
+      .header("X-Request-Id"));
+    String insane = client.get("/health", null, Map.of("X-Request-Id", "a b<script>")).header("X-Request-Id");
+    assertTrue(insane.matches("[0-9a-f]{16}"), "an unsafe id is replaced: " + insane);
+    Client.Response problem = client.get("/api/v1/no-such-thing", admin, Map.of("X-Request-Id", "trace-000000042"));
+    assertEquals("trace-000000042", problem.json().getString("requestId"), "problems name the request id");
   }
 
   @Test

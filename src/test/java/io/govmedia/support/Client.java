@@ -68,6 +68,12 @@ public final class Client {
     return send(request(path, token).GET().build());
   }
 
+  public Response get(String path, String token, java.util.Map<String, String> headers) {
+    HttpRequest.Builder builder = request(path, token);
+    headers.forEach(builder::header);
+    return send(builder.GET().build());
+  }
+
   public Response post(String path, String token, Object json) {
     return send(request(path, token).header("Content-Type", "application/json")
       .POST(HttpRequest.BodyPublishers.ofString(encode(json))).build());
