@@ -79,7 +79,7 @@ public final class AccountRoutes {
     Account account = new Account(id, type, name, departmentId, Account.Status.ACTIVE, draft.kind, draft.appId,
       draft.originalId, draft.appKey, draft.uid, draft.tokenExpiresAt, seal(id, draft.secrets, Map.of()),
       overrideReason, now, now, 1);
-    requireDepartment(departmentId)
+    departments.requireExisting(departmentId, "departmentId", "所属部门不存在")
       .compose(ok -> store.insert(account))
       .compose(created -> audit.append(principal.actor(), "account.create", "account", id, null,
         created.auditSummary(), RequestLog.id(ctx)).map(created))
@@ -138,7 +138,7 @@ public final class AccountRoutes {
           seal(before.id(), draft.secrets, before.sealedSecrets()),
           overrideReason == null ? before.overrideReason() : overrideReason,
           before.createdAt(), clock.instant(), before.version() + 1);
-        return requireDepartment(departmentId)
+        return departments.requireExisting(departmentId, "departmentId", "所属部门不存在")
           .compose(ok -> store.replace(before, after))
           .compose(saved -> audit.append(principal.actor(), "account.update", "account", saved.id(),
             before.auditSummary(), saved.auditSummary(), RequestLog.id(ctx)).map(saved));
@@ -214,19 +214,8 @@ public final class AccountRoutes {
     return departments.tree().map(tree -> tree.withDescendants(principal.departmentIds()));
   }
 
-  private Future<Void> requireDepartment(String departmentId) {
-    if (departmentId == null) {
-      return Future.succeededFuture();
-    }
-    return departments.find(departmentId).compose(d -> d == null
-      ? Future.failedFuture(Problem.badRequest("unknown-department", "所属部门不存在", "departmentId: " + departmentId))
-      : Future.succeededFuture());
-  }
 
   private Future<Account> load(String id) {
-    if (!Ids.valid(id)) {
-      return Future.failedFuture(Problem.notFound("账号"));
-    }
-    return store.find(id).compose(a -> a == null ? Future.failedFuture(Problem.notFound("账号")) : Future.succeededFuture(a));
+    return Ids.lookup(id, store::find, "账号");
   }
 }

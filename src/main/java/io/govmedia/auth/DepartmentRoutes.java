@@ -45,7 +45,7 @@ public final class DepartmentRoutes {
     input.validate();
     var now = clock.instant();
     Department department = new Department(Ids.newId(), name, parentId, now, now, 1);
-    requireParent(parentId)
+    store.requireExisting(parentId, "parentId", "上级部门不存在")
       .compose(ok -> store.insert(department))
       .compose(created -> audit.append(principal.actor(), "department.create", "department", created.id(), null,
         created.auditSummary(), RequestLog.id(ctx)).map(created))
@@ -108,19 +108,8 @@ public final class DepartmentRoutes {
     });
   }
 
-  private Future<Void> requireParent(String parentId) {
-    if (parentId == null) {
-      return Future.succeededFuture();
-    }
-    return store.find(parentId).compose(parent -> parent == null
-      ? Future.failedFuture(Problem.badRequest("unknown-department", "上级部门不存在", "parentId: " + parentId))
-      : Future.succeededFuture());
-  }
 
   private Future<Department> load(String id) {
-    if (!Ids.valid(id)) {
-      return Future.failedFuture(Problem.notFound("部门"));
-    }
-    return store.find(id).compose(d -> d == null ? Future.failedFuture(Problem.notFound("部门")) : Future.succeededFuture(d));
+    return Ids.lookup(id, store::find, "部门");
   }
 }

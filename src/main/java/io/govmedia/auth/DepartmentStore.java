@@ -55,6 +55,16 @@ public final class DepartmentStore {
       .map(docs -> docs.stream().map(Department::from).toList());
   }
 
+  /** Succeeds when the id is null or names a department; else a 400 problem with the given title. */
+  public Future<Void> requireExisting(String id, String field, String title) {
+    if (id == null) {
+      return Future.succeededFuture();
+    }
+    return find(id).compose(found -> found == null
+      ? Future.failedFuture(Problem.badRequest("unknown-department", title, field + ": " + id))
+      : Future.succeededFuture());
+  }
+
   public Future<DepartmentTree> tree() {
     return Mongo.all(departments.find().limit(MAX_DEPARTMENTS))
       .map(docs -> new DepartmentTree(docs.stream().map(Department::from).toList()));

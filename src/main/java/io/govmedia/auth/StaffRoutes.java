@@ -180,10 +180,7 @@ public final class StaffRoutes {
   }
 
   private Future<Staff> load(String id) {
-    if (!Ids.valid(id)) {
-      return Future.failedFuture(Problem.notFound("人员"));
-    }
-    return store.find(id).compose(s -> s == null ? Future.failedFuture(Problem.notFound("人员")) : Future.succeededFuture(s));
+    return Ids.lookup(id, store::find, "人员");
   }
 
   private static List<String> orEmpty(List<String> ids) {
