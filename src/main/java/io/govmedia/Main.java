@@ -5,6 +5,7 @@ import com.mongodb.MongoClientSettings;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoDatabase;
+import io.govmedia.accounts.AccountAccess;
 import io.govmedia.accounts.AccountRoutes;
 import io.govmedia.accounts.AccountStore;
 import io.govmedia.auth.AuditRoutes;
@@ -153,6 +154,7 @@ public final class Main {
       DepartmentStore departments = new DepartmentStore(db);
       StaffStore staff = new StaffStore(db);
       AccountStore accounts = new AccountStore(db, secrets);
+      AccountAccess access = new AccountAccess(accounts, departments);
       Passwords passwords = new Passwords(vertx);
       Sessions sessions = new Sessions(vertx, db, staff, secrets.derive("access-token-signing"), clock,
         config.security().accessTokenTtl(), config.security().refreshTokenTtl());
@@ -166,7 +168,7 @@ public final class Main {
           config.security().loginWindow(), audit, clock),
         new DepartmentRoutes(departments, audit, clock),
         new StaffRoutes(staff, departments, accounts::existing, sessions, passwords, audit, clock),
-        new AccountRoutes(accounts, departments, audit, clock),
+        new AccountRoutes(accounts, departments, access, audit, clock),
         new AuditRoutes(audit));
       List<HttpVerticle> servers = new ArrayList<>();
       vertx.deployVerticle(() -> {

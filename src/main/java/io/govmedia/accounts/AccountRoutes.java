@@ -42,12 +42,15 @@ public final class AccountRoutes {
 
   private final AccountStore store;
   private final DepartmentStore departments;
+  private final AccountAccess access;
   private final AuditLog audit;
   private final Clock clock;
 
-  public AccountRoutes(AccountStore store, DepartmentStore departments, AuditLog audit, Clock clock) {
+  public AccountRoutes(AccountStore store, DepartmentStore departments, AccountAccess access, AuditLog audit,
+                       Clock clock) {
     this.store = store;
     this.departments = departments;
+    this.access = access;
     this.audit = audit;
     this.clock = clock;
   }
@@ -94,7 +97,7 @@ public final class AccountRoutes {
     if (type != null && !AccountType.NAMES.contains(type)) {
       throw Problem.badRequest("invalid-parameter", "查询参数有误", "type 应为 wechat_mp / wechat_miniapp / weibo。");
     }
-    Future<Set<String>> departmentScope = principal.isAdmin() ? Future.succeededFuture(null) : departmentScope(principal);
+    Future<Set<String>> departmentScope = principal.isAdmin() ? Future.succeededFuture(null) : access.departmentScope(principal);
     departmentScope
       .compose(scope -> store.list(page, principal.isAdmin() ? null : principal.accountIds(), scope, type))
       .onSuccess(items -> Reply.ok(ctx, page.answer(items, Account::toJson, Account::id)))
@@ -102,11 +105,7 @@ public final class AccountRoutes {
   }
 
   private void get(RoutingContext ctx) {
-    Principal principal = Principal.of(ctx);
-    load(ctx.pathParam("id"))
-      .compose(account -> visible(principal, account).compose(ok -> ok
-        ? Future.succeededFuture(account)
-        : Future.failedFuture(Problem.forbidden("该账号不在您的授权范围内。"))))
+    access.readable(Principal.of(ctx), ctx.pathParam("id"))
       .onSuccess(account -> Reply.ok(ctx, account.toJson()))
       .onFailure(ctx::fail);
   }
@@ -199,20 +198,7 @@ public final class AccountRoutes {
     return Map.copyOf(sealed);
   }
 
-  private Future<Boolean> visible(Principal principal, Account account) {
-    if (principal.isAdmin() || principal.accountIds().contains(account.id())) {
-      return Future.succeededFuture(true);
-    }
-    return departmentScope(principal).map(scope -> scope.contains(account.departmentId()));
-  }
 
-  /** Departments whose accounts a replier, dispatcher or supervisor may see; editors are scoped by account only. */
-  private Future<Set<String>> departmentScope(Principal principal) {
-    if (!principal.hasAny(Role.REPLIER, Role.DISPATCHER, Role.SUPERVISOR)) {
-      return Future.succeededFuture(Set.of());
-    }
-    return departments.tree().map(tree -> tree.withDescendants(principal.departmentIds()));
-  }
 
 
   private Future<Account> load(String id) {

@@ -15,7 +15,7 @@ import java.util.Optional;
  * The whole configuration, read once at start from {@code conf/govmedia.json} with environment overrides,
  * and validated: a bad value stops the server with a message naming the setting.
  */
-public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security security) {
+public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security security, WeChat wechat) {
 
   /** {@code trustForwardedFor}: take the client address from X-Forwarded-For, set by our own load balancer. */
   public record Http(String host, int port, int instances, long bodyLimitBytes, boolean trustForwardedFor) {}
@@ -31,6 +31,12 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
       return uri.isEmpty();
     }
   }
+
+  /**
+   * WeChat's API: the base URL every official-account and mini-program call uses (a forward proxy's, or a
+   * test fake's), the HTTP connections to it, and the worker threads that run WxJava's blocking calls.
+   */
+  public record WeChat(String apiBase, int httpConnections, int workerThreads) {}
 
   /** Secrets come from the environment only, never from the file. */
   public record Security(Optional<String> masterKey, Optional<String> adminPassword, Duration accessTokenTtl,
@@ -52,7 +58,10 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
     Map.entry("security.accessTokenTtlSeconds", "GOVMEDIA_ACCESS_TOKEN_TTL"),
     Map.entry("security.refreshTokenTtlSeconds", "GOVMEDIA_REFRESH_TOKEN_TTL"),
     Map.entry("security.loginMaxFailures", "GOVMEDIA_LOGIN_MAX_FAILURES"),
-    Map.entry("security.loginWindowSeconds", "GOVMEDIA_LOGIN_WINDOW"));
+    Map.entry("security.loginWindowSeconds", "GOVMEDIA_LOGIN_WINDOW"),
+    Map.entry("wechat.apiBase", "GOVMEDIA_WECHAT_API_BASE"),
+    Map.entry("wechat.httpConnections", "GOVMEDIA_WECHAT_HTTP_CONNECTIONS"),
+    Map.entry("wechat.workerThreads", "GOVMEDIA_WECHAT_WORKER_THREADS"));
 
   static final String MASTER_KEY_ENV = "GOVMEDIA_MASTER_KEY";
   static final String ADMIN_PASSWORD_ENV = "GOVMEDIA_ADMIN_PASSWORD";
@@ -82,12 +91,16 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
       Duration.ofSeconds(r.integer("security.refreshTokenTtlSeconds", 1_209_600, 600, 7_776_000)),
       (int) r.integer("security.loginMaxFailures", 5, 1, 100),
       Duration.ofSeconds(r.integer("security.loginWindowSeconds", 900, 60, 86_400)));
-    return new Config(http, dataDir, mongo, redis, security);
+    WeChat wechat = new WeChat(
+      r.httpUrl("wechat.apiBase", "https://api.weixin.qq.com"),
+      (int) r.integer("wechat.httpConnections", 50, 1, 1000),
+      (int) r.integer("wechat.workerThreads", 16, 1, 200));
+    return new Config(http, dataDir, mongo, redis, security, wechat);
   }
 
   public Config withHttpPort(int port) {
     return new Config(new Http(http.host, port, http.instances, http.bodyLimitBytes, http.trustForwardedFor), dataDir,
-      mongo, redis, security);
+      mongo, redis, security, wechat);
   }
 
   public int httpInstances() {
@@ -152,6 +165,21 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
         case "false" -> false;
         default -> throw invalid(key, "must be true or false", value);
       };
+    }
+
+    /** An http(s) base URL without a trailing slash. */
+    String httpUrl(String key, String fallback) {
+      String value = string(key, fallback).strip();
+      try {
+        URI uri = URI.create(value);
+        if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
+          && uri.getQuery() == null) {
+          return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+        }
+      } catch (IllegalArgumentException e) {
+        // reported below
+      }
+      throw invalid(key, "must be an http:// or https:// base URL", value);
     }
 
     Optional<String> optionalUri(String key, String... schemes) {
