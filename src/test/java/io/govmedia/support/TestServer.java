@@ -1,6 +1,7 @@
 package io.govmedia.support;
 
 import io.govmedia.Main;
+import io.govmedia.fakes.FakeWeChat;
 import io.govmedia.platform.Config;
 import io.govmedia.platform.EmbeddedMongo;
 import io.govmedia.platform.EmbeddedRedis;
@@ -28,6 +29,7 @@ public final class TestServer {
   private final Path dataDir;
   private final EmbeddedMongo mongo;
   private final EmbeddedRedis redis;
+  private final FakeWeChat wechat;
   private final Main.Running running;
   private final Client client;
 
@@ -39,12 +41,14 @@ public final class TestServer {
     }
     mongo = EmbeddedMongo.start(dataDir);
     redis = EmbeddedRedis.start();
+    wechat = FakeWeChat.start();
     running = Main.start(config(Map.of()));
     client = new Client(running.port());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       running.close();
       redis.close();
       mongo.close();
+      wechat.close();
     }));
   }
 
@@ -58,6 +62,11 @@ public final class TestServer {
   /** The shared server's handle, e.g. for {@link Main.Running#router()}. */
   public Main.Running running() {
     return running;
+  }
+
+  /** The fake WeChat API every server started here talks to. */
+  public FakeWeChat wechat() {
+    return wechat;
   }
 
   public Client client() {
@@ -87,6 +96,7 @@ public final class TestServer {
     env.put("GOVMEDIA_MONGO_DATABASE", "govmedia_test");
     env.put("GOVMEDIA_REDIS_URI", redis.uri());
     env.put("GOVMEDIA_ADMIN_PASSWORD", ADMIN_PASSWORD);
+    env.put("GOVMEDIA_WECHAT_API_BASE", wechat.baseUrl());
     env.putAll(extraEnv);
     return Config.from(new JsonObject(), env);
   }
