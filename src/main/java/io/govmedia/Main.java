@@ -68,6 +68,11 @@ public final class Main {
       return port;
     }
 
+    /** The server's Vert.x, e.g. to listen on its event bus. */
+    public Vertx vertx() {
+      return vertx;
+    }
+
     /** A fresh root router like the ones serving requests, for tools that inspect what is mounted. */
     public Router router() {
       return api.router(vertx);
@@ -118,11 +123,14 @@ public final class Main {
       String mongoUri = config.mongo().uri().orElseGet(() -> {
         EmbeddedMongo embedded = EmbeddedMongo.start(config.dataDir());
         running.started.add(embedded);
+        System.out.println("govmedia: embedded MongoDB at " + embedded.uri() + ", file "
+          + config.dataDir().resolve("mongo.mv"));
         return embedded.uri();
       });
       String redisUri = config.redis().uri().orElseGet(() -> {
         EmbeddedRedis embedded = EmbeddedRedis.start();
         running.started.add(embedded);
+        System.out.println("govmedia: embedded Redis at " + embedded.uri());
         return embedded.uri();
       });
 
@@ -150,7 +158,8 @@ public final class Main {
       running.started.add(() -> vertx.close().await(10, TimeUnit.SECONDS));
 
       Secrets secrets = Secrets.fromConfig(config.security().masterKey(), config.dataDir());
-      AuditLog audit = new AuditLog(db, clock);
+      secrets.checkAgainst(db).await(30, TimeUnit.SECONDS);
+      AuditLog audit = new AuditLog(db, secrets.derive("audit-chain"), clock);
       DepartmentStore departments = new DepartmentStore(db);
       StaffStore staff = new StaffStore(db);
       AccountStore accounts = new AccountStore(db, secrets);

@@ -2,6 +2,7 @@ package io.govmedia.auth;
 
 import io.govmedia.platform.AuditLog;
 import io.govmedia.platform.Page;
+import io.govmedia.platform.Problem;
 import io.govmedia.platform.Reply;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -29,6 +30,9 @@ public final class AuditRoutes {
 
   private void list(RoutingContext ctx) {
     Page page = Page.of(ctx);
+    if (page.cursor() != null && !page.cursor().matches("[0-9]{1,18}")) {
+      throw Problem.badRequest("invalid-cursor", "分页游标无效", "cursor 应取自上一页的 next。");
+    }
     audit.list(page)
       .onSuccess(entries -> Reply.ok(ctx, page.answer(entries, AuditLog.Entry::toJson, e -> String.valueOf(e.seq()))))
       .onFailure(ctx::fail);

@@ -55,25 +55,29 @@ public final class AuthRoutes {
   private void login(RoutingContext ctx) {
     Input input = Input.of(ctx);
     String username = input.string("username", 64);
-    String password = input.string("password", 256);
+    String password = input.password("password");
     input.validate();
     String address = ctx.request().remoteAddress().host();
-    throttle.check(username, address)
+    throttle.attempt(username, address)
       .compose(open -> staff.findByUsername(username))
       .compose(member -> passwords.verify(password, member == null ? null : member.passwordHash())
         .compose(matches -> matches && !member.disabled()
-          ? throttle.reset(username, address).compose(v -> sessions.open(member, address))
-            .compose(tokens -> audit.append(member.principal(tokens.sessionId()).actor(), "auth.login", "session",
-              tokens.sessionId(), null, new JsonObject().put("remoteAddress", address), RequestLog.id(ctx)).map(tokens))
-          : throttle.recordFailure(username, address).compose(v -> Future.failedFuture(
-            Problem.unauthorized("invalid-credentials", "用户名或密码错误")))))
+          ? signIn(ctx, member, username, address)
+          : Future.failedFuture(Problem.unauthorized("invalid-credentials", "用户名或密码错误"))))
       .onSuccess(tokens -> Reply.ok(ctx, tokens.toJson()))
       .onFailure(ctx::fail);
   }
 
+  private Future<Sessions.Tokens> signIn(RoutingContext ctx, Staff member, String username, String address) {
+    return throttle.reset(username, address)
+      .compose(v -> sessions.open(member, address))
+      .compose(tokens -> audit.append(member.principal(tokens.sessionId()).actor(), "auth.login", "session",
+        tokens.sessionId(), null, new JsonObject().put("remoteAddress", address), RequestLog.id(ctx)).map(tokens));
+  }
+
   private void refresh(RoutingContext ctx) {
     Input input = Input.of(ctx);
-    String refreshToken = input.string("refreshToken", 256);
+    String refreshToken = input.password("refreshToken");
     input.validate();
     sessions.refresh(refreshToken, owner -> actor(owner.staffId()).compose(actor -> audit.append(actor,
         "auth.refresh-reused", "session", owner.sessionId(), null, new JsonObject().put("revoked", true),
@@ -85,7 +89,7 @@ public final class AuthRoutes {
   /** Revokes the session of the refresh token in the body; an unknown token is already as good as logged out. */
   private void logout(RoutingContext ctx) {
     Input input = Input.of(ctx);
-    String refreshToken = input.string("refreshToken", 256);
+    String refreshToken = input.password("refreshToken");
     input.validate();
     sessions.ownerOf(refreshToken)
       .compose(owner -> owner == null ? Future.succeededFuture() : sessions.revoke(owner.sessionId(), "logout")
@@ -105,21 +109,23 @@ public final class AuthRoutes {
   private void changePassword(RoutingContext ctx) {
     Principal principal = Principal.of(ctx);
     Input input = Input.of(ctx);
-    String current = input.string("currentPassword", 256);
-    String next = input.string("newPassword", 256);
+    String current = input.password("currentPassword");
+    String next = input.password("newPassword");
     input.validate();
     Passwords.requireStrong("newPassword", next);
     String address = ctx.request().remoteAddress().host();
-    // Wrong current passwords count like failed logins: a stolen access token must not allow guessing.
-    throttle.check(principal.username(), address)
+    // Current-password guesses count like logins: a stolen access token must not allow guessing.
+    throttle.attempt(principal.username(), address)
       .compose(open -> staff.find(principal.staffId()))
       .compose(before -> passwords.verify(current, before.passwordHash()).compose(matches -> matches
-        ? passwords.hash(next).compose(hash -> staff.replace(before, withPassword(before, hash)))
-        : throttle.recordFailure(principal.username(), address).compose(v -> Future.failedFuture(
-          Problem.badRequest("invalid-credentials", "当前密码不正确", null)))))
-      .compose(after -> sessions.revokeAll(after.id(), "password-changed")
-        .compose(v -> audit.append(principal.actor(), "staff.password", "staff", after.id(), null,
-          new JsonObject().put("passwordChanged", true), RequestLog.id(ctx))))
+        ? throttle.reset(principal.username(), address).compose(v -> passwords.hash(next))
+          // Sessions end before the new password is saved: a failure in between leaves nobody signed in
+          // with the old one, never the new password with old sessions alive.
+          .compose(hash -> sessions.revokeAll(before.id(), "password-changed")
+            .compose(v -> staff.replace(before, withPassword(before, hash))))
+        : Future.failedFuture(Problem.badRequest("invalid-credentials", "当前密码不正确", null))))
+      .compose(after -> audit.append(principal.actor(), "staff.password", "staff", after.id(), null,
+        new JsonObject().put("passwordChanged", true), RequestLog.id(ctx)))
       .onSuccess(v -> Reply.noContent(ctx))
       .onFailure(ctx::fail);
   }

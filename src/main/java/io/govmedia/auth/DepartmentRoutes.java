@@ -83,10 +83,30 @@ public final class DepartmentRoutes {
       .compose(before -> moved(before, moves, parentId).map(newParent -> new Department(before.id(),
         name == null ? before.name() : name, newParent, before.createdAt(), clock.instant(), before.version() + 1))
         .compose(after -> store.replace(before, after))
+        .compose(after -> undoIfCycle(before, after))
         .compose(after -> audit.append(principal.actor(), "department.update", "department", after.id(),
           before.auditSummary(), after.auditSummary(), RequestLog.id(ctx)).map(after)))
       .onSuccess(after -> Reply.ok(ctx, after.toJson()))
       .onFailure(ctx::fail);
+  }
+
+  /**
+   * Two moves at once (A under B, B under A) each pass the check above; whichever finds a loop after writing
+   * puts its department back and reports the conflict, so the tree never stays cyclic.
+   */
+  private Future<Department> undoIfCycle(Department before, Department after) {
+    if (after.parentId() == null || java.util.Objects.equals(before.parentId(), after.parentId())) {
+      return Future.succeededFuture(after);
+    }
+    return store.tree().compose(tree -> {
+      if (!tree.isWithin(after.parentId(), after.id())) {
+        return Future.succeededFuture(after);
+      }
+      Department restored = new Department(before.id(), before.name(), before.parentId(), before.createdAt(),
+        clock.instant(), after.version() + 1);
+      return store.replace(after, restored).transform(undone -> Future.failedFuture(
+        Problem.conflict("department-cycle", "不能把部门移到它自己或其下级部门之下", "另一位管理员同时移动了相关部门，请刷新后重试。")));
+    });
   }
 
   /** The new parent, checked to exist and not to lie inside the department itself (no cycles). */

@@ -1,6 +1,7 @@
 package io.govmedia.auth;
 
 import io.govmedia.platform.AuditLog;
+import io.govmedia.platform.Config;
 import io.govmedia.platform.Ids;
 import io.vertx.core.Future;
 
@@ -24,15 +25,13 @@ public final class FirstAdmin {
 
   public static Future<Void> ensure(StaffStore staff, Passwords passwords, AuditLog audit, Clock clock,
                                     Optional<String> configured) {
-    configured.ifPresent(password -> {
-      String problem = Passwords.strengthProblem(password);
-      if (problem != null) {
-        throw new io.govmedia.platform.Config.ConfigException("setting GOVMEDIA_ADMIN_PASSWORD is too weak: " + problem);
-      }
-    });
     return staff.count().compose(count -> {
       if (count > 0) {
         return Future.succeededFuture();
+      }
+      String weak = configured.map(Passwords::strengthProblem).orElse(null);
+      if (weak != null) {
+        return Future.failedFuture(new Config.ConfigException("setting GOVMEDIA_ADMIN_PASSWORD is too weak: " + weak));
       }
       String password = configured.orElseGet(FirstAdmin::randomPassword);
       var now = clock.instant();
@@ -40,9 +39,10 @@ public final class FirstAdmin {
         .map(hash -> new Staff(Ids.newId(), "admin", "系统管理员", hash, Set.of(Role.ADMIN), List.of(), List.of(),
           false, now, now, 1))
         .compose(staff::insert)
+        // Shown as soon as it exists: if anything after this fails, the password is not lost with it.
+        .onSuccess(admin -> announce(configured.isPresent(), password))
         .compose(admin -> audit.append(AuditLog.Actor.SYSTEM, "staff.bootstrap", "staff", admin.id(), null,
           admin.auditSummary(), "startup"))
-        .onSuccess(entry -> announce(configured.isPresent(), password))
         .<Void>mapEmpty()
         .recover(failure -> failure instanceof io.govmedia.platform.Problem p && "duplicate-username".equals(p.code())
           ? Future.succeededFuture()

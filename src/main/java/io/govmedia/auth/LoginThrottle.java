@@ -6,21 +6,24 @@ import io.lettuce.core.ScriptOutputType;
 import io.vertx.core.Future;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
- * Counts failed logins per username and client address in Redis, so every instance sees the same count.
- * After {@code maxFailures} within the window, the pair is refused for the rest of that window.
+ * Counts login attempts per username and client address in Redis, so every instance sees the same count;
+ * a successful login clears it. After {@code maxFailures} failures within the window, the pair is refused
+ * for the rest of that window.
  */
 final class LoginThrottle {
 
   /**
-   * Counts one failure and starts the window with the first one, atomically: a counter can never be left
-   * without an expiry (which would lock the pair out for good). Later failures do not extend the window.
+   * Counts one attempt and starts the window with the first, atomically: a counter can never be left without
+   * an expiry (which would lock the pair out for good). Later attempts do not extend the window.
    */
-  private static final String COUNT_FAILURE = """
+  private static final String COUNT_ATTEMPT = """
     local count = redis.call('INCR', KEYS[1])
-    if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-    return count""";
+    local ttl = redis.call('PTTL', KEYS[1])
+    if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
+    return {count, ttl}""";
 
   private final Redis redis;
   private final int maxFailures;
@@ -32,23 +35,22 @@ final class LoginThrottle {
     this.window = window;
   }
 
-  /** Fails with 429 while the pair is locked out. */
-  Future<Void> check(String username, String address) {
-    String key = key(username, address);
-    return Redis.await(redis.commands().get(key)).compose(count -> {
-      if (count == null || Long.parseLong(count) < maxFailures) {
-        return Future.succeededFuture();
-      }
-      return Redis.await(redis.commands().pttl(key)).compose(ttlMillis -> Future.failedFuture(
-        new Problem(429, "too-many-login-failures", "登录失败次数过多，请稍后再试",
+  /**
+   * Counts an attempt before the password is checked, so that parallel guesses cannot all slip past the
+   * count; fails with 429 once the pair has used up its attempts in the window. A success resets the count.
+   */
+  Future<Void> attempt(String username, String address) {
+    return Redis.await(redis.commands().<List<Long>>eval(COUNT_ATTEMPT, ScriptOutputType.MULTI,
+      new String[] {key(username, address)}, String.valueOf(window.toMillis()))).compose(reply -> {
+        long count = reply.get(0);
+        long ttlMillis = reply.get(1);
+        if (count <= maxFailures) {
+          return Future.succeededFuture();
+        }
+        return Future.failedFuture(new Problem(429, "too-many-login-failures", "登录失败次数过多，请稍后再试",
           "同一账号在同一地址 " + window.toMinutes() + " 分钟内失败 " + maxFailures + " 次后暂时锁定。")
-          .with("retryAfterSeconds", Math.max(1, (ttlMillis + 999) / 1000))));
-    });
-  }
-
-  Future<Void> recordFailure(String username, String address) {
-    return Redis.await(redis.commands().<Long>eval(COUNT_FAILURE, ScriptOutputType.INTEGER,
-      new String[] {key(username, address)}, String.valueOf(window.toMillis()))).mapEmpty();
+          .with("retryAfterSeconds", Math.max(1, (ttlMillis + 999) / 1000)));
+      });
   }
 
   Future<Void> reset(String username, String address) {

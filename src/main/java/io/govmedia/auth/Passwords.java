@@ -28,7 +28,10 @@ public final class Passwords {
   private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
   private static final Base64.Decoder B64D = Base64.getDecoder();
 
+  private static final int MAX_PENDING = 64;
+
   private final WorkerExecutor workers;
+  private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
   /** Verified against when the username is unknown, so that the answer takes as long as for a known one. */
   private final String decoy;
 
@@ -38,12 +41,22 @@ public final class Passwords {
   }
 
   public Future<String> hash(String password) {
-    return workers.executeBlocking(() -> hashNow(password), false);
+    return bounded(() -> hashNow(password));
   }
 
   public Future<Boolean> verify(String password, String storedHash) {
     String target = storedHash == null ? decoy : storedHash;
-    return workers.executeBlocking(() -> verifyNow(password, target) && storedHash != null, false);
+    return bounded(() -> verifyNow(password, target) && storedHash != null);
+  }
+
+  /** A flood of logins must not queue unbounded work (and memory) in front of the staff who need to sign in. */
+  private <T> Future<T> bounded(java.util.concurrent.Callable<T> work) {
+    if (pending.incrementAndGet() > MAX_PENDING) {
+      pending.decrementAndGet();
+      return Future.failedFuture(new Problem(503, "auth-busy", "登录服务繁忙，请稍后再试", null)
+        .with("retryAfterSeconds", 2));
+    }
+    return workers.executeBlocking(work, false).onComplete(done -> pending.decrementAndGet());
   }
 
   /** Our password rule: 10 to 128 characters with at least three of lower case, upper case, digits and symbols. */

@@ -63,7 +63,7 @@ public final class StaffRoutes {
     Input input = Input.of(ctx);
     String username = input.matching("username", USERNAME, "3 到 32 位小写字母、数字或 _ . -，以字母开头");
     String displayName = input.string("displayName", 64);
-    String password = input.string("password", 256);
+    String password = input.password("password");
     Set<Role> roles = roles(input, true);
     List<String> departmentIds = input.strings("departmentIds", 50, Ids.FORMAT);
     List<String> accountIds = input.strings("accountIds", 200, Ids.FORMAT);
@@ -100,39 +100,78 @@ public final class StaffRoutes {
       .onFailure(ctx::fail);
   }
 
+  /** The fields a PATCH may change; null means unchanged. */
+  private record Changes(String displayName, Set<Role> roles, List<String> departmentIds, List<String> accountIds,
+                         Boolean disabled, String password) {
+
+    static Changes read(RoutingContext ctx) {
+      Input input = Input.of(ctx);
+      Changes changes = new Changes(input.optionalString("displayName", 64),
+        input.has("roles") ? StaffRoutes.roles(input, true) : null,
+        input.has("departmentIds") ? input.strings("departmentIds", 50, Ids.FORMAT) : null,
+        input.has("accountIds") ? input.strings("accountIds", 200, Ids.FORMAT) : null,
+        input.optionalBoolean("disabled"),
+        input.has("password") ? input.password("password") : null);
+      input.validate();
+      if (changes.password != null) {
+        Passwords.requireStrong("password", changes.password);
+      }
+      return changes;
+    }
+
+    Staff applyTo(Staff s, String passwordHash, java.time.Instant now) {
+      return new Staff(s.id(), s.username(), displayName == null ? s.displayName() : displayName, passwordHash,
+        roles == null ? s.roles() : roles, departmentIds == null ? s.departmentIds() : departmentIds,
+        accountIds == null ? s.accountIds() : accountIds, disabled == null ? s.disabled() : disabled,
+        s.createdAt(), now, s.version() + 1);
+    }
+  }
+
   private void update(RoutingContext ctx) {
     Principal principal = Principal.of(ctx);
     principal.require(Role.ADMIN);
-    Input input = Input.of(ctx);
-    String displayName = input.optionalString("displayName", 64);
-    Set<Role> roles = input.has("roles") ? roles(input, true) : null;
-    List<String> departmentIds = input.has("departmentIds") ? input.strings("departmentIds", 50, Ids.FORMAT) : null;
-    List<String> accountIds = input.has("accountIds") ? input.strings("accountIds", 200, Ids.FORMAT) : null;
-    Boolean disabled = input.optionalBoolean("disabled");
-    String password = input.optionalString("password", 256);
-    input.validate();
-    if (password != null) {
-      Passwords.requireStrong("password", password);
-    }
+    Changes changes = Changes.read(ctx);
     String id = ctx.pathParam("id");
-    if (id.equals(principal.staffId()) && (Boolean.TRUE.equals(disabled) || roles != null && !roles.contains(Role.ADMIN))) {
+    if (id.equals(principal.staffId()) && (Boolean.TRUE.equals(changes.disabled)
+      || changes.roles != null && !changes.roles.contains(Role.ADMIN))) {
       throw Problem.conflict("self-lockout", "不能停用自己或取消自己的管理员角色", "请由另一位管理员操作。");
     }
     load(id)
-      .compose(before -> checkReferences(orEmpty(departmentIds), orEmpty(accountIds))
-        .compose(ok -> password == null ? Future.succeededFuture(before.passwordHash()) : passwords.hash(password))
-        .map(hash -> new Staff(before.id(), before.username(), displayName == null ? before.displayName() : displayName,
-          hash, roles == null ? before.roles() : roles, departmentIds == null ? before.departmentIds() : departmentIds,
-          accountIds == null ? before.accountIds() : accountIds, disabled == null ? before.disabled() : disabled,
-          before.createdAt(), clock.instant(), before.version() + 1))
-        .compose(after -> store.replace(before, after))
-        .compose(after -> (after.disabled() || password != null ? sessions.revokeAll(after.id(), "staff-updated")
-          : Future.<Void>succeededFuture())
-          .compose(v -> audit.append(principal.actor(), "staff.update", "staff", after.id(), before.auditSummary(),
-            after.auditSummary().put("passwordReset", password != null), RequestLog.id(ctx)))
-          .map(after)))
+      .compose(before -> checkReferences(orEmpty(changes.departmentIds), orEmpty(changes.accountIds))
+        .compose(ok -> changes.password == null ? Future.succeededFuture(before.passwordHash()) : passwords.hash(changes.password))
+        .map(hash -> changes.applyTo(before, hash, clock.instant()))
+        .compose(after -> endSessionsIfNeeded(after, changes).compose(v -> store.replace(before, after)))
+        .compose(after -> keepAnAdmin(before, after))
+        .compose(after -> audit.append(principal.actor(), "staff.update", "staff", after.id(), before.auditSummary(),
+          after.auditSummary().put("passwordReset", changes.password != null), RequestLog.id(ctx)).map(after)))
       .onSuccess(after -> Reply.ok(ctx, after.toJson()))
       .onFailure(ctx::fail);
+  }
+
+  /** Disabling a member or resetting a password ends their sessions, before the change is saved. */
+  private Future<Void> endSessionsIfNeeded(Staff after, Changes changes) {
+    return after.disabled() || changes.password != null
+      ? sessions.revokeAll(after.id(), "staff-updated")
+      : Future.succeededFuture();
+  }
+
+  /**
+   * Never leaves the office without an active administrator. Two admins demoting each other at once would
+   * both pass a check made before writing, so the count is taken after: whoever finds none puts its change back.
+   */
+  private Future<Staff> keepAnAdmin(Staff before, Staff after) {
+    boolean wasAdmin = before.roles().contains(Role.ADMIN) && !before.disabled();
+    boolean isAdmin = after.roles().contains(Role.ADMIN) && !after.disabled();
+    if (!wasAdmin || isAdmin) {
+      return Future.succeededFuture(after);
+    }
+    return store.countActiveAdmins().compose(count -> count > 0
+      ? Future.succeededFuture(after)
+      : store.replace(after, new Staff(before.id(), before.username(), before.displayName(), after.passwordHash(),
+          before.roles(), before.departmentIds(), before.accountIds(), before.disabled(), before.createdAt(),
+          clock.instant(), after.version() + 1))
+        .transform(undone -> Future.failedFuture(Problem.conflict("last-admin", "不能停用或降级最后一位管理员",
+          "请先指定另一位管理员。"))));
   }
 
   private static Set<Role> roles(Input input, boolean required) {

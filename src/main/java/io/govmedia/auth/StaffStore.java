@@ -52,6 +52,10 @@ public final class StaffStore {
     return Mongo.first(staff.countDocuments());
   }
 
+  Future<Long> countActiveAdmins() {
+    return Mongo.first(staff.countDocuments(and(eq("roles", Role.ADMIN.wire()), eq("disabled", false))));
+  }
+
   /** A page of staff; {@code departmentIds} narrows to members of any of them (null: everyone). */
   Future<List<Staff>> list(Page page, Collection<String> departmentIds) {
     Bson filter = departmentIds == null ? new Document() : in("departmentIds", departmentIds);

@@ -1,5 +1,7 @@
 package io.govmedia.platform;
 
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 import io.vertx.core.Future;
@@ -7,25 +9,30 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.bson.Document;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static com.mongodb.client.model.Filters.and;
+import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.gt;
 import static com.mongodb.client.model.Filters.lt;
 import static com.mongodb.client.model.Sorts.ascending;
 import static com.mongodb.client.model.Sorts.descending;
 
 /**
- * Append-only, hash-chained record of every state-changing staff action. Each entry's hash covers its fields
- * and the previous entry's hash, so editing or deleting any stored entry breaks the chain from there on.
- * Entries are numbered; the number is the document id, so two instances appending at once cannot both take
- * the same place: the loser re-reads the head and tries again.
+ * Append-only, hash-chained record of every state-changing staff action. Each entry's hash is an HMAC (under a
+ * key derived from the master key) over its fields and the previous entry's hash, so editing or deleting any
+ * stored entry breaks the chain from there on, and someone with write access to the database but not the key
+ * cannot recompute it. A separate head record remembers the newest entry, so cutting entries off the end is
+ * detected too. Entries are numbered; the number is the document id, so two instances appending at once cannot
+ * both take the same place: the loser re-reads the head and tries again.
  */
 public final class AuditLog {
 
@@ -40,10 +47,10 @@ public final class AuditLog {
   public record Entry(long seq, Instant at, String actorId, String actorName, String action, String targetType,
                       String targetId, String before, String after, String requestId, String prevHash, String hash) {
 
-    String computeHash() {
+    String computeHash(byte[] key) {
       JsonArray fields = new JsonArray().add(seq).add(at.toString()).add(actorId).add(actorName).add(action)
         .add(targetType).add(targetId).add(before).add(after).add(requestId).add(prevHash);
-      return sha256(fields.encode());
+      return hmac(key, fields.encode());
     }
 
     Document toDocument() {
@@ -76,12 +83,19 @@ public final class AuditLog {
     }
   }
 
+  private static final String HEAD_ID = "head";
+
   private final MongoCollection<Document> entries;
+  private final MongoCollection<Document> heads;
+  private final byte[] key;
   private final Clock clock;
   private final AtomicReference<Entry> head = new AtomicReference<>();
 
-  public AuditLog(MongoDatabase db, Clock clock) {
+  /** {@code key}: the chain's HMAC key, derived from the master key. */
+  public AuditLog(MongoDatabase db, byte[] key, Clock clock) {
     this.entries = db.getCollection("audit_log");
+    this.heads = db.getCollection("audit_head");
+    this.key = key.clone();
     this.clock = clock;
   }
 
@@ -99,9 +113,15 @@ public final class AuditLog {
       .map(docs -> docs.stream().map(Entry::from).toList());
   }
 
-  /** Walks the whole chain in order, recomputing every hash. */
+  /** Walks the whole chain in order, recomputing every hash, then checks nothing was cut off the end. */
   public Future<Verification> verify() {
-    return verifyFrom(0, GENESIS, 0);
+    return verifyFrom(0, GENESIS, 0).compose(walked -> !walked.ok() ? Future.succeededFuture(walked)
+      : Mongo.first(heads.find(eq("_id", HEAD_ID))).map(recorded -> {
+        long recordedSeq = recorded == null ? 0 : ((Number) recorded.get("seq")).longValue();
+        return recordedSeq > walked.checked()
+          ? new Verification(false, walked.checked(), String.valueOf(walked.checked() + 1))
+          : walked;
+      }));
   }
 
   private Future<Verification> verifyFrom(long afterSeq, String prevHash, long checked) {
@@ -110,10 +130,11 @@ public final class AuditLog {
       String previous = prevHash;
       long count = checked;
       for (Document doc : docs) {
-        Entry entry = Entry.from(doc);
         count++;
-        if (entry.seq() != expectedSeq || !entry.prevHash().equals(previous) || !entry.computeHash().equals(entry.hash())) {
-          return Future.succeededFuture(new Verification(false, count, String.valueOf(entry.seq())));
+        Entry entry = readable(doc);
+        if (entry == null || entry.seq() != expectedSeq || !previous.equals(entry.prevHash())
+          || !entry.computeHash(key).equals(entry.hash())) {
+          return Future.succeededFuture(new Verification(false, count, String.valueOf(doc.get("_id"))));
         }
         previous = entry.hash();
         expectedSeq++;
@@ -125,6 +146,15 @@ public final class AuditLog {
     });
   }
 
+  /** The entry, or null when the stored document no longer has the shape of one (tampered). */
+  private static Entry readable(Document doc) {
+    try {
+      return Entry.from(doc);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
   private Future<Entry> attempt(Draft draft, Entry latest, int attempt) {
     long seq = latest == null ? 1 : latest.seq() + 1;
     String prevHash = latest == null ? GENESIS : latest.hash();
@@ -132,7 +162,8 @@ public final class AuditLog {
       draft.targetType, draft.targetId, draft.before, draft.after, draft.requestId, prevHash, null);
     Entry entry = withHash(unsigned);
     return Mongo.first(entries.insertOne(entry.toDocument()))
-      .map(inserted -> {
+      .compose(inserted -> recordHead(entry))
+      .map(recorded -> {
         head.accumulateAndGet(entry, (old, fresh) -> old == null || fresh.seq() > old.seq() ? fresh : old);
         return entry;
       })
@@ -159,18 +190,29 @@ public final class AuditLog {
     });
   }
 
-  private static Entry withHash(Entry e) {
+  /** Moves the head record forward; an instance that lost the race to a newer entry leaves it alone. */
+  private Future<Void> recordHead(Entry entry) {
+    return Mongo.first(heads.updateOne(and(eq("_id", HEAD_ID), lt("seq", entry.seq())),
+        Updates.combine(Updates.set("seq", entry.seq()), Updates.set("hash", entry.hash())),
+        new UpdateOptions().upsert(true)))
+      .<Void>mapEmpty()
+      .recover(failure -> Mongo.isDuplicateKey(failure) ? Future.succeededFuture() : Future.failedFuture(failure));
+  }
+
+  private Entry withHash(Entry e) {
     return new Entry(e.seq(), e.at(), e.actorId(), e.actorName(), e.action(), e.targetType(), e.targetId(),
-      e.before(), e.after(), e.requestId(), e.prevHash(), e.computeHash());
+      e.before(), e.after(), e.requestId(), e.prevHash(), e.computeHash(key));
   }
 
   private record Draft(Actor actor, String action, String targetType, String targetId, String before, String after,
                        String requestId) {}
 
-  static String sha256(String text) {
+  static String hmac(byte[] key, String text) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
   }

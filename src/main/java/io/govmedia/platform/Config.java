@@ -68,7 +68,11 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
 
   /** Reads the file named by GOVMEDIA_CONFIG (default {@code conf/govmedia.json}) and applies the environment. */
   public static Config load(Map<String, String> env) {
-    Path file = Path.of(env.getOrDefault(CONFIG_FILE_ENV, "conf/govmedia.json"));
+    String named = env.get(CONFIG_FILE_ENV);
+    Path file = Path.of(named == null || named.isEmpty() ? "conf/govmedia.json" : named);
+    if (named != null && !named.isEmpty() && !Files.exists(file)) {
+      throw new ConfigException("setting " + CONFIG_FILE_ENV + " names " + file + ", which does not exist");
+    }
     JsonObject json = Files.exists(file) ? readFile(file) : new JsonObject();
     return from(json, env);
   }

@@ -20,6 +20,9 @@ import java.util.regex.Pattern;
  */
 public final class Input {
 
+  private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+  private static final Instant LATEST = Instant.parse("2100-01-01T00:00:00Z");
+
   private final JsonObject json;
   private final JsonArray errors = new JsonArray();
 
@@ -88,6 +91,24 @@ public final class Input {
     return trimmed;
   }
 
+  /** A secret as typed: required, never trimmed (a password may start or end with a space), at most 256 chars. */
+  public String password(String name) {
+    Object value = json.getValue(name);
+    if (value == null) {
+      error(name, "必填");
+      return null;
+    }
+    if (!(value instanceof String s) || s.isEmpty()) {
+      error(name, value instanceof String ? "不能为空" : "应为字符串");
+      return null;
+    }
+    if (s.length() > 256) {
+      error(name, "长度不能超过 256 个字符");
+      return null;
+    }
+    return s;
+  }
+
   public String matching(String name, Pattern pattern, String expected) {
     String value = string(name, 512);
     return value == null || check(name, value, pattern, expected) ? value : null;
@@ -107,9 +128,13 @@ public final class Input {
     return value;
   }
 
+  /** A list of strings; absent means empty, while an explicit null is an error (it reads like "clear"). */
   public List<String> strings(String name, int maxItems, Pattern itemPattern) {
     Object value = json.getValue(name);
     if (value == null) {
+      if (json.containsKey(name)) {
+        error(name, "不能为 null；清空请用 []");
+      }
       return List.of();
     }
     if (!(value instanceof JsonArray array)) {
@@ -148,7 +173,12 @@ public final class Input {
       return null;
     }
     try {
-      return OffsetDateTime.parse(value).toInstant();
+      Instant instant = OffsetDateTime.parse(value).toInstant();
+      if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+        error(name, "时间应在 2000 年到 2100 年之间");
+        return null;
+      }
+      return instant;
     } catch (DateTimeParseException e) {
       error(name, "应为带时区的 ISO-8601 时间，如 2026-01-31T08:00:00+08:00");
       return null;

@@ -1,5 +1,9 @@
 package io.govmedia.platform;
 
+import com.mongodb.reactivestreams.client.MongoCollection;
+import com.mongodb.reactivestreams.client.MongoDatabase;
+import io.vertx.core.Future;
+import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +24,8 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
 
+import static com.mongodb.client.model.Filters.eq;
+
 /**
  * Seals secrets at rest with AES-256-GCM under the master key. Each sealed value is bound to where it lives
  * (its context, e.g. {@code account/<id>/appSecret}), so a value copied to another record does not open.
@@ -30,6 +36,8 @@ public final class Secrets {
   private static final String VERSION = "v1:";
   private static final int NONCE_BYTES = 12;
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String KEY_CHECK_ID = "master-key-check";
+  private static final String KEY_CHECK_PLAIN = "govmedia master key check v1";
 
   private final SecretKeySpec key;
 
@@ -73,6 +81,35 @@ public final class Secrets {
       throw new Config.ConfigException(source + " must decode to 32 bytes, got " + key.length);
     }
     return key;
+  }
+
+  /**
+   * Proves this key is the one the database's secrets were sealed with: the first start stores a sealed check
+   * value; every later start (of any instance) must open it. A mismatch stops the start, before anything is
+   * sealed under the wrong key or a token signed that other instances would refuse.
+   */
+  public Future<Void> checkAgainst(MongoDatabase db) {
+    MongoCollection<Document> settings = db.getCollection("settings");
+    return Mongo.first(settings.find(eq("_id", KEY_CHECK_ID))).compose(existing -> {
+      if (existing == null) {
+        return Mongo.first(settings.insertOne(new Document("_id", KEY_CHECK_ID)
+            .append("sealed", seal(KEY_CHECK_PLAIN, KEY_CHECK_ID))))
+          .<Void>mapEmpty()
+          .recover(failure -> Mongo.isDuplicateKey(failure) ? checkAgainst(db) : Future.failedFuture(failure));
+      }
+      try {
+        return KEY_CHECK_PLAIN.equals(open(existing.getString("sealed"), KEY_CHECK_ID))
+          ? Future.succeededFuture()
+          : Future.failedFuture(keyMismatch());
+      } catch (RuntimeException e) {
+        return Future.failedFuture(keyMismatch());
+      }
+    });
+  }
+
+  private static Config.ConfigException keyMismatch() {
+    return new Config.ConfigException("setting GOVMEDIA_MASTER_KEY (or the data directory's master.key) is not the key "
+      + "this database's secrets were sealed with; every instance must use the same master key");
   }
 
   public String seal(String plaintext, String context) {

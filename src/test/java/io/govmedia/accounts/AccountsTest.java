@@ -214,6 +214,8 @@ class AccountsTest {
         without(Fixtures.weibo(d), "tokenExpiresAt"), "invalid-body", "tokenExpiresAt"),
       arguments("a Weibo token expiry without a time zone", (Function<String, JsonObject>) d -> Fixtures.weibo(d)
         .put("tokenExpiresAt", "2030-06-30T12:00:00"), "invalid-body", "tokenExpiresAt"),
+      arguments("a Weibo token expiry in the year 999999999", (Function<String, JsonObject>) d -> Fixtures.weibo(d)
+        .put("tokenExpiresAt", "+999999999-12-31T23:59:59+08:00"), "invalid-body", "tokenExpiresAt"),
       arguments("a department that does not exist", (Function<String, JsonObject>) d -> mp.apply(d)
         .put("departmentId", "0123456789abcdef01234567"), "unknown-department", null));
   }

@@ -17,6 +17,7 @@ import static io.govmedia.auth.AuthFixtures.login;
 import static io.govmedia.auth.AuthFixtures.member;
 import static io.govmedia.auth.AuthFixtures.refresh;
 import static io.govmedia.auth.AuthFixtures.sessionOf;
+import static io.govmedia.auth.AuthFixtures.staffBody;
 import static io.govmedia.auth.AuthFixtures.target;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -98,6 +99,31 @@ class AuthFlowTest {
     long retryAfter = Long.parseLong(locked.header("Retry-After"));
     assertTrue(retryAfter >= 1 && retryAfter <= 900, "Retry-After " + retryAfter);
     assertFalse(locked.text().contains("accessToken"));
+  }
+
+  @Test
+  @DisplayName("twenty wrong passwords sent at once get at most five checks; the rest are refused with 429")
+  void throttleParallel() throws Exception {
+    Member member = member(client, admin, List.of("editor"), List.of());
+    var attempts = java.util.stream.IntStream.range(0, 20).mapToObj(i -> java.util.concurrent.CompletableFuture
+      .supplyAsync(() -> login(client, member.username(), "Wrong-Passw0rd-" + i))).toList();
+    List<Integer> statuses = new java.util.ArrayList<>();
+    for (var attempt : attempts) {
+      statuses.add(attempt.get(30, java.util.concurrent.TimeUnit.SECONDS).status());
+    }
+    assertTrue(statuses.stream().filter(s -> s == 401).count() <= 5, statuses::toString);
+    assertEquals(20, statuses.stream().filter(s -> s == 401 || s == 429).count(), statuses::toString);
+    assertEquals(429, login(client, member.username(), member.password()).status());
+  }
+
+  @Test
+  @DisplayName("a password is used exactly as typed: spaces around it are part of it")
+  void passwordNotTrimmed() {
+    String username = "u" + Client.unique();
+    String password = "  Spaced-Passw0rd  ";
+    assertEquals(201, client.post("/api/v1/staff", admin, staffBody(username, password, List.of("editor"), List.of())).status());
+    assertEquals(200, login(client, username, password).status());
+    assertEquals(401, login(client, username, password.strip()).status());
   }
 
   @Test

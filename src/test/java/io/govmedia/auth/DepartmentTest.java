@@ -18,6 +18,7 @@ import static io.govmedia.auth.AuthFixtures.errorFields;
 import static io.govmedia.auth.AuthFixtures.member;
 import static io.govmedia.auth.AuthFixtures.target;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,6 +46,24 @@ class DepartmentTest {
   }
 
   // Creating
+
+  @Test
+  @DisplayName("two departments moved under each other at the same moment never end up in a cycle")
+  void concurrentMoves() throws Exception {
+    for (int round = 0; round < 3; round++) {
+      String x = client.department(admin, "甲科", null);
+      String y = client.department(admin, "乙科", null);
+      var a = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+        client.patch("/api/v1/departments/" + x, admin, new JsonObject().put("parentId", y)));
+      var b = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+        client.patch("/api/v1/departments/" + y, admin, new JsonObject().put("parentId", x)));
+      a.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      b.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      String parentOfX = client.get("/api/v1/departments/" + x, admin).json().getString("parentId");
+      String parentOfY = client.get("/api/v1/departments/" + y, admin).json().getString("parentId");
+      assertFalse(y.equals(parentOfX) && x.equals(parentOfY), "round " + round + ": a cycle was left");
+    }
+  }
 
   @Test
   @DisplayName("an admin creates a root department and a child under it, and both read back")

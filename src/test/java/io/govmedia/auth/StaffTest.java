@@ -1,5 +1,6 @@
 package io.govmedia.auth;
 
+import io.govmedia.Main;
 import io.govmedia.auth.AuthFixtures.Member;
 import io.govmedia.support.Client;
 import io.govmedia.support.TestServer;
@@ -10,8 +11,12 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static io.govmedia.auth.AuthFixtures.auditEntry;
 import static io.govmedia.auth.AuthFixtures.errorFields;
@@ -291,6 +296,38 @@ class StaffTest {
     JsonObject me = client.get("/api/v1/auth/me", second.token()).json();
     assertEquals(false, me.getBoolean("disabled"));
     assertEquals(List.of("admin"), me.getJsonArray("roles").getList());
+  }
+
+  @Test
+  @DisplayName("two admins demoting each other at once never leave the office without an administrator")
+  void lastAdmin() throws Exception {
+    String database = "govmedia_admins_" + Client.unique();
+    try (Main.Running server = TestServer.get().startAnother(Map.of("GOVMEDIA_MONGO_DATABASE", database))) {
+      Client own = new Client(server.port());
+      String first = own.adminToken();
+      String firstId = own.get("/api/v1/auth/me", first).json().getString("id");
+      Member second = member(own, first, List.of("admin"), List.of());
+      JsonObject demote = new JsonObject().put("roles", new JsonArray(List.of("editor")));
+      var a = CompletableFuture.supplyAsync(() -> own.patch("/api/v1/staff/" + second.id(), first, demote));
+      var b = CompletableFuture.supplyAsync(() -> own.patch("/api/v1/staff/" + firstId, second.token(), demote));
+      int statusA = a.get(30, TimeUnit.SECONDS).status();
+      int statusB = b.get(30, TimeUnit.SECONDS).status();
+      assertFalse(statusA == 200 && statusB == 200, "both demotions went through");
+
+      long admins = Stream.of(own.login("admin", TestServer.ADMIN_PASSWORD), second.token())
+        .map(token -> own.get("/api/v1/auth/me", token)).filter(me -> me.status() == 200)
+        .filter(me -> me.json().getJsonArray("roles").contains("admin")).count();
+      assertTrue(admins >= 1, "no administrator left");
+    }
+  }
+
+  @Test
+  @DisplayName("an explicit null for departmentIds is refused rather than read as 'clear the scope'")
+  void nullScope() {
+    Member replier = member(client, admin, List.of("replier"), List.of(client.department(admin, "信访科", null)));
+    Client.Response response = client.patch("/api/v1/staff/" + replier.id(), admin, new JsonObject().putNull("departmentIds"));
+    assertEquals(400, response.status(), response::toString);
+    assertEquals(1, client.get("/api/v1/staff/" + replier.id(), admin).json().getJsonArray("departmentIds").size());
   }
 
   @Test

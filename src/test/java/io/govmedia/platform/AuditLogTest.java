@@ -38,6 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @DisplayName("The audit log")
 class AuditLogTest {
 
+  static final byte[] KEY = "an audit chain key for unit tests".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
   static Client client;
   static String admin;
   static Vertx vertx;
@@ -133,7 +135,7 @@ class AuditLogTest {
   @Test
   @DisplayName("an empty log verifies, with nothing checked")
   void emptyLog() throws Exception {
-    AuditLog audit = new AuditLog(freshDatabase(), Clock.systemUTC());
+    AuditLog audit = new AuditLog(freshDatabase(), KEY, Clock.systemUTC());
 
     AuditLog.Verification result = onVertx(audit::verify);
 
@@ -146,7 +148,7 @@ class AuditLogTest {
   @DisplayName("fifty appends launched together are numbered 1 to 50 without gaps, each chained to the one before")
   void concurrentAppends() throws Exception {
     MongoDatabase db = freshDatabase();
-    AuditLog audit = new AuditLog(db, Clock.systemUTC());
+    AuditLog audit = new AuditLog(db, KEY, Clock.systemUTC());
 
     List<AuditLog.Entry> appended = onVertx(() -> Future.all(IntStream.rangeClosed(1, 50)
       .mapToObj(i -> audit.append(actor(), "test.append", "thing", "t" + i, null, new JsonObject().put("n", i), "r" + i))
@@ -170,8 +172,8 @@ class AuditLogTest {
   @DisplayName("two server instances appending at once share one unbroken chain")
   void twoInstances() throws Exception {
     MongoDatabase db = freshDatabase();
-    AuditLog one = new AuditLog(db, Clock.systemUTC());
-    AuditLog two = new AuditLog(db, Clock.systemUTC());
+    AuditLog one = new AuditLog(db, KEY, Clock.systemUTC());
+    AuditLog two = new AuditLog(db, KEY, Clock.systemUTC());
 
     onVertx(() -> Future.all(IntStream.rangeClosed(1, 40)
       .mapToObj(i -> (i % 2 == 0 ? one : two).append(actor(), "test.append", "thing", "t" + i, null, null, null))
@@ -189,12 +191,12 @@ class AuditLogTest {
   @DisplayName("after a restart, and after another instance appended, the next entry continues the chain")
   void continuesAfterRestart() throws Exception {
     MongoDatabase db = freshDatabase();
-    AuditLog before = new AuditLog(db, Clock.systemUTC());
+    AuditLog before = new AuditLog(db, KEY, Clock.systemUTC());
     for (int i = 0; i < 3; i++) {
       onVertx(() -> before.append(actor(), "test.append", "thing", "t", null, null, null));
     }
 
-    AuditLog restarted = new AuditLog(db, Clock.systemUTC());
+    AuditLog restarted = new AuditLog(db, KEY, Clock.systemUTC());
     AuditLog.Entry fourth = onVertx(() -> restarted.append(actor(), "test.append", "thing", "t", null, null, null));
     AuditLog.Entry fifth = onVertx(() -> before.append(actor(), "test.append", "thing", "t", null, null, null));
 
@@ -241,12 +243,12 @@ class AuditLogTest {
       AuditLog.Entry unsigned = new AuditLog.Entry(seq, at.plusSeconds(seq), "system", "system", "test.bulk", "thing",
         "t" + seq, null, "{\"n\":" + seq + "}", null, previous, null);
       AuditLog.Entry entry = new AuditLog.Entry(seq, unsigned.at(), "system", "system", "test.bulk", "thing",
-        unsigned.targetId(), null, unsigned.after(), null, previous, unsigned.computeHash());
+        unsigned.targetId(), null, unsigned.after(), null, previous, unsigned.computeHash(KEY));
       docs.add(entry.toDocument());
       previous = entry.hash();
     }
     await(db.getCollection("audit_log").insertMany(docs));
-    AuditLog audit = new AuditLog(db, Clock.systemUTC());
+    AuditLog audit = new AuditLog(db, KEY, Clock.systemUTC());
 
     AuditLog.Verification intact = onVertx(audit::verify);
     assertTrue(intact.ok(), intact::toString);
@@ -276,8 +278,48 @@ class AuditLogTest {
     assertNotNull(json.getString("hash"));
   }
 
+  @Test
+  @DisplayName("an audit cursor that is not an entry number is a 400 problem, not a server error")
+  void badCursor() {
+    Client.Response response = client.get("/api/v1/audit?cursor=aaaaaaaaaaaaaaaaaaaaaaaa", admin);
+    assertEquals(400, response.status(), response::toString);
+    assertEquals("invalid-cursor", response.problemCode());
+  }
+
+  @Test
+  @DisplayName("cutting the newest entries off the end is detected, though what is left still chains")
+  void truncationDetected() throws Exception {
+    MongoDatabase db = freshDatabase();
+    filledLog(db, 6);
+    await(db.getCollection("audit_log").deleteOne(eq("_id", 6L)));
+    AuditLog.Verification result = onVertx(new AuditLog(db, KEY, Clock.systemUTC())::verify);
+    assertFalse(result.ok(), result::toString);
+    assertEquals("6", result.firstBrokenId());
+  }
+
+  @Test
+  @DisplayName("a chain recomputed without the key (plain SHA-256, as a forger would) does not verify")
+  void forgedChainRefused() throws Exception {
+    MongoDatabase db = freshDatabase();
+    filledLog(db, 3);
+    AuditLog.Verification withOtherKey = onVertx(new AuditLog(db, "another key".getBytes(), Clock.systemUTC())::verify);
+    assertFalse(withOtherKey.ok());
+    assertEquals("1", withOtherKey.firstBrokenId());
+  }
+
+  @Test
+  @DisplayName("an entry stripped of its fields is reported as broken, not answered with an error")
+  void malformedEntry() throws Exception {
+    MongoDatabase db = freshDatabase();
+    filledLog(db, 4);
+    await(db.getCollection("audit_log").updateOne(eq("_id", 2L), Updates.unset("prevHash")));
+    AuditLog.Verification result = onVertx(new AuditLog(db, KEY, Clock.systemUTC())::verify);
+    assertFalse(result.ok());
+    assertEquals("2", result.firstBrokenId());
+  }
+
   private static AuditLog filledLog(MongoDatabase db, int entries) throws Exception {
-    AuditLog audit = new AuditLog(db, Clock.systemUTC());
+    AuditLog audit = new AuditLog(db, KEY, Clock.systemUTC());
     for (int i = 1; i <= entries; i++) {
       JsonObject after = new JsonObject().put("n", i);
       onVertx(() -> audit.append(actor(), "test.append", "thing", "t", null, after, null));

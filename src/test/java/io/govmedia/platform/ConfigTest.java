@@ -80,6 +80,14 @@ class ConfigTest {
   }
 
   @Test
+  @DisplayName("a config file named by GOVMEDIA_CONFIG must exist: a typo does not start on defaults")
+  void namedFileMissing(@TempDir Path dir) {
+    String missing = dir.resolve("govmedia-prod.json").toString();
+    var e = assertThrows(Config.ConfigException.class, () -> Config.load(Map.of(Config.CONFIG_FILE_ENV, missing)));
+    assertTrue(e.getMessage().contains(missing), e.getMessage());
+  }
+
+  @Test
   @DisplayName("a config file that is not JSON is refused with its name")
   void brokenFile(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("govmedia.json");

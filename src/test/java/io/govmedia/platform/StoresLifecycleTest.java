@@ -93,6 +93,15 @@ class StoresLifecycleTest {
     assertEquals(keyBefore, Files.readString(dataDir.resolve("master.key")), "the generated master key is reused");
   }
 
+  @Test
+  @DisplayName("an instance with another master key than the database's refuses to start, naming the setting")
+  void masterKeyMismatch() {
+    String otherKey = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+    var e = org.junit.jupiter.api.Assertions.assertThrows(Config.ConfigException.class,
+      () -> TestServer.get().startAnother(Map.of("GOVMEDIA_MASTER_KEY", otherKey)).close());
+    assertTrue(e.getMessage().contains("GOVMEDIA_MASTER_KEY"), e.getMessage());
+  }
+
   private static String check(JsonObject health, String id) {
     for (Object entry : health.getJsonArray("checks")) {
       JsonObject check = (JsonObject) entry;
