@@ -7,6 +7,11 @@ import io.govmedia.auth.BearerAuth;
 import io.govmedia.auth.DepartmentRoutes;
 import io.govmedia.auth.StaffRoutes;
 import io.govmedia.platform.Failures;
+import io.govmedia.wechat.AutoReplyRoutes;
+import io.govmedia.wechat.CallbackRoutes;
+import io.govmedia.wechat.FollowerRoutes;
+import io.govmedia.wechat.MenuRoutes;
+import io.govmedia.wechat.MessageRoutes;
 import io.govmedia.platform.Reply;
 import io.govmedia.platform.RequestLog;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -26,7 +31,8 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
  */
 record Api(long bodyLimitBytes, boolean trustForwardedFor, Handler<RoutingContext> readiness, PrometheusMeterRegistry metrics, Buffer openApi,
            BearerAuth bearer, AuthRoutes auth, DepartmentRoutes departments, StaffRoutes staff,
-           AccountRoutes accounts, AuditRoutes audit) {
+           AccountRoutes accounts, AuditRoutes audit, CallbackRoutes callbacks, MessageRoutes messages,
+           AutoReplyRoutes autoReplies, MenuRoutes menus, FollowerRoutes followers) {
 
   Router router(Vertx vertx) {
     Router root = Router.router(vertx);
@@ -43,6 +49,9 @@ record Api(long bodyLimitBytes, boolean trustForwardedFor, Handler<RoutingContex
     root.get("/api/openapi.yaml").handler(ctx -> ctx.response()
       .putHeader("Content-Type", "application/yaml; charset=utf-8").end(openApi));
 
+    // WeChat's servers push here; the callback caps its own bodies at 64 KiB.
+    root.route("/wechat/callback/*").subRouter(callbacks.routes(vertx));
+
     // Staff API: bodies capped, then sign-in routes, then everything behind the bearer token.
     root.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes));
     root.route("/api/v1/auth/*").subRouter(auth.publicRoutes(vertx));
@@ -50,8 +59,12 @@ record Api(long bodyLimitBytes, boolean trustForwardedFor, Handler<RoutingContex
     root.route("/api/v1/auth/*").subRouter(auth.routes(vertx));
     root.route("/api/v1/departments*").subRouter(departments.routes(vertx));
     root.route("/api/v1/staff*").subRouter(staff.routes(vertx));
+    root.route("/api/v1/accounts/:id/auto-replies*").subRouter(autoReplies.routes(vertx));
     root.route("/api/v1/accounts*").subRouter(accounts.routes(vertx));
+    root.route("/api/v1/accounts*").subRouter(menus.routes(vertx));
+    root.route("/api/v1/accounts*").subRouter(followers.routes(vertx));
     root.route("/api/v1/audit*").subRouter(audit.routes(vertx));
+    root.route("/api/v1/wechat/*").subRouter(messages.routes(vertx));
 
     root.route().failureHandler(Failures::handle);
     for (int status : new int[] {400, 401, 403, 404, 405, 413, 415}) {

@@ -26,6 +26,18 @@ import io.govmedia.platform.HttpVerticle;
 import io.govmedia.platform.Readiness;
 import io.govmedia.platform.Redis;
 import io.govmedia.platform.Secrets;
+import io.govmedia.wechat.AutoReplies;
+import io.govmedia.wechat.AutoReplyRoutes;
+import io.govmedia.wechat.AutoReplyStore;
+import io.govmedia.wechat.CallbackRoutes;
+import io.govmedia.wechat.FollowerProfiles;
+import io.govmedia.wechat.FollowerRoutes;
+import io.govmedia.wechat.FollowerStore;
+import io.govmedia.wechat.MessageRoutes;
+import io.govmedia.wechat.MenuRoutes;
+import io.govmedia.wechat.MenuStore;
+import io.govmedia.wechat.MessageStore;
+import io.govmedia.wechat.WeChatGateway;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -168,7 +180,15 @@ public final class Main {
       Sessions sessions = new Sessions(vertx, db, staff, secrets.derive("access-token-signing"), clock,
         config.security().accessTokenTtl(), config.security().refreshTokenTtl());
 
-      Future.all(departments.createIndexes(), staff.createIndexes(), accounts.createIndexes()).await(30, TimeUnit.SECONDS);
+      MessageStore messages = new MessageStore(db);
+      WeChatGateway wechat = new WeChatGateway(vertx, config.wechat(), redis, accounts);
+      running.started.add(wechat);
+      FollowerStore followers = new FollowerStore(db, new FollowerProfiles(wechat, accounts, clock));
+      MenuStore menus = new MenuStore(db);
+      AutoReplyStore autoReplyStore = new AutoReplyStore(db);
+      AutoReplies autoReplies = new AutoReplies(autoReplyStore);
+      Future.all(List.of(departments.createIndexes(), staff.createIndexes(), accounts.createIndexes(),
+        messages.createIndexes(), autoReplyStore.createIndexes(), followers.createIndexes())).await(30, TimeUnit.SECONDS);
       FirstAdmin.ensure(staff, passwords, audit, clock, config.security().adminPassword()).await(30, TimeUnit.SECONDS);
 
       Api api = new Api(config.http().bodyLimitBytes(), config.http().trustForwardedFor(), Readiness.handler(vertx, db, redis), metrics, openApi(),
@@ -178,7 +198,12 @@ public final class Main {
         new DepartmentRoutes(departments, audit, clock),
         new StaffRoutes(staff, departments, accounts::existing, sessions, passwords, audit, clock),
         new AccountRoutes(accounts, departments, access, audit, clock),
-        new AuditRoutes(audit));
+        new AuditRoutes(audit),
+        new CallbackRoutes(vertx, redis, accounts, messages, autoReplies, followers, clock),
+        new MessageRoutes(messages, access),
+        new AutoReplyRoutes(autoReplyStore, autoReplies, access, audit, clock),
+        new MenuRoutes(menus, wechat, access, audit, clock),
+        new FollowerRoutes(followers, access));
       List<HttpVerticle> servers = new ArrayList<>();
       vertx.deployVerticle(() -> {
         HttpVerticle server = new HttpVerticle(config.http(), api::router);

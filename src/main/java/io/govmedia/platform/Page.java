@@ -6,6 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /** A list request ({@code ?cursor=&limit=}) and its answer {@code {"items": [...], "next": cursor|null}}. */
 public record Page(String cursor, int limit) {
@@ -15,9 +16,14 @@ public record Page(String cursor, int limit) {
 
   /** Reads cursor and limit; the cursor must be an id, as handed out in {@code next}. */
   public static Page of(RoutingContext ctx) {
+    return of(ctx, cursor -> Ids.valid(cursor) || cursor.matches("[0-9]{1,18}"));
+  }
+
+  /** Reads cursor and limit, for lists whose cursor is not an id (e.g. a WeChat openid). */
+  public static Page of(RoutingContext ctx, Predicate<String> validCursor) {
     String cursor = ctx.request().getParam("cursor");
     String limit = ctx.request().getParam("limit");
-    if (cursor != null && !cursor.isEmpty() && !Ids.valid(cursor) && !cursor.matches("[0-9]{1,18}")) {
+    if (cursor != null && !cursor.isEmpty() && !validCursor.test(cursor)) {
       throw Problem.badRequest("invalid-cursor", "分页游标无效", "cursor 应取自上一页的 next。");
     }
     int parsed = DEFAULT_LIMIT;

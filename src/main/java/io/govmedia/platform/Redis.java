@@ -6,6 +6,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -50,6 +51,11 @@ public final class Redis implements AutoCloseable {
 
   public RedisAsyncCommands<String, String> commands() {
     return connection.async();
+  }
+
+  /** Blocking commands on the same connection, for code that runs on worker threads only (WxJava's token store). */
+  public RedisCommands<String, String> sync() {
+    return connection.sync();
   }
 
   /** The Lettuce reply as a future completed on the calling Vert.x context. */

@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A small WeChat API server speaking WeChat's HTTP protocol on loopback, for tests that drive WxJava (or our
  * own clients) against it. It knows registered apps (AppID → AppSecret), hands out access tokens the way
  * {@code /cgi-bin/token} and {@code /cgi-bin/stable_token} do, counts token fetches per app, and plays
- * scripted failures ({@code {"errcode": …}}) on any path. Later features add their endpoints here.
+ * scripted failures ({@code {"errcode": …}}) on any path. Later features add their endpoints here: menu/create
+ * (remembers the last menu per app) and user/info (answers scripted followers); both want the app's current
+ * access token, as WeChat does (else 40001).
  */
 public final class FakeWeChat implements AutoCloseable {
 
@@ -30,6 +32,9 @@ public final class FakeWeChat implements AutoCloseable {
   private final Map<String, Token> stableTokens = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> tokenFetches = new ConcurrentHashMap<>();
   private final Map<String, Deque<Integer>> scriptedErrors = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+  private final Map<String, JsonObject> lastMenus = new ConcurrentHashMap<>();
+  private final Map<String, JsonObject> followers = new ConcurrentHashMap<>();
   private HttpServer server;
 
   private FakeWeChat() {
@@ -68,6 +73,23 @@ public final class FakeWeChat implements AutoCloseable {
     return tokenFetches.getOrDefault(appId, new AtomicInteger()).get();
   }
 
+  /** How many requests reached the path, scripted failures included. */
+  public int calls(String path) {
+    return calls.getOrDefault(path, new AtomicInteger()).get();
+  }
+
+  /** The menu last created for the app through menu/create ({@code {"button": [...]}}), or null. */
+  public JsonObject lastMenu(String appId) {
+    JsonObject menu = lastMenus.get(appId);
+    return menu == null ? null : menu.copy();
+  }
+
+  /** A follower that user/info answers for the app: {@code info} holds WeChat's fields (subscribe defaults to 1). */
+  public FakeWeChat follower(String appId, String openid, JsonObject info) {
+    followers.put(appId + "/" + openid, info.copy().put("openid", openid));
+    return this;
+  }
+
   /** The access token currently valid for the app, if one was handed out. */
   public String currentToken(String appId) {
     Token token = stableTokens.get(appId);
@@ -80,10 +102,13 @@ public final class FakeWeChat implements AutoCloseable {
     router.route().handler(this::scripted);
     router.get("/cgi-bin/token").handler(this::token);
     router.post("/cgi-bin/stable_token").handler(this::stableToken);
+    router.post("/cgi-bin/menu/create").handler(this::menuCreate);
+    router.get("/cgi-bin/user/info").handler(this::userInfo);
     return router;
   }
 
   private void scripted(RoutingContext ctx) {
+    calls.computeIfAbsent(ctx.request().path(), p -> new AtomicInteger()).incrementAndGet();
     Deque<Integer> errors = scriptedErrors.get(ctx.request().path());
     Integer errcode = errors == null ? null : errors.poll();
     if (errcode == null) {
@@ -119,6 +144,54 @@ public final class FakeWeChat implements AutoCloseable {
       stableTokens.put(appId, newToken());
     }
     json(ctx, tokenAnswer(appId));
+  }
+
+  /** WeChat's own checks, in brief: 1 to 3 top-level buttons (else 40016). */
+  private void menuCreate(RoutingContext ctx) {
+    String appId = appOfToken(ctx);
+    if (appId == null) {
+      return;
+    }
+    JsonObject menu;
+    try {
+      menu = ctx.body().asJsonObject();
+    } catch (RuntimeException e) {
+      menu = null;
+    }
+    if (menu == null || menu.getJsonArray("button") == null || menu.getJsonArray("button").isEmpty()
+      || menu.getJsonArray("button").size() > 3) {
+      json(ctx, new JsonObject().put("errcode", 40016).put("errmsg", "invalid button size"));
+      return;
+    }
+    lastMenus.put(appId, menu);
+    json(ctx, new JsonObject().put("errcode", 0).put("errmsg", "ok"));
+  }
+
+  private void userInfo(RoutingContext ctx) {
+    String appId = appOfToken(ctx);
+    if (appId == null) {
+      return;
+    }
+    JsonObject info = followers.get(appId + "/" + ctx.request().getParam("openid"));
+    if (info == null) {
+      json(ctx, new JsonObject().put("errcode", 40003).put("errmsg", "invalid openid"));
+      return;
+    }
+    json(ctx, new JsonObject().put("subscribe", 1).mergeIn(info));
+  }
+
+  /** The app whose current token the request carries; otherwise answers 40001 as WeChat does and gives null. */
+  private String appOfToken(RoutingContext ctx) {
+    String token = ctx.request().getParam("access_token");
+    long now = System.currentTimeMillis();
+    for (Map.Entry<String, Token> entry : stableTokens.entrySet()) {
+      if (entry.getValue().value().equals(token) && entry.getValue().expiresAtMillis() > now) {
+        return entry.getKey();
+      }
+    }
+    json(ctx, new JsonObject().put("errcode", 40001)
+      .put("errmsg", "invalid credential, access_token is invalid or not latest"));
+    return null;
   }
 
   private boolean credentialsMatch(RoutingContext ctx, String appId, String secret) {

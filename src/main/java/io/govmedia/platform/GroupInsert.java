@@ -1,0 +1,112 @@
+package io.govmedia.platform;
+
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import org.bson.Document;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Group commit: inserts from many concurrent requests travel to MongoDB together. Nothing waits for a batch
+ * to fill: when fewer than {@code maxInFlight} inserts are running, whatever is queued leaves at once, so a
+ * lone request pays no delay; under load, requests queue behind the running insert and leave in the next,
+ * larger batch. Each caller learns the fate of its own document.
+ */
+public final class GroupInsert {
+
+  /** What happened to one document. */
+  public enum Outcome { INSERTED, DUPLICATE }
+
+  private record Pending(Document document, Promise<Outcome> promise, Context context) {}
+
+  private final MongoCollection<Document> collection;
+  private final int maxBatch;
+  private final int maxInFlight;
+  private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  public GroupInsert(MongoCollection<Document> collection, int maxBatch, int maxInFlight) {
+    this.collection = collection;
+    this.maxBatch = maxBatch;
+    this.maxInFlight = maxInFlight;
+  }
+
+  /** Inserts the document with others; DUPLICATE when a unique index already holds its key. */
+  public Future<Outcome> insert(Document document) {
+    Promise<Outcome> promise = Promise.promise();
+    queue.add(new Pending(document, promise, Vertx.currentContext()));
+    flush();
+    return promise.future();
+  }
+
+  private void flush() {
+    while (!queue.isEmpty()) {
+      int running = inFlight.get();
+      if (running >= maxInFlight) {
+        return;  // a running insert's completion flushes again
+      }
+      if (!inFlight.compareAndSet(running, running + 1)) {
+        continue;
+      }
+      List<Pending> batch = new ArrayList<>();
+      Pending next;
+      while (batch.size() < maxBatch && (next = queue.poll()) != null) {
+        batch.add(next);
+      }
+      if (batch.isEmpty()) {
+        inFlight.decrementAndGet();
+        continue;
+      }
+      write(batch);
+    }
+  }
+
+  private void write(List<Pending> batch) {
+    List<Document> documents = batch.stream().map(Pending::document).toList();
+    Mongo.all(collection.insertMany(documents, new InsertManyOptions().ordered(false))).onComplete(result -> {
+      settle(batch, result.failed() ? result.cause() : null);
+      inFlight.decrementAndGet();
+      flush();
+    });
+  }
+
+  private static void settle(List<Pending> batch, Throwable failure) {
+    Outcome[] outcomes = new Outcome[batch.size()];
+    Throwable[] failures = new Throwable[batch.size()];
+    java.util.Arrays.fill(outcomes, Outcome.INSERTED);
+    if (failure instanceof MongoBulkWriteException bulk) {
+      for (BulkWriteError error : bulk.getWriteErrors()) {
+        if (error.getIndex() < batch.size()) {
+          if (error.getCategory() == com.mongodb.ErrorCategory.DUPLICATE_KEY) {
+            outcomes[error.getIndex()] = Outcome.DUPLICATE;
+          } else {
+            failures[error.getIndex()] = bulk;
+          }
+        }
+      }
+    } else if (failure != null) {
+      java.util.Arrays.fill(failures, failure);
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      Pending pending = batch.get(i);
+      Outcome outcome = outcomes[i];
+      Throwable cause = failures[i];
+      Runnable complete = cause == null ? () -> pending.promise.complete(outcome) : () -> pending.promise.fail(cause);
+      if (pending.context == null) {
+        complete.run();
+      } else {
+        pending.context.runOnContext(v -> complete.run());
+      }
+    }
+  }
+}

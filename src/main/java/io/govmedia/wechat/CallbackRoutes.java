@@ -1,0 +1,175 @@
+package io.govmedia.wechat;
+
+import io.govmedia.accounts.AccountStore;
+import io.govmedia.platform.Problem;
+import io.govmedia.platform.Redis;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+
+/**
+ * {@code GET/POST /wechat/callback/{accountId}}: WeChat's servers are the client. GET proves we hold the
+ * token by echoing {@code echostr}; POST delivers a message or event in plain, safe ({@code encrypt_type=aes})
+ * or compatible mode. Every check happens before anything is stored: signature (constant time), a timestamp
+ * within 5 minutes, the XML (no DOCTYPE, at most 64 KiB), and after decrypting the AppID and ToUserName.
+ */
+public final class CallbackRoutes {
+
+  static final long MAX_BODY_BYTES = 64 * 1024;
+  private static final long MAX_CLOCK_SKEW_SECONDS = 300;
+  private static final String NONCE_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final CallbackAccounts accounts;
+  private final CallbackIntake intake;
+  private final Clock clock;
+
+  public CallbackRoutes(Vertx vertx, Redis redis, AccountStore accountStore, MessageStore messages, AutoReplies replies,
+                        FollowerStore followers, Clock clock) {
+    this.accounts = new CallbackAccounts(accountStore, clock);
+    this.intake = new CallbackIntake(vertx, new CallbackDedup(vertx, redis), replies, messages, followers, clock);
+    this.clock = clock;
+  }
+
+  public Router routes(Vertx vertx) {
+    Router router = Router.router(vertx);
+    router.get("/:accountId").handler(this::verify);
+    router.post("/:accountId").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES)).handler(this::receive);
+    return router;
+  }
+
+  /** Server verification: echo {@code echostr} only to a correct signature. */
+  private void verify(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    accounts.keys(ctx.pathParam("accountId"))
+      .map(keys -> {
+        checkPlainSignature(keys, request);
+        String echo = request.getParam("echostr");
+        if (echo == null || echo.length() > 256) {
+          throw Problem.badRequest("invalid-echostr", "缺少或无效的 echostr", null);
+        }
+        return echo;
+      })
+      .onSuccess(echo -> ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end(echo))
+      .onFailure(ctx::fail);
+  }
+
+  private void receive(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    String body = ctx.body().asString("UTF-8");
+    accounts.keys(ctx.pathParam("accountId"))
+      .compose(keys -> {
+        InboundMessage message = open(keys, request, body == null ? "" : body);
+        return intake.receive(keys.accountId(), message).map(answer -> reply(keys, request, answer));
+      })
+      .onSuccess(reply -> ctx.response().putHeader("Content-Type", reply.equals("success")
+        ? "text/plain; charset=utf-8" : "application/xml; charset=utf-8").end(reply))
+      .onFailure(ctx::fail);
+  }
+
+  /** Checks and opens a delivery; throws a 4xx problem for anything WeChat would never send. */
+  private InboundMessage open(CallbackAccounts.Keys keys, HttpServerRequest request, String body) {
+    String timestamp = checkTimestamp(request.getParam("timestamp"));
+    String nonce = required(request, "nonce");
+    boolean safeMode = "aes".equals(request.getParam("encrypt_type"));
+    org.bson.Document fields = parse(body);
+    if (safeMode) {
+      fields = decrypt(keys, request, fields, timestamp, nonce);
+    } else {
+      checkPlainSignature(keys, request);
+    }
+    InboundMessage message;
+    try {
+      message = CallbackXml.message(fields);
+    } catch (CallbackXml.XmlException e) {
+      throw Problem.badRequest("invalid-message", "消息缺少必要字段", e.getMessage());
+    }
+    if (keys.originalId() != null && !keys.originalId().equals(message.toUser())) {
+      throw Problem.badRequest("wrong-account", "消息不是发给该公众号的", "ToUserName 与账号原始 ID 不符。");
+    }
+    return message;
+  }
+
+  private org.bson.Document decrypt(CallbackAccounts.Keys keys, HttpServerRequest request, org.bson.Document envelope,
+                                    String timestamp, String nonce) {
+    if (keys.crypto() == null) {
+      throw Problem.badRequest("safe-mode-not-configured", "该公众号未配置 EncodingAESKey", null);
+    }
+    String encrypted = CallbackXml.text(envelope, "Encrypt");
+    if (encrypted == null) {
+      throw Problem.badRequest("invalid-message", "安全模式消息缺少 Encrypt", null);
+    }
+    String expected = WeChatCrypto.signature(keys.token(), timestamp, nonce, encrypted);
+    if (!WeChatCrypto.sameSignature(expected, request.getParam("msg_signature"))) {
+      throw Problem.unauthorized("invalid-signature", "签名校验失败");
+    }
+    try {
+      return parse(keys.crypto().decrypt(encrypted));
+    } catch (WeChatCrypto.CryptoException e) {
+      throw Problem.badRequest("undecryptable", "消息无法解密或不属于该公众号", e.getMessage());
+    }
+  }
+
+  private String reply(CallbackAccounts.Keys keys, HttpServerRequest request, String answer) {
+    if (answer == null) {
+      return "success";
+    }
+    if (!"aes".equals(request.getParam("encrypt_type"))) {
+      return answer;
+    }
+    String encrypted = keys.crypto().encrypt(answer);
+    String timestamp = String.valueOf(clock.instant().getEpochSecond());
+    String nonce = nonce();
+    String signature = WeChatCrypto.signature(keys.token(), timestamp, nonce, encrypted);
+    return "<xml><Encrypt><![CDATA[" + encrypted + "]]></Encrypt><MsgSignature><![CDATA[" + signature
+      + "]]></MsgSignature><TimeStamp>" + timestamp + "</TimeStamp><Nonce><![CDATA[" + nonce + "]]></Nonce></xml>";
+  }
+
+  private void checkPlainSignature(CallbackAccounts.Keys keys, HttpServerRequest request) {
+    String timestamp = checkTimestamp(request.getParam("timestamp"));
+    String expected = WeChatCrypto.signature(keys.token(), timestamp, required(request, "nonce"));
+    if (!WeChatCrypto.sameSignature(expected, request.getParam("signature"))) {
+      throw Problem.unauthorized("invalid-signature", "签名校验失败");
+    }
+  }
+
+  private String checkTimestamp(String timestamp) {
+    if (timestamp == null || !timestamp.matches("\\d{1,12}")) {
+      throw Problem.badRequest("invalid-timestamp", "缺少或无效的 timestamp", null);
+    }
+    long skew = Math.abs(clock.instant().getEpochSecond() - Long.parseLong(timestamp));
+    if (skew > MAX_CLOCK_SKEW_SECONDS) {
+      throw new Problem(401, "stale-timestamp", "请求时间戳已过期", "timestamp 与服务器时间相差超过 5 分钟。");
+    }
+    return timestamp;
+  }
+
+  private static String required(HttpServerRequest request, String name) {
+    String value = request.getParam(name);
+    if (value == null || value.isEmpty() || value.length() > 64) {
+      throw Problem.badRequest("invalid-" + name, "缺少或无效的 " + name, null);
+    }
+    return value;
+  }
+
+  private static org.bson.Document parse(String xml) {
+    try {
+      return CallbackXml.parse(xml);
+    } catch (CallbackXml.XmlException e) {
+      throw Problem.badRequest("invalid-xml", "XML 格式错误或不被接受", e.getMessage());
+    }
+  }
+
+  private static String nonce() {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < 16; i++) {
+      out.append(NONCE_CHARS.charAt(RANDOM.nextInt(NONCE_CHARS.length())));
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,159 @@
+package io.govmedia.wechat;
+
+import org.bson.Document;
+
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+import java.io.StringReader;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * Reads the small XML documents WeChat pushes. A DOCTYPE or an entity reference is refused outright, so no
+ * external entity is ever resolved (XXE); depth and size are capped. Element text (CDATA or not) becomes a
+ * string field; nested elements become nested documents, repeated ones a list.
+ */
+final class CallbackXml {
+
+  /** XML that is malformed, hostile, or lacks what a callback must carry. */
+  static final class XmlException extends Exception {
+    XmlException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private static final int MAX_DEPTH = 8;
+  private static final int MAX_ELEMENTS = 1000;
+  private static final XMLInputFactory FACTORY = factory();
+
+  private CallbackXml() {
+  }
+
+  /** The fields under the root element. */
+  static Document parse(String xml) throws XmlException {
+    XMLStreamReader reader = null;
+    try {
+      reader = FACTORY.createXMLStreamReader(new StringReader(xml));
+      Deque<Document> open = new ArrayDeque<>();
+      Deque<String> names = new ArrayDeque<>();
+      Deque<StringBuilder> texts = new ArrayDeque<>();
+      Document root = null;
+      int elements = 0;
+      while (reader.hasNext()) {
+        int event = reader.next();
+        switch (event) {
+          case XMLStreamConstants.DTD, XMLStreamConstants.ENTITY_REFERENCE, XMLStreamConstants.ENTITY_DECLARATION ->
+            throw new XmlException("DOCTYPE and entities are not accepted");
+          case XMLStreamConstants.START_ELEMENT -> {
+            if (++elements > MAX_ELEMENTS || open.size() >= MAX_DEPTH) {
+              throw new XmlException("XML too large or too deep");
+            }
+            open.push(new Document());
+            names.push(reader.getLocalName());
+            texts.push(new StringBuilder());
+          }
+          case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> {
+            if (!texts.isEmpty()) {
+              texts.peek().append(reader.getText());
+            }
+          }
+          case XMLStreamConstants.END_ELEMENT -> {
+            Document element = open.pop();
+            String name = names.pop();
+            String text = texts.pop().toString();
+            Object value = element.isEmpty() ? text.strip() : element;
+            if (open.isEmpty()) {
+              root = element;
+            } else {
+              add(open.peek(), name, value);
+            }
+          }
+          default -> {
+            // comments, processing instructions, document start/end
+          }
+        }
+      }
+      if (root == null) {
+        throw new XmlException("no root element");
+      }
+      return root;
+    } catch (XMLStreamException | RuntimeException e) {
+      throw new XmlException("malformed XML");
+    } finally {
+      close(reader);
+    }
+  }
+
+  /** A pushed message or event, with the fields every callback must carry. */
+  static InboundMessage message(Document fields) throws XmlException {
+    String toUser = text(fields, "ToUserName");
+    String fromUser = text(fields, "FromUserName");
+    String msgType = text(fields, "MsgType");
+    String createTime = text(fields, "CreateTime");
+    if (toUser == null || fromUser == null || msgType == null || createTime == null || !createTime.matches("\\d{1,12}")) {
+      throw new XmlException("ToUserName, FromUserName, CreateTime and MsgType are required");
+    }
+    String msgId = text(fields, "MsgId");
+    if (msgId != null && !msgId.matches("\\d{1,19}")) {
+      throw new XmlException("MsgId must be a number");
+    }
+    boolean event = "event".equals(msgType);
+    if (!event && msgId == null) {
+      throw new XmlException("a message needs a MsgId");
+    }
+    return new InboundMessage(toUser, fromUser, Long.parseLong(createTime), msgType,
+      event ? text(fields, "Event") : null, event ? text(fields, "EventKey") : null,
+      event || msgId == null ? null : Long.parseLong(msgId), readable(fields, msgType), fields);
+  }
+
+  static String text(Document fields, String name) {
+    return fields.get(name) instanceof String s && !s.isEmpty() ? s : null;
+  }
+
+  private static String readable(Document fields, String msgType) {
+    return switch (msgType) {
+      case "text" -> text(fields, "Content");
+      case "link" -> text(fields, "Title");
+      case "location" -> text(fields, "Label");
+      case "voice" -> text(fields, "Recognition");
+      default -> null;
+    };
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void add(Document parent, String name, Object value) {
+    Object existing = parent.get(name);
+    if (existing == null) {
+      parent.put(name, value);
+    } else if (existing instanceof List<?> list) {
+      ((List<Object>) list).add(value);
+    } else {
+      List<Object> list = new ArrayList<>();
+      list.add(existing);
+      list.add(value);
+      parent.put(name, list);
+    }
+  }
+
+  private static XMLInputFactory factory() {
+    XMLInputFactory factory = XMLInputFactory.newFactory();
+    factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+    factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+    factory.setProperty(XMLInputFactory.IS_COALESCING, false);
+    return factory;
+  }
+
+  private static void close(XMLStreamReader reader) {
+    if (reader != null) {
+      try {
+        reader.close();
+      } catch (XMLStreamException ignored) {
+        // nothing to release beyond the string reader
+      }
+    }
+  }
+}
