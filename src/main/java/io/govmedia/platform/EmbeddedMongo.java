@@ -1,7 +1,6 @@
 package io.govmedia.platform;
 
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,7 +25,7 @@ public final class EmbeddedMongo implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create data directory " + dataDir, e);
     }
-    MongoServer server = new MongoServer(new H2Backend(dataDir.resolve("mongo.mv").toString()));
+    MongoServer server = new MongoServer(new FastKeyH2Backend(dataDir.resolve("mongo.mv").toString()));
     server.bind("127.0.0.1", 0);
     return new EmbeddedMongo(server, server.getLocalAddress());
   }

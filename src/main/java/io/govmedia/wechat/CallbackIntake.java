@@ -52,7 +52,7 @@ final class CallbackIntake {
       boolean citizenMessage = !message.isEvent() && !match.keywordHit();
       String answer = match.reply() == null ? null
         : match.reply().toXml(message.fromUser(), message.toUser(), now.getEpochSecond());
-      var record = MessageStore.record(accountId, message, citizenMessage, answer, now);
+      var record = MessageStore.record(accountId, message, citizenMessage, answer != null, now);
       return messages.insert(record)
         .compose(stored -> updateFollowers(accountId, message))
         .compose(v -> dedup.answered(accountId, message, answer))

@@ -77,15 +77,17 @@ public final class CallbackRoutes {
     String timestamp = checkTimestamp(request.getParam("timestamp"));
     String nonce = required(request, "nonce");
     boolean safeMode = "aes".equals(request.getParam("encrypt_type"));
+    String xml = body;
     org.bson.Document fields = parse(body);
     if (safeMode) {
-      fields = decrypt(keys, request, fields, timestamp, nonce);
+      xml = decrypt(keys, request, fields, timestamp, nonce);
+      fields = parse(xml);
     } else {
       checkPlainSignature(keys, request);
     }
     InboundMessage message;
     try {
-      message = CallbackXml.message(fields);
+      message = CallbackXml.message(fields, xml);
     } catch (CallbackXml.XmlException e) {
       throw Problem.badRequest("invalid-message", "消息缺少必要字段", e.getMessage());
     }
@@ -95,8 +97,9 @@ public final class CallbackRoutes {
     return message;
   }
 
-  private org.bson.Document decrypt(CallbackAccounts.Keys keys, HttpServerRequest request, org.bson.Document envelope,
-                                    String timestamp, String nonce) {
+  /** The plaintext XML inside a safe-mode envelope, after its signature is checked. */
+  private String decrypt(CallbackAccounts.Keys keys, HttpServerRequest request, org.bson.Document envelope,
+                         String timestamp, String nonce) {
     if (keys.crypto() == null) {
       throw Problem.badRequest("safe-mode-not-configured", "该公众号未配置 EncodingAESKey", null);
     }
@@ -109,7 +112,7 @@ public final class CallbackRoutes {
       throw Problem.unauthorized("invalid-signature", "签名校验失败");
     }
     try {
-      return parse(keys.crypto().decrypt(encrypted));
+      return keys.crypto().decrypt(encrypted);
     } catch (WeChatCrypto.CryptoException e) {
       throw Problem.badRequest("undecryptable", "消息无法解密或不属于该公众号", e.getMessage());
     }

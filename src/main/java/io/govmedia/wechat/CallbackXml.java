@@ -89,7 +89,7 @@ final class CallbackXml {
   }
 
   /** A pushed message or event, with the fields every callback must carry. */
-  static InboundMessage message(Document fields) throws XmlException {
+  static InboundMessage message(Document fields, String xml) throws XmlException {
     String toUser = text(fields, "ToUserName");
     String fromUser = text(fields, "FromUserName");
     String msgType = text(fields, "MsgType");
@@ -107,7 +107,7 @@ final class CallbackXml {
     }
     return new InboundMessage(toUser, fromUser, Long.parseLong(createTime), msgType,
       event ? text(fields, "Event") : null, event ? text(fields, "EventKey") : null,
-      event || msgId == null ? null : Long.parseLong(msgId), readable(fields, msgType), fields);
+      event || msgId == null ? null : Long.parseLong(msgId), readable(fields, msgType), fields, xml);
   }
 
   static String text(Document fields, String name) {

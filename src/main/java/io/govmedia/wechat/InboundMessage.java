@@ -6,8 +6,9 @@ import java.time.Instant;
 
 /**
  * One message or event WeChat pushed to an official account's callback, as decrypted and parsed.
- * {@code raw} holds every field WeChat sent (nested elements as nested documents), so that features
- * WxJava does not model, such as PUBLISHJOBFINISH's {@code PublishEventInfo}, can read them.
+ * {@code fields} holds every field WeChat sent (nested elements as nested documents), so that features
+ * WxJava does not model, such as PUBLISHJOBFINISH's {@code PublishEventInfo}, can read them; {@code xml}
+ * is the message exactly as WeChat sent it (after decryption), which is what gets stored.
  *
  * @param toUser     the account's original id (gh_…)
  * @param fromUser   the citizen's openid
@@ -20,7 +21,7 @@ import java.time.Instant;
  *                   recognition; null when there is none
  */
 public record InboundMessage(String toUser, String fromUser, long createTime, String msgType, String event,
-                             String eventKey, Long msgId, String content, Document raw) {
+                             String eventKey, Long msgId, String content, Document fields, String xml) {
 
   public boolean isEvent() {
     return "event".equals(msgType);

@@ -26,10 +26,10 @@ public final class MessageRoutes {
   }
 
   private void list(RoutingContext ctx) {
-    Page page = Page.of(ctx);
+    Page page = Page.of(ctx, MessageStore::validCursor);
     access.readable(Principal.of(ctx), ctx.pathParam("accountId"))
       .compose(account -> messages.list(account.id(), page))
-      .onSuccess(items -> Reply.ok(ctx, page.answer(items, MessageStore.Stored::toJson, MessageStore.Stored::id)))
+      .onSuccess(items -> Reply.ok(ctx, page.answer(items, MessageStore.Stored::toJson, MessageStore.Stored::cursor)))
       .onFailure(ctx::fail);
   }
 }

@@ -1,11 +1,9 @@
 package io.govmedia.wechat;
 
-import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 import io.govmedia.platform.GroupInsert;
-import io.govmedia.platform.Ids;
 import io.govmedia.platform.Mongo;
 import io.govmedia.platform.Page;
 import io.govmedia.platform.Times;
@@ -14,23 +12,30 @@ import io.vertx.core.json.JsonObject;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.lt;
+import static com.mongodb.client.model.Filters.or;
 import static com.mongodb.client.model.Sorts.descending;
 
 /**
- * Every message and event pushed to an official account, stored with all its raw fields before it is
- * answered. {@code dedupId} (account + WeChat's dedup identity) is unique, so a delivery stored twice is
- * impossible even if Redis forgot the dedup key. Citizen messages carry {@code inbox.status = "pending"}:
- * the stored half of the hand-off to the inbox.
+ * Every message and event pushed to an official account, stored as WeChat sent it before it is answered.
+ * The document id is the account plus WeChat's dedup identity, so a delivery stored twice is impossible
+ * even if Redis forgot the dedup key, and the embedded store keeps one unique index, not two (its index
+ * lookups cost more than the insert itself). Citizen messages carry {@code inbox.status = "pending"}: the
+ * stored half of the hand-off to the inbox.
  */
 public final class MessageStore {
 
   public static final String COLLECTION = "wechat_messages";
+  private static final Pattern CURSOR = Pattern.compile("[A-Za-z0-9_-]{4,2000}");
 
   private final MongoCollection<Document> messages;
   private final GroupInsert inserts;
@@ -40,8 +45,10 @@ public final class MessageStore {
     this.inserts = new GroupInsert(messages, 500, 2);
   }
 
+  /** Real MongoDB uses this for the staff list; the embedded store scans (it ignores non-unique indexes). */
   public Future<Void> createIndexes() {
-    return Mongo.first(messages.createIndex(Indexes.ascending("dedupId"), new IndexOptions().unique(true))).mapEmpty();
+    return Mongo.first(messages.createIndex(Indexes.compoundIndex(Indexes.ascending("accountId"),
+      Indexes.descending("receivedAt"), Indexes.descending("_id")))).mapEmpty();
   }
 
   /** A stored message as the staff API shows it. */
@@ -59,26 +66,41 @@ public final class MessageStore {
         .put("event", event).put("eventKey", eventKey).put("fromUser", fromUser).put("content", content)
         .put("receivedAt", Times.show(receivedAt)).put("citizenMessage", citizenMessage);
     }
+
+    /** Newest first: the cursor is the last item's time and id. */
+    String cursor() {
+      return Base64.getUrlEncoder().withoutPadding().encodeToString((receivedAt.toEpochMilli() + "|" + id)
+        .getBytes(StandardCharsets.UTF_8));
+    }
   }
 
-  /** The document for one delivery; {@code reply} is the reply XML we answered (null for "success"). */
-  static Document record(String accountId, InboundMessage message, boolean citizenMessage, String reply,
+  /**
+   * The document for one delivery: the fields the staff list and the inbox query, and {@code raw}, the XML as
+   * WeChat sent it. PUBLISHJOBFINISH also keeps its {@code PublishEventInfo} as a document for publishing.
+   */
+  static Document record(String accountId, InboundMessage message, boolean citizenMessage, boolean replied,
                          Instant receivedAt) {
-    Document doc = new Document("_id", Ids.newId())
-      .append("dedupId", accountId + ":" + message.dedupKey())
+    Document doc = new Document("_id", accountId + ":" + message.dedupKey())
       .append("accountId", accountId)
-      .append("msgId", message.msgId())
       .append("msgType", message.msgType())
-      .append("event", message.event())
-      .append("eventKey", message.eventKey())
       .append("fromUser", message.fromUser())
-      .append("toUser", message.toUser())
       .append("createTime", message.createTime())
-      .append("content", message.content())
       .append("receivedAt", Times.date(receivedAt))
       .append("citizenMessage", citizenMessage)
-      .append("reply", reply)
-      .append("raw", message.raw());
+      .append("replied", replied)
+      .append("raw", message.xml());
+    if (message.msgId() != null) {
+      doc.append("msgId", message.msgId());
+    }
+    if (message.content() != null) {
+      doc.append("content", message.content());
+    }
+    if (message.isEvent()) {
+      doc.append("event", message.event()).append("eventKey", message.eventKey());
+      if (message.fields().get("PublishEventInfo") instanceof Document info) {
+        doc.append("publishEventInfo", info);
+      }
+    }
     if (citizenMessage) {
       doc.append("inbox", new Document("status", "pending"));
     }
@@ -87,22 +109,41 @@ public final class MessageStore {
 
   /**
    * Stores the delivery; true when it was stored now, false when it already was. A duplicate key on anything
-   * but the dedup identity is a real failure, so a duplicate is confirmed by looking the delivery up.
+   * but the id would be a real failure, so a duplicate is confirmed by looking the delivery up.
    */
   Future<Boolean> insert(Document record) {
     return inserts.insert(record).compose(outcome -> outcome == GroupInsert.Outcome.INSERTED
       ? Future.succeededFuture(true)
-      : Mongo.first(messages.find(eq("dedupId", record.getString("dedupId"))).limit(1)).compose(found -> found != null
+      : Mongo.first(messages.find(eq("_id", record.getString("_id"))).limit(1)).compose(found -> found != null
         ? Future.succeededFuture(false)
-        : Future.failedFuture(new IllegalStateException("duplicate key on an index other than dedupId"))));
+        : Future.failedFuture(new IllegalStateException("duplicate key on an index other than _id"))));
+  }
+
+  /** Only cursors this store handed out: {@code base64url(millis + "|" + id)}. */
+  static boolean validCursor(String cursor) {
+    if (!CURSOR.matcher(cursor).matches()) {
+      return false;
+    }
+    try {
+      String[] parts = decode(cursor);
+      return parts.length == 2 && parts[0].matches("\\d{1,15}") && !parts[1].isEmpty();
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static String[] decode(String cursor) {
+    return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", 2);
   }
 
   Future<List<Stored>> list(String accountId, Page page) {
     Bson filter = eq("accountId", accountId);
     if (page.cursor() != null) {
-      filter = and(filter, lt("_id", page.cursor()));
+      String[] parts = decode(page.cursor());
+      Date at = new Date(Long.parseLong(parts[0]));
+      filter = and(filter, or(lt("receivedAt", at), and(eq("receivedAt", at), lt("_id", parts[1]))));
     }
-    return Mongo.all(messages.find(filter).sort(descending("_id")).limit(page.limit() + 1))
+    return Mongo.all(messages.find(filter).sort(descending("receivedAt", "_id")).limit(page.limit() + 1))
       .map(docs -> docs.stream().map(Stored::from).toList());
   }
 }

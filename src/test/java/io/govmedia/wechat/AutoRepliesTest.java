@@ -311,11 +311,11 @@ class AutoRepliesTest {
 
   private static InboundMessage message(String type, String content) {
     return new InboundMessage("gh_0123456789ab", "oCitizen", Instant.now().getEpochSecond(), type, null, null,
-      MSG_IDS.incrementAndGet(), content, new Document());
+      MSG_IDS.incrementAndGet(), content, new Document(), "");
   }
 
   private static InboundMessage event(String event, String key) {
     return new InboundMessage("gh_0123456789ab", "oCitizen", Instant.now().getEpochSecond(), "event", event, key,
-      null, null, new Document());
+      null, null, new Document(), "");
   }
 }

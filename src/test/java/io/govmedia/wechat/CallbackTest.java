@@ -124,6 +124,28 @@ class CallbackTest {
   }
 
   @Test
+  @DisplayName("staff page through an account's messages newest first, without repeats; a forged cursor is a 400")
+  void messagePaging() {
+    Mp mp = register(client, admin);
+    List<Long> sent = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      long id = msgId();
+      sent.add(0, id);
+      deliver(client, mp, mp.wechat().plain(WeChatCallbacks.textMessage(mp.originalId(), "oCitizen012", now(), id, "第" + i + "条"), now()));
+    }
+    List<Long> seen = new java.util.ArrayList<>();
+    String cursor = null;
+    do {
+      Client.Response page = client.get("/api/v1/wechat/" + mp.id() + "/messages?limit=2" + (cursor == null ? "" : "&cursor=" + cursor), admin);
+      assertEquals(200, page.status(), page::toString);
+      page.items().forEach(item -> seen.add(((JsonObject) item).getLong("msgId")));
+      cursor = page.json().getString("next");
+    } while (cursor != null);
+    assertEquals(sent, seen);
+    assertEquals("invalid-cursor", client.get("/api/v1/wechat/" + mp.id() + "/messages?cursor=Zm9vYmFy", admin).problemCode());
+  }
+
+  @Test
   @DisplayName("safe mode is decrypted, and compatible mode trusts the encrypted copy over the plain one")
   void safeAndCompatibleModes() {
     Mp mp = register(client, admin);
@@ -285,7 +307,8 @@ class CallbackTest {
     assertFalse(sub.getBoolean("citizenMessage"));
     assertNull(sub.get("inbox"), "events are not handed to the inbox");
     Document job = docs.stream().filter(d -> "PUBLISHJOBFINISH".equals(d.getString("event"))).findFirst().orElseThrow();
-    Document info = job.get("raw", Document.class).get("PublishEventInfo", Document.class);
+    assertTrue(job.getString("raw").contains("<publish_id>2247503051</publish_id>"), "the XML is kept as sent");
+    Document info = job.get("publishEventInfo", Document.class);
     assertEquals("2247503051", info.getString("publish_id"));
     assertEquals("https://mp.weixin.qq.com/s/x",
       info.get("article_detail", Document.class).get("item", Document.class).getString("article_url"));
