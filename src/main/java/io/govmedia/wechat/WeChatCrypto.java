@@ -30,6 +30,8 @@ final class WeChatCrypto {
 
   private static final int BLOCK = 32;
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** Looked up once: searching the providers on every callback showed in the profile. */
+  private static final java.security.Provider AES_PROVIDER = aesProvider();
 
   private final SecretKeySpec key;
   private final IvParameterSpec iv;
@@ -111,8 +113,16 @@ final class WeChatCrypto {
     }
   }
 
+  private static java.security.Provider aesProvider() {
+    try {
+      return Cipher.getInstance("AES/CBC/NoPadding").getProvider();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES/CBC unavailable", e);
+    }
+  }
+
   private Cipher cipher(int mode) throws GeneralSecurityException {
-    Cipher cipher = Cipher.getInstance("AES/CBC/NoPadding");
+    Cipher cipher = Cipher.getInstance("AES/CBC/NoPadding", AES_PROVIDER);
     cipher.init(mode, key, iv);
     return cipher;
   }
