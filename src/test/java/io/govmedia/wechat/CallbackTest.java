@@ -304,6 +304,9 @@ class CallbackTest {
     Document sub = docs.stream().filter(d -> "subscribe".equals(d.getString("event"))).findFirst().orElseThrow();
     assertNull(sub.get("msgId"));
     assertEquals("qrscene_policy2026", sub.getString("eventKey"));
+    JsonObject follower = client.get("/api/v1/accounts/" + mp.id() + "/followers", admin).items().stream()
+      .map(JsonObject.class::cast).filter(f -> "oCitizen005".equals(f.getString("openid"))).findFirst().orElseThrow();
+    assertTrue(follower.getBoolean("subscribed"), "the subscribe event made a follower");
     assertFalse(sub.getBoolean("citizenMessage"));
     assertNull(sub.get("inbox"), "events are not handed to the inbox");
     Document job = docs.stream().filter(d -> "PUBLISHJOBFINISH".equals(d.getString("event"))).findFirst().orElseThrow();

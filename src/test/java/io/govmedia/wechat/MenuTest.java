@@ -1,5 +1,6 @@
 package io.govmedia.wechat;
 
+import io.govmedia.Main;
 import io.govmedia.fakes.FakeWeChat;
 import io.govmedia.support.Client;
 import io.govmedia.support.TestServer;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -67,6 +69,20 @@ class MenuTest {
     assertEquals(pushed.json(), shown.json());
     JsonObject audited = auditEntry("wechat.menu.push", account.id());
     assertEquals(expected, audited.getJsonObject("after").getJsonArray("buttons"));
+  }
+
+  @Test
+  @DisplayName("two server instances on the same stores share one access token: WeChat hands out one")
+  void twoInstancesOneToken() {
+    JsonObject menu = new JsonObject().put("buttons", new JsonArray().add(click("政策解读", "POLICY")));
+    try (Main.Running other = TestServer.get().startAnother(Map.of())) {
+      Client second = new Client(other.port());
+      assertEquals(200, put("/api/v1/accounts/" + account.id() + "/menu", admin, menu).status());
+      Client.Response again = second.raw("PUT", "/api/v1/accounts/" + account.id() + "/menu", second.adminToken(),
+        "application/json", menu.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      assertEquals(200, again.status(), again::toString);
+    }
+    assertEquals(1, fake.tokenFetches(account.appId()), "the second instance used the token the first fetched");
   }
 
   @Test
