@@ -53,11 +53,14 @@ final class CallbackIntake {
       String answer = match.reply() == null ? null
         : match.reply().toXml(message.fromUser(), message.toUser(), now.getEpochSecond());
       var record = MessageStore.record(accountId, message, citizenMessage, answer != null, now);
+      // "Already stored" happens when Redis lost the claim but the store has the delivery: answer it again,
+      // but do not update followers or hand it to the inbox a second time.
       return messages.insert(record)
-        .compose(stored -> updateFollowers(accountId, message))
-        .compose(v -> dedup.answered(accountId, message, answer))
-        .map(v -> {
-          if (citizenMessage) {
+        .compose(stored -> (stored ? updateFollowers(accountId, message) : Future.<Void>succeededFuture())
+          .compose(v -> dedup.answered(accountId, message, answer))
+          .map(stored))
+        .map(stored -> {
+          if (stored && citizenMessage) {
             vertx.eventBus().publish(INBOX_ADDRESS, new JsonObject().put("channel", "wechat_mp")
               .put("accountId", accountId).put("messageId", record.getString("_id")));
           }

@@ -344,6 +344,34 @@ class CallbackTest {
   }
 
   @Test
+  @DisplayName("a repeat after Redis forgot the claim is answered but neither stored nor handed to the inbox again")
+  void repeatAfterRedisForgot() throws Exception {
+    Mp mp = register(client, admin);
+    List<JsonObject> handed = new CopyOnWriteArrayList<>();
+    var consumer = TestServer.get().running().vertx().eventBus()
+      .<JsonObject>consumer(CallbackIntake.INBOX_ADDRESS, message -> handed.add(message.body()));
+    consumer.completion().await(5, TimeUnit.SECONDS);
+    try {
+      long id = msgId();
+      WeChatCallbacks.Delivery delivery = mp.wechat().plain(WeChatCallbacks.textMessage(mp.originalId(), "oCitizen013",
+        now(), id, "井盖缺失"), now());
+      assertEquals(200, deliver(client, mp, delivery).status());
+      var redis = io.lettuce.core.RedisClient.create(TestServer.get().redisUri());
+      try (var connection = redis.connect()) {
+        assertEquals(1L, connection.sync().del("govmedia:wechat:dedup:" + mp.id() + ":msg:" + id));
+      } finally {
+        redis.shutdown();
+      }
+      assertEquals(200, deliver(client, mp, delivery).status());
+      Thread.sleep(300);
+      assertEquals(1, storedWithMsgId(mp, id));
+      assertEquals(1, handed.stream().filter(m -> mp.id().equals(m.getString("accountId"))).count());
+    } finally {
+      consumer.unregister();
+    }
+  }
+
+  @Test
   @DisplayName("when storing fails the answer is 5xx and the claim released, so WeChat's retry is stored")
   void storeFailureThenRetry() {
     String database = "govmedia_fail_" + Client.unique();
