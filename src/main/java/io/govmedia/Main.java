@@ -128,10 +128,14 @@ public final class Main {
 
   /** Starts everything; blocks the calling thread (never an event loop) until the server listens. */
   public static Running start(Config config) {
+    // MongoDB keeps milliseconds: a finer clock would answer differently before and after a reload.
+    return start(config, Clock.tick(Clock.systemUTC(), java.time.Duration.ofMillis(1)));
+  }
+
+  /** As {@link #start(Config)}, on the given clock (tests move time forward to reach deadlines). */
+  public static Running start(Config config, Clock clock) {
     Running running = new Running();
     try {
-      // MongoDB keeps milliseconds: a finer clock would answer differently before and after a reload.
-      Clock clock = Clock.tick(Clock.systemUTC(), java.time.Duration.ofMillis(1));
       String mongoUri = config.mongo().uri().orElseGet(() -> {
         EmbeddedMongo embedded = EmbeddedMongo.start(config.dataDir());
         running.started.add(embedded);
@@ -150,6 +154,8 @@ public final class Main {
         .applyConnectionString(new ConnectionString(mongoUri))
         .applyToClusterSettings(b -> b.serverSelectionTimeout(5, TimeUnit.SECONDS))
         .applyToSocketSettings(b -> b.connectTimeout(3, TimeUnit.SECONDS))
+        // Every operation gives up after 10 s, so that a hung MongoDB fails requests instead of holding them.
+        .timeout(10, TimeUnit.SECONDS)
         .build());
       running.started.add(mongoClient::close);
       MongoDatabase db = mongoClient.getDatabase(config.mongo().database());
@@ -199,7 +205,7 @@ public final class Main {
         new StaffRoutes(staff, departments, accounts::existing, sessions, passwords, audit, clock),
         new AccountRoutes(accounts, departments, access, audit, clock),
         new AuditRoutes(audit),
-        new CallbackRoutes(vertx, redis, accounts, messages, autoReplies, followers, clock),
+        new CallbackRoutes(vertx, redis, accounts, messages, autoReplies, followers, clock, metrics),
         new MessageRoutes(messages, access),
         new AutoReplyRoutes(autoReplyStore, autoReplies, access, audit, clock),
         new MenuRoutes(menus, wechat, access, audit, clock),

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,7 +16,8 @@ import java.util.Optional;
  * The whole configuration, read once at start from {@code conf/govmedia.json} with environment overrides,
  * and validated: a bad value stops the server with a message naming the setting.
  */
-public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security security, WeChat wechat) {
+public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security security, WeChat wechat,
+                     Content content) {
 
   /** {@code trustForwardedFor}: take the client address from X-Forwarded-For, set by our own load balancer. */
   public record Http(String host, int port, int instances, long bodyLimitBytes, boolean trustForwardedFor) {}
@@ -37,6 +39,9 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
    * test fake's), the HTTP connections to it, and the worker threads that run WxJava's blocking calls.
    */
   public record WeChat(String apiBase, int httpConnections, int workerThreads) {}
+
+  /** The review stages every document, interpretation and post passes, each approved by a different reviewer. */
+  public record Content(List<String> reviewStages) {}
 
   /** Secrets come from the environment only, never from the file. */
   public record Security(Optional<String> masterKey, Optional<String> adminPassword, Duration accessTokenTtl,
@@ -61,7 +66,8 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
     Map.entry("security.loginWindowSeconds", "GOVMEDIA_LOGIN_WINDOW"),
     Map.entry("wechat.apiBase", "GOVMEDIA_WECHAT_API_BASE"),
     Map.entry("wechat.httpConnections", "GOVMEDIA_WECHAT_HTTP_CONNECTIONS"),
-    Map.entry("wechat.workerThreads", "GOVMEDIA_WECHAT_WORKER_THREADS"));
+    Map.entry("wechat.workerThreads", "GOVMEDIA_WECHAT_WORKER_THREADS"),
+    Map.entry("content.reviewStages", "GOVMEDIA_REVIEW_STAGES"));
 
   static final String MASTER_KEY_ENV = "GOVMEDIA_MASTER_KEY";
   static final String ADMIN_PASSWORD_ENV = "GOVMEDIA_ADMIN_PASSWORD";
@@ -99,12 +105,13 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
       r.httpUrl("wechat.apiBase", "https://api.weixin.qq.com"),
       (int) r.integer("wechat.httpConnections", 50, 1, 1000),
       (int) r.integer("wechat.workerThreads", 16, 1, 200));
-    return new Config(http, dataDir, mongo, redis, security, wechat);
+    Content content = new Content(r.names("content.reviewStages", List.of("初审", "复审", "终审"), 1, 5));
+    return new Config(http, dataDir, mongo, redis, security, wechat, content);
   }
 
   public Config withHttpPort(int port) {
     return new Config(new Http(http.host, port, http.instances, http.bodyLimitBytes, http.trustForwardedFor), dataDir,
-      mongo, redis, security, wechat);
+      mongo, redis, security, wechat, content);
   }
 
   public int httpInstances() {
@@ -154,6 +161,27 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
         throw invalid(key, "must be between " + min + " and " + max, value);
       }
       return parsed;
+    }
+
+    /** A list of names: a JSON array in the file, comma-separated in the environment. */
+    List<String> names(String key, List<String> fallback, int min, int max) {
+      Object value = raw(key);
+      if (value == null) {
+        return fallback;
+      }
+      List<String> names = new java.util.ArrayList<>();
+      if (value instanceof io.vertx.core.json.JsonArray array) {
+        array.forEach(item -> names.add(String.valueOf(item).strip()));
+      } else {
+        for (String part : value.toString().split(",")) {
+          names.add(part.strip());
+        }
+      }
+      if (names.size() < min || names.size() > max || names.stream().anyMatch(n -> n.isEmpty() || n.length() > 20)
+        || names.stream().distinct().count() != names.size()) {
+        throw invalid(key, "must list " + min + " to " + max + " distinct names of at most 20 characters", value);
+      }
+      return List.copyOf(names);
     }
 
     boolean bool(String key, boolean fallback) {

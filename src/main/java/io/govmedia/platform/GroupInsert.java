@@ -34,15 +34,22 @@ public final class GroupInsert {
   private final int maxInFlight;
   private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final int maxQueued;
 
   public GroupInsert(MongoCollection<Document> collection, int maxBatch, int maxInFlight) {
     this.collection = collection;
     this.maxBatch = maxBatch;
     this.maxInFlight = maxInFlight;
+    this.maxQueued = maxBatch * 20;
   }
 
   /** Inserts the document with others; DUPLICATE when a unique index already holds its key. */
   public Future<Outcome> insert(Document document) {
+    if (queue.size() >= maxQueued) {
+      // The store is not keeping up (or hangs): fail fast rather than hold requests and memory.
+      return Future.failedFuture(new Problem(503, "store-overloaded", "服务繁忙，请稍后重试", null)
+        .with("retryAfterSeconds", 5));
+    }
     Promise<Outcome> promise = Promise.promise();
     queue.add(new Pending(document, promise, Vertx.currentContext()));
     flush();
@@ -84,7 +91,19 @@ public final class GroupInsert {
     Outcome[] outcomes = new Outcome[batch.size()];
     Throwable[] failures = new Throwable[batch.size()];
     java.util.Arrays.fill(outcomes, Outcome.INSERTED);
-    if (failure instanceof MongoBulkWriteException bulk) {
+    if (failure instanceof MongoBulkWriteException bulk && bulk.getWriteConcernError() != null) {
+      // Written, but not as durably as asked: nothing but a known duplicate may be reported stored.
+      for (BulkWriteError error : bulk.getWriteErrors()) {
+        if (error.getIndex() < batch.size() && error.getCategory() == com.mongodb.ErrorCategory.DUPLICATE_KEY) {
+          outcomes[error.getIndex()] = Outcome.DUPLICATE;
+        }
+      }
+      for (int i = 0; i < batch.size(); i++) {
+        if (outcomes[i] != Outcome.DUPLICATE) {
+          failures[i] = bulk;
+        }
+      }
+    } else if (failure instanceof MongoBulkWriteException bulk) {
       for (BulkWriteError error : bulk.getWriteErrors()) {
         if (error.getIndex() < batch.size()) {
           if (error.getCategory() == com.mongodb.ErrorCategory.DUPLICATE_KEY) {

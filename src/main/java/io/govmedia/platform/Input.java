@@ -158,6 +158,18 @@ public final class Input {
     return List.copyOf(items);
   }
 
+  public Long optionalLong(String name) {
+    Object value = json.getValue(name);
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof Number n && n.doubleValue() == n.longValue()) {
+      return n.longValue();
+    }
+    error(name, "应为整数");
+    return null;
+  }
+
   public Boolean optionalBoolean(String name) {
     Object value = json.getValue(name);
     if (value == null || value instanceof Boolean) {

@@ -26,7 +26,8 @@ import java.util.regex.PatternSyntaxException;
  * see the change within the TTL. Safe to call from any number of event loops at once.
  *
  * <p>Regex rules are matched with {@code Matcher.find()} against a text that counts its reads and gives up after
- * {@link #REGEX_STEP_BUDGET}, so a rule that backtracks badly costs about a millisecond and counts as no match; so
+ * {@link #REGEX_STEP_BUDGET} for all regex rules of a message together, so rules that backtrack badly cost about a
+ * millisecond in all and count as no match; so
  * does one whose recursion would overflow the stack on a long message.
  */
 public final class AutoReplies {
@@ -141,7 +142,8 @@ public final class AutoReplies {
         return "subscribe".equals(message.event()) ? replyOf(subscribe) : Match.NONE;
       }
       if ("text".equals(message.msgType())) {
-        String text = message.content() == null ? "" : message.content();
+        // One step budget for all regex rules of the message: 200 rules must not cost 200 budgets.
+        BudgetedText text = new BudgetedText(message.content() == null ? "" : message.content());
         for (Keyword keyword : keywords) {
           if (keyword.matches(text)) {
             return new Match(keyword.rule().reply(), true, keyword.rule().id());
@@ -160,27 +162,27 @@ public final class AutoReplies {
   }
 
   /** A keyword rule with its test compiled. */
-  private record Keyword(AutoReplyRule rule, Predicate<String> test) {
+  private record Keyword(AutoReplyRule rule, Predicate<BudgetedText> test) {
 
     static Optional<Keyword> of(AutoReplyRule rule) {
       String keyword = asciiLowerCase(rule.keyword());
       return switch (rule.match()) {
-        case EXACT -> Optional.of(new Keyword(rule, text -> asciiLowerCase(text.strip()).equals(keyword)));
-        case CONTAINS -> Optional.of(new Keyword(rule, text -> asciiLowerCase(text).contains(keyword)));
+        case EXACT -> Optional.of(new Keyword(rule, text -> asciiLowerCase(text.toString().strip()).equals(keyword)));
+        case CONTAINS -> Optional.of(new Keyword(rule, text -> asciiLowerCase(text.toString()).contains(keyword)));
         case REGEX -> compiled(rule.keyword()).map(pattern -> new Keyword(rule, budgeted(rule, pattern)));
         default -> Optional.empty();
       };
     }
 
-    boolean matches(String text) {
+    boolean matches(BudgetedText text) {
       return test.test(text);
     }
 
-    private static Predicate<String> budgeted(AutoReplyRule rule, Pattern pattern) {
+    private static Predicate<BudgetedText> budgeted(AutoReplyRule rule, Pattern pattern) {
       AtomicBoolean warned = new AtomicBoolean();
       return text -> {
         try {
-          return pattern.matcher(new BudgetedText(text)).find();
+          return pattern.matcher(text).find();
         } catch (BudgetedText.Exhausted | StackOverflowError e) {
           // java.util.regex recurses once per repetition of a group: a long message can exhaust the stack.
           if (warned.compareAndSet(false, true)) {
@@ -216,7 +218,7 @@ public final class AutoReplies {
     return lower == null ? text : lower.toString();
   }
 
-  /** The text a regex runs over, counting every character the engine reads. */
+  /** The text regexes run over, counting every character the engine reads, across all rules of one message. */
   private static final class BudgetedText implements CharSequence {
 
     static final class Exhausted extends RuntimeException {

@@ -25,6 +25,7 @@ final class CallbackAccounts {
   private record Cached(Keys keys, long expiresAt) {}
 
   static final Duration TTL = Duration.ofSeconds(30);
+  private static final int MAX_CACHED = 10_000;
 
   private final AccountStore accounts;
   private final Clock clock;
@@ -40,14 +41,20 @@ final class CallbackAccounts {
     long now = clock.millis();
     Cached cached = cache.get(accountId);
     if (cached != null && cached.expiresAt > now) {
-      return cached.keys == null ? Future.failedFuture(unknown()) : Future.succeededFuture(cached.keys);
+      return Future.succeededFuture(cached.keys);
     }
     if (!Ids.valid(accountId)) {
       return Future.failedFuture(unknown());
     }
     return accounts.find(accountId).map(this::keysOf).compose(keys -> {
+      if (keys == null) {
+        return Future.failedFuture(unknown());  // misses are not cached: probes must not fill memory
+      }
+      if (cache.size() >= MAX_CACHED) {
+        cache.values().removeIf(entry -> entry.expiresAt <= now);
+      }
       cache.put(accountId, new Cached(keys, now + TTL.toMillis()));
-      return keys == null ? Future.failedFuture(unknown()) : Future.succeededFuture(keys);
+      return Future.succeededFuture(keys);
     });
   }
 

@@ -3,8 +3,8 @@ package io.govmedia.wechat;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -20,17 +20,22 @@ final class CallbackIntake {
   /** The event-bus address of the hand-off to the inbox; the stored {@code inbox.status} is its durable half. */
   static final String INBOX_ADDRESS = "govmedia.inbox.intake";
 
-  private static final Logger log = LoggerFactory.getLogger(CallbackIntake.class);
-
   private final Vertx vertx;
   private final CallbackDedup dedup;
   private final AutoReplies replies;
   private final MessageStore messages;
   private final FollowerStore followers;
   private final Clock clock;
+  /** Deliveries stored (each handed to the inbox once), repeats answered from Redis, repeats the store refused. */
+  private final Counter stored;
+  private final Counter repeatsAnswered;
+  private final Counter alreadyStored;
 
   CallbackIntake(Vertx vertx, CallbackDedup dedup, AutoReplies replies, MessageStore messages, FollowerStore followers,
-                 Clock clock) {
+                 Clock clock, MeterRegistry metrics) {
+    this.stored = outcome(metrics, "stored");
+    this.repeatsAnswered = outcome(metrics, "repeat_answered");
+    this.alreadyStored = outcome(metrics, "already_stored");
     this.vertx = vertx;
     this.dedup = dedup;
     this.replies = replies;
@@ -41,9 +46,18 @@ final class CallbackIntake {
 
   /** The plain reply XML to answer with, or null for "success". */
   Future<String> receive(String accountId, InboundMessage message) {
-    return dedup.claim(accountId, message).compose(claim -> claim.first()
-      ? process(accountId, message)
-      : Future.succeededFuture(claim.answer()));
+    return dedup.claim(accountId, message).compose(claim -> {
+      if (claim.first()) {
+        return process(accountId, message);
+      }
+      repeatsAnswered.increment();
+      return Future.succeededFuture(claim.answer());
+    });
+  }
+
+  private static Counter outcome(MeterRegistry metrics, String outcome) {
+    return Counter.builder("govmedia.wechat.callbacks").tag("outcome", outcome)
+      .description("WeChat callback deliveries by outcome").register(metrics);
   }
 
   private Future<String> process(String accountId, InboundMessage message) {
@@ -53,26 +67,22 @@ final class CallbackIntake {
       String answer = match.reply() == null ? null
         : match.reply().toXml(message.fromUser(), message.toUser(), now.getEpochSecond());
       var record = MessageStore.record(accountId, message, citizenMessage, answer != null, now);
-      // "Already stored" happens when Redis lost the claim but the store has the delivery: answer it again,
-      // but do not update followers or hand it to the inbox a second time.
+      // "Already stored" happens when Redis lost the claim but the store has the delivery: answer it again and
+      // do not hand it to the inbox a second time. Followers are updated either way (the update is idempotent),
+      // so a follower update that failed on the first delivery is made by the retry.
       return messages.insert(record)
-        .compose(stored -> (stored ? updateFollowers(accountId, message) : Future.<Void>succeededFuture())
+        .compose(isNew -> updateFollowers(accountId, message)
           .compose(v -> dedup.answered(accountId, message, answer))
-          .map(stored))
-        .map(stored -> {
-          if (stored && citizenMessage) {
+          .map(isNew))
+        .map(isNew -> {
+          (isNew ? stored : alreadyStored).increment();
+          if (isNew && citizenMessage) {
             vertx.eventBus().publish(INBOX_ADDRESS, new JsonObject().put("channel", "wechat_mp")
               .put("accountId", accountId).put("messageId", record.getString("_id")));
           }
           return answer;
         })
-        .recover(failure -> dedup.release(accountId, message)
-          .transform(released -> {
-            if (released.failed()) {
-              log.warn("dedup claim of a failed delivery to account {} not released; it expires by itself", accountId);
-            }
-            return Future.<String>failedFuture(failure);
-          }));
+        .recover(failure -> dedup.release(accountId, message).transform(released -> Future.<String>failedFuture(failure)));
     });
   }
 

@@ -3,6 +3,7 @@ package io.govmedia.wechat;
 import io.govmedia.accounts.AccountStore;
 import io.govmedia.platform.Problem;
 import io.govmedia.platform.Redis;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
@@ -30,9 +31,10 @@ public final class CallbackRoutes {
   private final Clock clock;
 
   public CallbackRoutes(Vertx vertx, Redis redis, AccountStore accountStore, MessageStore messages, AutoReplies replies,
-                        FollowerStore followers, Clock clock) {
+                        FollowerStore followers, Clock clock, MeterRegistry metrics) {
     this.accounts = new CallbackAccounts(accountStore, clock);
-    this.intake = new CallbackIntake(vertx, new CallbackDedup(vertx, redis), replies, messages, followers, clock);
+    this.intake = new CallbackIntake(vertx, new CallbackDedup(vertx, redis), replies, messages, followers, clock,
+      metrics);
     this.clock = clock;
   }
 

@@ -98,8 +98,8 @@ final class CallbackXml {
       throw new XmlException("ToUserName, FromUserName, CreateTime and MsgType are required");
     }
     String msgId = text(fields, "MsgId");
-    if (msgId != null && !msgId.matches("\\d{1,19}")) {
-      throw new XmlException("MsgId must be a number");
+    if (msgId != null && (!msgId.matches("\\d{1,19}") || new java.math.BigInteger(msgId).bitLength() > 63)) {
+      throw new XmlException("MsgId must be a 64-bit number");
     }
     boolean event = "event".equals(msgType);
     if (!event && msgId == null) {

@@ -31,10 +31,20 @@ public record InboundMessage(String toUser, String fromUser, long createTime, St
     return Instant.ofEpochSecond(createTime);
   }
 
-  /** WeChat's dedup identity: MsgId for messages; FromUserName + CreateTime + Event + EventKey for events. */
+  /**
+   * WeChat's dedup identity: MsgId for messages; FromUserName + CreateTime + Event + EventKey for events, plus
+   * the job id of job-result events (MASSSENDJOBFINISH and TEMPLATESENDJOBFINISH carry MsgID,
+   * PUBLISHJOBFINISH a publish_id), so that two results in one second are two events.
+   */
   public String dedupKey() {
-    return msgId != null
-      ? "msg:" + msgId
-      : "event:" + fromUser + ":" + createTime + ":" + event + ":" + (eventKey == null ? "" : eventKey);
+    if (msgId != null) {
+      return "msg:" + msgId;
+    }
+    String job = CallbackXml.text(fields, "MsgID");
+    if (job == null && fields.get("PublishEventInfo") instanceof Document info) {
+      job = CallbackXml.text(info, "publish_id");
+    }
+    return "event:" + fromUser + ":" + createTime + ":" + event + ":" + (eventKey == null ? "" : eventKey)
+      + (job == null ? "" : ":" + job);
   }
 }

@@ -62,7 +62,9 @@ public final class MessageStore {
     }
 
     public JsonObject toJson() {
-      return new JsonObject().put("id", id).put("accountId", accountId).put("msgId", msgId).put("msgType", msgType)
+      // msgId as a string: WeChat's 64-bit ids lose digits as JavaScript numbers.
+      return new JsonObject().put("id", id).put("accountId", accountId).put("msgId", msgId == null ? null
+          : String.valueOf(msgId)).put("msgType", msgType)
         .put("event", event).put("eventKey", eventKey).put("fromUser", fromUser).put("content", content)
         .put("receivedAt", Times.show(receivedAt)).put("citizenMessage", citizenMessage);
     }

@@ -85,7 +85,7 @@ final class WeChatCrypto {
     }
     int length = ByteBuffer.wrap(plain, 16, 4).getInt();
     int end = plain.length - pad;
-    if (length < 0 || 20 + length > end) {
+    if (length < 0 || length > end - 20) {
       throw new CryptoException("bad length");
     }
     byte[] receivedAppId = Arrays.copyOfRange(plain, 20 + length, end);

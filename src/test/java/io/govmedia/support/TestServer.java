@@ -106,6 +106,11 @@ public final class TestServer {
     return Main.start(config(extraEnv));
   }
 
+  /** Another instance whose time the test moves. */
+  public Main.Running startAnother(Map<String, String> extraEnv, java.time.Clock clock) {
+    return Main.start(config(extraEnv), clock);
+  }
+
   public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();

@@ -115,7 +115,7 @@ class CallbackTest {
     assertTrue(answer.text().contains(ACK), "an unmatched text is acknowledged: " + answer.text());
 
     JsonObject item = client.get("/api/v1/wechat/" + mp.id() + "/messages", admin).items().getJsonObject(0);
-    assertEquals(id, item.getLong("msgId"));
+    assertEquals(String.valueOf(id), item.getString("msgId"), "msgId travels as a string: 64-bit ids");
     assertEquals("text", item.getString("msgType"));
     assertNull(item.getString("event"));
     assertEquals("oCitizen001", item.getString("fromUser"));
@@ -138,7 +138,7 @@ class CallbackTest {
     do {
       Client.Response page = client.get("/api/v1/wechat/" + mp.id() + "/messages?limit=2" + (cursor == null ? "" : "&cursor=" + cursor), admin);
       assertEquals(200, page.status(), page::toString);
-      page.items().forEach(item -> seen.add(((JsonObject) item).getLong("msgId")));
+      page.items().forEach(item -> seen.add(Long.parseLong(((JsonObject) item).getString("msgId"))));
       cursor = page.json().getString("next");
     } while (cursor != null);
     assertEquals(sent, seen);
@@ -368,6 +368,65 @@ class CallbackTest {
       assertEquals(1, handed.stream().filter(m -> mp.id().equals(m.getString("accountId"))).count());
     } finally {
       consumer.unregister();
+    }
+  }
+
+  @Test
+  @DisplayName("a claim left behind by a delivery that never finished does not block WeChat's retry")
+  void abandonedClaim() {
+    Mp mp = register(client, admin);
+    long id = msgId();
+    var redis = io.lettuce.core.RedisClient.create(TestServer.get().redisUri());
+    try (var connection = redis.connect()) {
+      connection.sync().set("govmedia:wechat:dedup:" + mp.id() + ":msg:" + id, "pending");
+    } finally {
+      redis.shutdown();
+    }
+    Client.Response retried = deliver(client, mp, mp.wechat().plain(WeChatCallbacks.textMessage(mp.originalId(),
+      "oCitizen014", now(), id, "路灯不亮"), now()));
+    assertEquals(200, retried.status(), retried::toString);
+    assertEquals(1, storedWithMsgId(mp, id));
+  }
+
+  @Test
+  @DisplayName("two job results for one citizen in the same second are two events, told apart by their MsgID")
+  void jobResultsInOneSecond() {
+    Mp mp = register(client, admin);
+    long second = now();
+    for (String job : List.of("1000001", "1000002")) {
+      String xml = "<xml><ToUserName><![CDATA[" + mp.originalId() + "]]></ToUserName><FromUserName><![CDATA[oCitizen015]]>"
+        + "</FromUserName><CreateTime>" + second + "</CreateTime><MsgType><![CDATA[event]]></MsgType>"
+        + "<Event><![CDATA[TEMPLATESENDJOBFINISH]]></Event><MsgID>" + job + "</MsgID><Status><![CDATA[success]]></Status></xml>";
+      assertEquals(200, deliver(client, mp, mp.wechat().plain(xml, now())).status());
+    }
+    assertEquals(2, stored(mp).size());
+  }
+
+  @Test
+  @DisplayName("a MsgId beyond 64 bits is a 400 problem, not a server error")
+  void hugeMsgId() {
+    Mp mp = register(client, admin);
+    String xml = WeChatCallbacks.textMessage(mp.originalId(), "oCitizen016", now(), 1, "x")
+      .replace("<MsgId>1</MsgId>", "<MsgId>9999999999999999999</MsgId>");
+    assertProblem(400, "invalid-message", deliver(client, mp, mp.wechat().plain(xml, now())));
+  }
+
+  @Test
+  @DisplayName("with Redis down, callbacks are still stored once and answered: Redis is the fast path, the store the guarantee")
+  void redisDown() {
+    io.govmedia.platform.EmbeddedRedis redis = io.govmedia.platform.EmbeddedRedis.start();
+    try (Main.Running server = TestServer.get().startAnother(Map.of("GOVMEDIA_REDIS_URI", redis.uri()))) {
+      Client own = new Client(server.port());
+      Mp mp = register(own, own.adminToken());
+      redis.close();
+      long id = msgId();
+      WeChatCallbacks.Delivery delivery = mp.wechat().plain(WeChatCallbacks.textMessage(mp.originalId(), "oCitizen017",
+        now(), id, "Redis 停了也要收到"), now());
+      assertEquals(200, deliver(own, mp, delivery).status());
+      assertEquals(200, deliver(own, mp, delivery).status());
+      assertEquals(1, storedWithMsgId(mp, id));
+    } finally {
+      redis.close();
     }
   }
 
