@@ -6,6 +6,7 @@ import io.govmedia.auth.AuthRoutes;
 import io.govmedia.auth.BearerAuth;
 import io.govmedia.auth.DepartmentRoutes;
 import io.govmedia.auth.StaffRoutes;
+import io.govmedia.content.CheckListRoutes;
 import io.govmedia.platform.Failures;
 import io.govmedia.wechat.AutoReplyRoutes;
 import io.govmedia.wechat.CallbackRoutes;
@@ -32,7 +33,7 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 record Api(long bodyLimitBytes, boolean trustForwardedFor, Handler<RoutingContext> readiness, PrometheusMeterRegistry metrics, Buffer openApi,
            BearerAuth bearer, AuthRoutes auth, DepartmentRoutes departments, StaffRoutes staff,
            AccountRoutes accounts, AuditRoutes audit, CallbackRoutes callbacks, MessageRoutes messages,
-           AutoReplyRoutes autoReplies, MenuRoutes menus, FollowerRoutes followers) {
+           AutoReplyRoutes autoReplies, MenuRoutes menus, FollowerRoutes followers, CheckListRoutes checkLists) {
 
   Router router(Vertx vertx) {
     Router root = Router.router(vertx);
@@ -65,6 +66,10 @@ record Api(long bodyLimitBytes, boolean trustForwardedFor, Handler<RoutingContex
     root.route("/api/v1/accounts*").subRouter(followers.routes(vertx));
     root.route("/api/v1/audit*").subRouter(audit.routes(vertx));
     root.route("/api/v1/wechat/*").subRouter(messages.routes(vertx));
+    root.route("/api/v1/sensitive-words*").subRouter(checkLists.sensitiveWords(vertx));
+    root.route("/api/v1/wording-rules*").subRouter(checkLists.wordingRules(vertx));
+    root.route("/api/v1/link-domains*").subRouter(checkLists.linkDomains(vertx));
+    root.route("/api/v1/content-checks*").subRouter(checkLists.contentChecks(vertx));
 
     root.route().failureHandler(Failures::handle);
     for (int status : new int[] {400, 401, 403, 404, 405, 413, 415}) {

@@ -18,6 +18,9 @@ import io.govmedia.auth.Passwords;
 import io.govmedia.auth.Sessions;
 import io.govmedia.auth.StaffRoutes;
 import io.govmedia.auth.StaffStore;
+import io.govmedia.content.CheckListRoutes;
+import io.govmedia.content.CheckListStore;
+import io.govmedia.content.ContentChecks;
 import io.govmedia.platform.AuditLog;
 import io.govmedia.platform.Config;
 import io.govmedia.platform.EmbeddedMongo;
@@ -193,8 +196,13 @@ public final class Main {
       MenuStore menus = new MenuStore(db);
       AutoReplyStore autoReplyStore = new AutoReplyStore(db);
       AutoReplies autoReplies = new AutoReplies(autoReplyStore);
+      CheckListStore checkLists = new CheckListStore(db);
       Future.all(List.of(departments.createIndexes(), staff.createIndexes(), accounts.createIndexes(),
-        messages.createIndexes(), autoReplyStore.createIndexes(), followers.createIndexes())).await(30, TimeUnit.SECONDS);
+        messages.createIndexes(), autoReplyStore.createIndexes(), followers.createIndexes(),
+        checkLists.createIndexes())).await(30, TimeUnit.SECONDS);
+      ContentChecks contentChecks = new ContentChecks(vertx, checkLists, redis);
+      running.started.add(contentChecks);
+      contentChecks.start().await(30, TimeUnit.SECONDS);
       FirstAdmin.ensure(staff, passwords, audit, clock, config.security().adminPassword()).await(30, TimeUnit.SECONDS);
 
       Api api = new Api(config.http().bodyLimitBytes(), config.http().trustForwardedFor(), Readiness.handler(vertx, db, redis), metrics, openApi(),
@@ -209,7 +217,8 @@ public final class Main {
         new MessageRoutes(messages, access),
         new AutoReplyRoutes(autoReplyStore, autoReplies, access, audit, clock),
         new MenuRoutes(menus, wechat, access, audit, clock),
-        new FollowerRoutes(followers, access));
+        new FollowerRoutes(followers, access),
+        new CheckListRoutes(checkLists, contentChecks, audit, clock));
       List<HttpVerticle> servers = new ArrayList<>();
       vertx.deployVerticle(() -> {
         HttpVerticle server = new HttpVerticle(config.http(), api::router);
