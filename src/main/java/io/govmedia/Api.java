@@ -7,6 +7,9 @@ import io.govmedia.auth.BearerAuth;
 import io.govmedia.auth.DepartmentRoutes;
 import io.govmedia.auth.StaffRoutes;
 import io.govmedia.content.CheckListRoutes;
+import io.govmedia.content.ContentRoutes;
+import io.govmedia.content.ItemKind;
+import io.govmedia.content.SearchRoutes;
 import io.govmedia.platform.Failures;
 import io.govmedia.wechat.AutoReplyRoutes;
 import io.govmedia.wechat.CallbackRoutes;
@@ -33,7 +36,8 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 record Api(long bodyLimitBytes, boolean trustForwardedFor, Handler<RoutingContext> readiness, PrometheusMeterRegistry metrics, Buffer openApi,
            BearerAuth bearer, AuthRoutes auth, DepartmentRoutes departments, StaffRoutes staff,
            AccountRoutes accounts, AuditRoutes audit, CallbackRoutes callbacks, MessageRoutes messages,
-           AutoReplyRoutes autoReplies, MenuRoutes menus, FollowerRoutes followers, CheckListRoutes checkLists) {
+           AutoReplyRoutes autoReplies, MenuRoutes menus, FollowerRoutes followers, CheckListRoutes checkLists,
+           SearchRoutes search, ContentRoutes content) {
 
   Router router(Vertx vertx) {
     Router root = Router.router(vertx);
@@ -70,6 +74,9 @@ record Api(long bodyLimitBytes, boolean trustForwardedFor, Handler<RoutingContex
     root.route("/api/v1/wording-rules*").subRouter(checkLists.wordingRules(vertx));
     root.route("/api/v1/link-domains*").subRouter(checkLists.linkDomains(vertx));
     root.route("/api/v1/content-checks*").subRouter(checkLists.contentChecks(vertx));
+    root.route("/api/v1/search*").subRouter(search.routes(vertx));
+    root.route("/api/v1/documents*").subRouter(content.routes(vertx, ItemKind.DOCUMENT));
+    root.route("/api/v1/interpretations*").subRouter(content.routes(vertx, ItemKind.INTERPRETATION));
 
     root.route().failureHandler(Failures::handle);
     for (int status : new int[] {400, 401, 403, 404, 405, 413, 415}) {

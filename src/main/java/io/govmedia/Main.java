@@ -21,6 +21,10 @@ import io.govmedia.auth.StaffStore;
 import io.govmedia.content.CheckListRoutes;
 import io.govmedia.content.CheckListStore;
 import io.govmedia.content.ContentChecks;
+import io.govmedia.content.ContentRoutes;
+import io.govmedia.content.ItemStore;
+import io.govmedia.content.SearchIndex;
+import io.govmedia.content.SearchRoutes;
 import io.govmedia.platform.AuditLog;
 import io.govmedia.platform.Config;
 import io.govmedia.platform.EmbeddedMongo;
@@ -197,14 +201,20 @@ public final class Main {
       AutoReplyStore autoReplyStore = new AutoReplyStore(db);
       AutoReplies autoReplies = new AutoReplies(autoReplyStore);
       CheckListStore checkLists = new CheckListStore(db);
+      SearchIndex search = new SearchIndex(vertx, db, redis);
+      running.started.add(search);
+      ItemStore contentItems = new ItemStore(db);
       Future.all(List.of(departments.createIndexes(), staff.createIndexes(), accounts.createIndexes(),
         messages.createIndexes(), autoReplyStore.createIndexes(), followers.createIndexes(),
-        checkLists.createIndexes())).await(30, TimeUnit.SECONDS);
+        checkLists.createIndexes(), search.createIndexes())).await(30, TimeUnit.SECONDS);
+      search.start().await(30, TimeUnit.SECONDS);
       ContentChecks contentChecks = new ContentChecks(vertx, checkLists, redis);
       running.started.add(contentChecks);
       contentChecks.start().await(30, TimeUnit.SECONDS);
       FirstAdmin.ensure(staff, passwords, audit, clock, config.security().adminPassword()).await(30, TimeUnit.SECONDS);
 
+      java.util.function.Function<java.util.Collection<String>, Future<java.util.Map<String, String>>> assetTypes =
+        ids -> Future.succeededFuture(java.util.Map.of());
       Api api = new Api(config.http().bodyLimitBytes(), config.http().trustForwardedFor(), Readiness.handler(vertx, db, redis), metrics, openApi(),
         new BearerAuth(sessions),
         new AuthRoutes(staff, sessions, passwords, redis, config.security().loginMaxFailures(),
@@ -218,7 +228,10 @@ public final class Main {
         new AutoReplyRoutes(autoReplyStore, autoReplies, access, audit, clock),
         new MenuRoutes(menus, wechat, access, audit, clock),
         new FollowerRoutes(followers, access),
-        new CheckListRoutes(checkLists, contentChecks, audit, clock));
+        new CheckListRoutes(checkLists, contentChecks, audit, clock),
+        new SearchRoutes(search),
+        new ContentRoutes(contentItems, departments, contentChecks, search, assetTypes, audit, clock,
+          config.content().reviewStages()));
       List<HttpVerticle> servers = new ArrayList<>();
       vertx.deployVerticle(() -> {
         HttpVerticle server = new HttpVerticle(config.http(), api::router);

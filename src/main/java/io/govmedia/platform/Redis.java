@@ -7,6 +7,8 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -16,6 +18,7 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * One Lettuce connection shared by every verticle (Lettuce pipelines commands from many threads on it),
@@ -27,10 +30,12 @@ public final class Redis implements AutoCloseable {
   public static final String PREFIX = "govmedia:";
 
   private final RedisClient client;
+  private final RedisURI uri;
   private final StatefulRedisConnection<String, String> connection;
 
-  private Redis(RedisClient client, StatefulRedisConnection<String, String> connection) {
+  private Redis(RedisClient client, RedisURI uri, StatefulRedisConnection<String, String> connection) {
     this.client = client;
+    this.uri = uri;
     this.connection = connection;
   }
 
@@ -40,13 +45,14 @@ public final class Redis implements AutoCloseable {
     ClientResources resources = DefaultClientResources.builder()
       .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
       .build();
-    RedisClient client = RedisClient.create(resources, RedisURI.create(uri));
+    RedisURI redisUri = RedisURI.create(uri);
+    RedisClient client = RedisClient.create(resources, redisUri);
     client.setOptions(ClientOptions.builder()
       .autoReconnect(true)
       .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
       .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)))
       .build());
-    return new Redis(client, client.connect());
+    return new Redis(client, redisUri, client.connect());
   }
 
   public RedisAsyncCommands<String, String> commands() {
@@ -62,6 +68,38 @@ public final class Redis implements AutoCloseable {
   public static <T> Future<T> await(CompletionStage<T> reply) {
     var context = Vertx.currentContext();
     return context == null ? Future.fromCompletionStage(reply) : Future.fromCompletionStage(reply, context);
+  }
+
+  /**
+   * Listens to a channel on a connection of its own (a subscribed connection can do nothing else); closing the
+   * answer stops listening. Lettuce subscribes again after a reconnect, and {@code onSubscribed} runs after every
+   * subscription, the first included, so that a listener can catch up on what was published while it was away.
+   * Both callbacks run on Lettuce's threads.
+   */
+  public Future<AutoCloseable> subscribe(String channel, Consumer<String> onMessage, Runnable onSubscribed) {
+    return await(client.connectPubSubAsync(StringCodec.UTF8, uri).thenCompose(pubSub -> {
+      pubSub.addListener(new RedisPubSubAdapter<>() {
+        @Override
+        public void message(String from, String message) {
+          if (channel.equals(from)) {
+            onMessage.accept(message);
+          }
+        }
+
+        @Override
+        public void subscribed(String to, long count) {
+          if (channel.equals(to)) {
+            onSubscribed.run();
+          }
+        }
+      });
+      return pubSub.async().subscribe(channel).thenApply(ok -> (AutoCloseable) pubSub::close);
+    }));
+  }
+
+  /** Publishes on a channel; answers how many subscribers (on every instance) received it. */
+  public Future<Long> publish(String channel, String message) {
+    return await(commands().publish(channel, message));
   }
 
   public Future<String> ping() {

@@ -1,0 +1,97 @@
+package io.govmedia.content;
+
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import com.mongodb.reactivestreams.client.MongoDatabase;
+import io.govmedia.platform.Mongo;
+import io.govmedia.platform.Page;
+import io.govmedia.platform.Problem;
+import io.govmedia.platform.Times;
+import io.vertx.core.Future;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+import java.time.Instant;
+import java.util.List;
+
+import static com.mongodb.client.model.Filters.and;
+import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.in;
+import static com.mongodb.client.model.Filters.lt;
+import static com.mongodb.client.model.Filters.or;
+import static com.mongodb.client.model.Sorts.ascending;
+import static com.mongodb.client.model.Sorts.descending;
+
+/**
+ * Documents and interpretations, one collection each, plus the snapshots of their earlier versions. Every
+ * change is one conditional single-document update (guarded by the version the change was made from); a
+ * version is snapshotted from the item itself just before it is overwritten, so a snapshot is never wrong
+ * and a failed edit leaves nothing behind but a correct copy of what still stands.
+ */
+public final class ItemStore {
+
+  private final MongoDatabase db;
+  private final MongoCollection<Document> versions;
+
+  public ItemStore(MongoDatabase db) {
+    this.db = db;
+    this.versions = db.getCollection("content_versions");
+  }
+
+  private MongoCollection<Document> items(ItemKind kind) {
+    return db.getCollection(kind.collection());
+  }
+
+  Future<Item> insert(Item item) {
+    return Mongo.first(items(item.kind()).insertOne(item.toDocument())).map(item);
+  }
+
+  public Future<Item> find(ItemKind kind, String id) {
+    return Mongo.first(items(kind).find(eq("_id", id))).map(d -> d == null ? null : Item.from(kind, d));
+  }
+
+  /** Newest first. */
+  Future<List<Item>> list(ItemKind kind, Bson filter, Page page) {
+    Bson paged = page.cursor() == null ? filter : and(filter, lt("_id", page.cursor()));
+    return Mongo.all(items(kind).find(paged).sort(descending("_id")).limit(page.limit() + 1))
+      .map(docs -> docs.stream().map(d -> Item.from(kind, d)).toList());
+  }
+
+  /** Documents that are no longer in force: repealed, amended, expired by status or by date (失效文件清单). */
+  Future<List<Item>> expiredDocuments(Instant now, Page page) {
+    Bson filter = or(in("attrs.validity", List.of("repealed", "amended", "expired")),
+      lt("attrs.expiresAt", Times.date(now)));
+    return list(ItemKind.DOCUMENT, filter, page);
+  }
+
+  /** Interpretations of a document that go to review with it or have passed it. */
+  Future<Long> interpretationsGoingWith(String documentId) {
+    return Mongo.first(items(ItemKind.INTERPRETATION).countDocuments(and(eq("attrs.documentId", documentId),
+      in("status", List.of("in_review", "approved", "published")))));
+  }
+
+  /** Writes {@code after} only if the stored item is still at {@code before}'s version and status. */
+  Future<Item> replace(Item before, Item after) {
+    Bson guard = and(eq("_id", before.id()), eq("version", before.version()), eq("status", before.status().wire()),
+      eq("stage", before.stage()));
+    return Mongo.first(items(before.kind()).replaceOne(guard, after.toDocument()))
+      .compose(result -> result.getModifiedCount() == 1
+        ? Future.succeededFuture(after)
+        : Future.failedFuture(Problem.conflict("edit-conflict", "数据已被他人修改", "请刷新后重试。")));
+  }
+
+  /** Keeps a copy of the item's current version before an edit replaces it. Idempotent. */
+  Future<Void> snapshot(Item item) {
+    Document copy = new Document("_id", item.kind().wire() + ":" + item.id() + ":" + item.version())
+      .append("kind", item.kind().wire()).append("itemId", item.id()).append("version", item.version())
+      .append("title", item.title()).append("body", item.body()).append("attrs", item.attrs())
+      .append("updatedAt", Times.date(item.updatedAt()));
+    return Mongo.first(versions.replaceOne(eq("_id", copy.getString("_id")), copy, new ReplaceOptions().upsert(true)))
+      .mapEmpty();
+  }
+
+  /** Earlier versions, oldest first (the current version is the item itself). */
+  Future<List<Document>> versions(ItemKind kind, String id) {
+    return Mongo.all(versions.find(and(eq("kind", kind.wire()), eq("itemId", id))).sort(ascending("version")));
+  }
+}

@@ -1,0 +1,311 @@
+package io.govmedia.content;
+
+import io.govmedia.Main;
+import io.govmedia.support.Client;
+import io.govmedia.support.MovableClock;
+import io.govmedia.support.TestServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@DisplayName("Policy documents, interpretations and their three-level review")
+class ContentReviewTest {
+
+  static Client client;
+  static String admin;
+  static String department;
+  static String editor;
+  static String otherEditor;
+  static List<String> reviewers;
+
+  @BeforeAll
+  static void start() {
+    client = TestServer.get().client();
+    admin = client.adminToken();
+    department = client.department(admin, "住房和城乡建设局", null);
+    editor = client.staffToken(admin, List.of("editor"), List.of(department), List.of());
+    otherEditor = client.staffToken(admin, List.of("editor"), List.of(department), List.of());
+    reviewers = List.of(reviewer(), reviewer(), reviewer());
+  }
+
+  static String reviewer() {
+    return client.staffToken(admin, List.of("reviewer"), List.of(department), List.of());
+  }
+
+  static JsonObject documentBody(String title) {
+    return new JsonObject().put("title", title).put("docNumber", "建城〔2026〕" + (int) (Math.random() * 900 + 100) + "号")
+      .put("issuer", "市住房和城乡建设局").put("departmentId", department).put("category", "住房保障")
+      .put("body", "<p>为规范老旧小区改造工作，制定本办法。</p>").put("issuedAt", "2026-03-01T09:00:00+08:00");
+  }
+
+  static JsonObject create(String path, String token, JsonObject body) {
+    Client.Response response = client.post(path, token, body);
+    assertEquals(201, response.status(), response::toString);
+    return response.json();
+  }
+
+  static JsonObject interpretation(String documentId) {
+    return create("/api/v1/interpretations", editor, new JsonObject().put("documentId", documentId).put("form", "text")
+      .put("title", "图解：老旧小区改造怎么改").put("body", "<p>一图读懂改造范围与补助标准。</p>"));
+  }
+
+  static Client.Response post(String path, String token, JsonObject body) {
+    return client.post(path, token, body == null ? new JsonObject() : body);
+  }
+
+  static Client.Response approve(String path, String token) {
+    return post(path + "/review", token, new JsonObject().put("decision", "approve").put("comment", "同意"));
+  }
+
+  /** A document with a submitted interpretation, submitted itself. */
+  static String documentInReview() {
+    String id = create("/api/v1/documents", editor, documentBody("老旧小区改造实施办法")).getString("id");
+    String interpretation = interpretation(id).getString("id");
+    assertEquals(200, post("/api/v1/interpretations/" + interpretation + "/submit", editor, null).status());
+    Client.Response submitted = post("/api/v1/documents/" + id + "/submit", editor, null);
+    assertEquals(200, submitted.status(), submitted::toString);
+    return id;
+  }
+
+  @Test
+  @DisplayName("a document is created as a version-1 draft with the contract's fields")
+  void create() {
+    JsonObject document = create("/api/v1/documents", editor, documentBody("住房公积金提取管理办法"));
+    assertEquals("draft", document.getString("status"));
+    assertEquals(1, document.getInteger("version"));
+    assertEquals("住房公积金提取管理办法", document.getString("title"));
+    assertEquals("市住房和城乡建设局", document.getString("issuer"));
+    assertEquals("valid", document.getString("validity"));
+    assertEquals(List.of("初审", "复审", "终审"), document.getJsonObject("review").getJsonArray("stages").getList());
+    assertEquals(document, client.get("/api/v1/documents/" + document.getString("id"), editor).json());
+  }
+
+  @Test
+  @DisplayName("an HTML body is sanitized on save: scripts, event handlers and javascript: links are gone, the text stays")
+  void sanitizedOnSave() {
+    JsonObject document = create("/api/v1/documents", editor, documentBody("清洗测试").put("body",
+      "<p onclick=\"steal()\">第一条 适用范围</p><script>alert(1)</script><a href=\"javascript:alert(2)\">详情</a>"
+        + "<img src=\"https://www.gov.cn/a.png\" onerror=\"x()\">"));
+    String body = document.getString("body");
+    assertFalse(body.contains("script") || body.contains("onclick") || body.contains("onerror")
+      || body.contains("javascript:"), body);
+    assertTrue(body.contains("第一条 适用范围") && body.contains("https://www.gov.cn/a.png"), body);
+  }
+
+  @Test
+  @DisplayName("bad document bodies are 400 problems and create nothing; a replier may not write")
+  void badInput() {
+    Client.Response missing = client.post("/api/v1/documents", editor, new JsonObject().put("title", "无文号"));
+    assertEquals(400, missing.status());
+    assertEquals("invalid-body", missing.problemCode());
+    Client.Response wrongType = client.post("/api/v1/documents", editor, documentBody("类型").put("title", new JsonObject().put("$gt", "")));
+    assertEquals("invalid-body", wrongType.problemCode());
+    Client.Response badValidity = client.post("/api/v1/documents", editor, documentBody("效力").put("validity", "abolished"));
+    assertEquals("invalid-body", badValidity.problemCode());
+    Client.Response noDepartment = client.post("/api/v1/documents", editor,
+      documentBody("部门").put("departmentId", "0123456789abcdef01234567"));
+    assertEquals(400, noDepartment.status());
+    String replier = client.staffToken(admin, List.of("replier"), List.of(department), List.of());
+    assertEquals(403, client.post("/api/v1/documents", replier, documentBody("越权")).status());
+    Client.Response noDocument = client.post("/api/v1/interpretations", editor, new JsonObject()
+      .put("documentId", "0123456789abcdef01234567").put("form", "text").put("title", "无").put("body", "<p>无</p>"));
+    assertEquals("unknown-document", noDocument.problemCode());
+  }
+
+  @Test
+  @DisplayName("同步审签: a document goes to review only with an interpretation, or with a reviewer's recorded exemption")
+  void interpretationGoesAlong() {
+    String id = create("/api/v1/documents", editor, documentBody("城市更新条例")).getString("id");
+    Client.Response alone = post("/api/v1/documents/" + id + "/submit", editor, null);
+    assertEquals(409, alone.status());
+    assertEquals("interpretation-required", alone.problemCode());
+
+    assertEquals(403, post("/api/v1/documents/" + id + "/exemption", editor, new JsonObject().put("reason", "紧急")).status());
+    Client.Response exempted = post("/api/v1/documents/" + id + "/exemption", reviewers.get(0),
+      new JsonObject().put("reason", "涉密事项，解读另行发布"));
+    assertEquals(200, exempted.status(), exempted::toString);
+    assertEquals("涉密事项，解读另行发布", exempted.json().getJsonObject("interpretationExemption").getString("reason"));
+    assertEquals(200, post("/api/v1/documents/" + id + "/submit", editor, null).status());
+  }
+
+  @Test
+  @DisplayName("three stages are approved by three different reviewers, never by an author, never twice by one person")
+  void threeLevels() {
+    String path = "/api/v1/documents/" + documentInReview();
+    Client.Response own = approve(path, editor);
+    assertEquals(403, own.status(), "an editor is no reviewer");
+    String authorReviewer = client.staffToken(admin, List.of("editor", "reviewer"), List.of(department), List.of());
+    String ownId = create("/api/v1/documents", authorReviewer, documentBody("自审")).getString("id");
+    post("/api/v1/documents/" + ownId + "/exemption", reviewers.get(0), new JsonObject().put("reason", "测试豁免"));
+    post("/api/v1/documents/" + ownId + "/submit", authorReviewer, null);
+    Client.Response selfReview = approve("/api/v1/documents/" + ownId, authorReviewer);
+    assertEquals(403, selfReview.status(), selfReview::toString);
+
+    JsonObject first = approve(path, reviewers.get(0)).json();
+    assertEquals("in_review", first.getString("status"));
+    assertEquals("复审", first.getJsonObject("review").getString("stageName"));
+    Client.Response twice = approve(path, reviewers.get(0));
+    assertEquals(409, twice.status());
+    assertEquals("already-reviewed", twice.problemCode());
+    assertEquals("终审", approve(path, reviewers.get(1)).json().getJsonObject("review").getString("stageName"));
+    JsonObject done = approve(path, reviewers.get(2)).json();
+    assertEquals("approved", done.getString("status"));
+    assertEquals(3, done.getJsonObject("review").getJsonArray("approvals").size());
+  }
+
+  @Test
+  @DisplayName("a rejection returns the item to its author with the comment; a rejection without a comment is refused")
+  void rejection() {
+    String path = "/api/v1/documents/" + documentInReview();
+    Client.Response silent = post(path + "/review", reviewers.get(0), new JsonObject().put("decision", "reject"));
+    assertEquals(400, silent.status());
+    JsonObject rejected = post(path + "/review", reviewers.get(0), new JsonObject().put("decision", "reject")
+      .put("comment", "第三条补助标准表述不清")).json();
+    assertEquals("rejected", rejected.getString("status"));
+    JsonObject last = rejected.getJsonArray("history").getJsonObject(rejected.getJsonArray("history").size() - 1);
+    assertEquals("rejected", last.getString("action"));
+    assertEquals("第三条补助标准表述不清", last.getString("comment"));
+    assertEquals(200, client.patch(path, editor, new JsonObject().put("body", "<p>补助标准见附表。</p>")).status());
+    assertEquals(200, post(path + "/submit", editor, null).status());
+  }
+
+  @Test
+  @DisplayName("an approval binds to the version it saw: an edit after approval makes a new version and restarts review")
+  void versionsBindApprovals() {
+    String path = "/api/v1/documents/" + documentInReview();
+    approve(path, reviewers.get(0));
+    approve(path, reviewers.get(1));
+    approve(path, reviewers.get(2));
+    JsonObject edited = client.patch(path, otherEditor, new JsonObject().put("title", "老旧小区改造实施办法（修订）")).json();
+    assertEquals("draft", edited.getString("status"));
+    assertEquals(2, edited.getInteger("version"));
+    assertEquals(0, edited.getJsonObject("review").getJsonArray("approvals").size());
+
+    assertEquals(200, post(path + "/submit", editor, null).status());
+    Client.Response stale = post(path + "/review", reviewers.get(0), new JsonObject().put("decision", "approve").put("version", 1));
+    assertEquals(409, stale.status());
+    assertEquals("version-changed", stale.problemCode());
+    assertEquals(403, approve(path, otherEditor).status(), "whoever edited a version is an author");
+
+    JsonArray versions = client.get(path + "/versions", editor).items();
+    assertEquals(2, versions.size());
+    assertEquals("老旧小区改造实施办法", versions.getJsonObject(0).getString("title"));
+    assertEquals("老旧小区改造实施办法（修订）", versions.getJsonObject(1).getString("title"));
+    assertTrue(versions.getJsonObject(1).getBoolean("current"));
+  }
+
+  @Test
+  @DisplayName("a blocking finding (a real ID number) is shown with its position and stops approval at every stage")
+  void blockingFinding() {
+    String idNumber = validIdNumber();
+    String id = create("/api/v1/documents", editor, documentBody("信访事项公示")
+      .put("body", "<p>当事人身份证号" + idNumber + "，已办结。</p>")).getString("id");
+    post("/api/v1/documents/" + id + "/exemption", reviewers.get(0), new JsonObject().put("reason", "内部公示"));
+    JsonObject submitted = post("/api/v1/documents/" + id + "/submit", editor, null).json();
+    JsonObject finding = submitted.getJsonArray("findings").stream().map(JsonObject.class::cast)
+      .filter(f -> "id-number".equals(f.getString("rule"))).findFirst().orElseThrow();
+    assertEquals("block", finding.getString("level"));
+    String text = submitted.getString("bodyText");
+    assertEquals(idNumber, text.substring(finding.getInteger("start"), finding.getInteger("end")));
+    Client.Response refused = approve("/api/v1/documents/" + id, reviewers.get(0));
+    assertEquals(409, refused.status());
+    assertEquals("blocking-findings", refused.problemCode());
+  }
+
+  @Test
+  @DisplayName("a repealed document links its successor and is listed with documents past their expiry as 失效文件")
+  void expiredList() {
+    String old = create("/api/v1/documents", editor, documentBody("旧办法")).getString("id");
+    String successor = create("/api/v1/documents", editor, documentBody("新办法")).getString("id");
+    String lapsed = create("/api/v1/documents", editor, documentBody("到期办法")
+      .put("expiresAt", "2025-12-31T23:59:59+08:00")).getString("id");
+    Client.Response noSuccessor = post("/api/v1/documents/" + old + "/validity", editor, new JsonObject().put("validity", "amended"));
+    assertEquals(400, noSuccessor.status());
+    JsonObject repealed = post("/api/v1/documents/" + old + "/validity", editor, new JsonObject().put("validity", "repealed")
+      .put("successorId", successor)).json();
+    assertEquals("repealed", repealed.getString("validity"));
+    assertEquals(successor, repealed.getString("successorId"));
+    assertEquals("expired", client.get("/api/v1/documents/" + lapsed, editor).json().getString("validity"));
+
+    List<String> listed = client.get("/api/v1/documents/expired?limit=200", editor).items().stream()
+      .map(JsonObject.class::cast).map(d -> d.getString("id")).toList();
+    assertTrue(listed.contains(old) && listed.contains(lapsed), listed::toString);
+    assertFalse(listed.contains(successor));
+  }
+
+  @Test
+  @DisplayName("an interpretation published more than 3 days after its document is flagged (calendar days, and it says so)")
+  void lateInterpretation() {
+    MovableClock clock = new MovableClock();
+    try (Main.Running server = TestServer.get().startAnother(Map.of(), clock)) {
+      Client own = new Client(server.port());
+      String ownAdmin = own.adminToken();
+      String author = own.staffToken(ownAdmin, List.of("editor"), List.of(department), List.of());
+      List<String> checkers = List.of(
+        own.staffToken(ownAdmin, List.of("reviewer"), List.of(department), List.of()),
+        own.staffToken(ownAdmin, List.of("reviewer"), List.of(department), List.of()),
+        own.staffToken(ownAdmin, List.of("reviewer"), List.of(department), List.of()));
+      String document = own.post("/api/v1/documents", author, documentBody("延迟解读测试")).json().getString("id");
+      String interpretation = own.post("/api/v1/interpretations", author, new JsonObject().put("documentId", document)
+        .put("form", "qa").put("title", "问答").put("body", "<p>问：何时实施？答：发布之日起。</p>")).json().getString("id");
+      for (String path : List.of("/api/v1/interpretations/" + interpretation, "/api/v1/documents/" + document)) {
+        assertEquals(200, own.post(path + "/submit", author, new JsonObject()).status());
+        for (String checker : checkers) {
+          assertEquals(200, own.post(path + "/review", checker, new JsonObject().put("decision", "approve")).status());
+        }
+      }
+      assertEquals(200, own.post("/api/v1/documents/" + document + "/publish", author, new JsonObject()).status());
+      clock.advance(Duration.ofDays(5));
+      JsonObject published = own.post("/api/v1/interpretations/" + interpretation + "/publish", author, new JsonObject()).json();
+      assertEquals("published", published.getString("status"));
+      JsonObject late = published.getJsonObject("late");
+      assertNotNull(late, published::encode);
+      assertEquals(5, late.getInteger("days"));
+      assertEquals("calendar-days", late.getString("counting"));
+    }
+  }
+
+  @Test
+  @DisplayName("an interpretation published within 3 days of its document is not flagged")
+  void onTimeInterpretation() {
+    String document = documentInReview();
+    String path = "/api/v1/documents/" + document;
+    approve(path, reviewers.get(0));
+    approve(path, reviewers.get(1));
+    approve(path, reviewers.get(2));
+    assertEquals(200, post(path + "/publish", editor, null).status());
+    String interpretation = client.get("/api/v1/interpretations?documentId=" + document, editor).items().getJsonObject(0)
+      .getString("id");
+    String ipath = "/api/v1/interpretations/" + interpretation;
+    approve(ipath, reviewers.get(0));
+    approve(ipath, reviewers.get(1));
+    approve(ipath, reviewers.get(2));
+    JsonObject published = post(ipath + "/publish", editor, null).json();
+    assertEquals("published", published.getString("status"));
+    assertNull(published.getJsonObject("late"));
+    assertEquals(409, client.patch(ipath, editor, new JsonObject().put("title", "改")).status(), "published items are final");
+  }
+
+  /** An 18-digit ID number with a correct check digit and a real birth date (GB 11643-1999). */
+  static String validIdNumber() {
+    String first17 = "11010519850612201";
+    int[] weights = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    int sum = 0;
+    for (int i = 0; i < 17; i++) {
+      sum += (first17.charAt(i) - '0') * weights[i];
+    }
+    return first17 + "10X98765432".charAt(sum % 11);
+  }
+}
