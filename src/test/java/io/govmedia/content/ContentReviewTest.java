@@ -105,6 +105,20 @@ class ContentReviewTest {
   }
 
   @Test
+  @DisplayName("staff find a saved document and its interpretation by search, with the words highlighted")
+  void searchable() {
+    JsonObject document = create("/api/v1/documents", editor, documentBody("农村饮水安全巩固提升办法")
+      .put("body", "<p>加强农村饮水工程运行管护。</p>"));
+    interpretation(document.getString("id"));
+    JsonArray hits = client.get("/api/v1/search?q=" + java.net.URLEncoder.encode("饮水安全", java.nio.charset.StandardCharsets.UTF_8),
+      editor).items();
+    JsonObject hit = hits.stream().map(JsonObject.class::cast).filter(h -> document.getString("id").equals(h.getString("id")))
+      .findFirst().orElseThrow(() -> new AssertionError(hits.encode()));
+    assertEquals("document", hit.getString("kind"));
+    assertTrue(hit.encode().contains("<em>"), hit::encode);
+  }
+
+  @Test
   @DisplayName("bad document bodies are 400 problems and create nothing; a replier may not write")
   void badInput() {
     Client.Response missing = client.post("/api/v1/documents", editor, new JsonObject().put("title", "无文号"));
