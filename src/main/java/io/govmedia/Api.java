@@ -6,9 +6,11 @@ import io.govmedia.auth.AuthRoutes;
 import io.govmedia.auth.BearerAuth;
 import io.govmedia.auth.DepartmentRoutes;
 import io.govmedia.auth.StaffRoutes;
+import io.govmedia.content.AssetRoutes;
 import io.govmedia.content.CheckListRoutes;
 import io.govmedia.content.ContentRoutes;
 import io.govmedia.content.ItemKind;
+import io.govmedia.content.MediaRoutes;
 import io.govmedia.content.SearchRoutes;
 import io.govmedia.platform.Failures;
 import io.govmedia.wechat.AutoReplyRoutes;
@@ -37,7 +39,7 @@ record Api(long bodyLimitBytes, boolean trustForwardedFor, Handler<RoutingContex
            BearerAuth bearer, AuthRoutes auth, DepartmentRoutes departments, StaffRoutes staff,
            AccountRoutes accounts, AuditRoutes audit, CallbackRoutes callbacks, MessageRoutes messages,
            AutoReplyRoutes autoReplies, MenuRoutes menus, FollowerRoutes followers, CheckListRoutes checkLists,
-           SearchRoutes search, ContentRoutes content) {
+           SearchRoutes search, ContentRoutes content, AssetRoutes assets, MediaRoutes media) {
 
   Router router(Vertx vertx) {
     Router root = Router.router(vertx);
@@ -56,6 +58,13 @@ record Api(long bodyLimitBytes, boolean trustForwardedFor, Handler<RoutingContex
 
     // WeChat's servers push here; the callback caps its own bodies at 64 KiB.
     root.route("/wechat/callback/*").subRouter(callbacks.routes(vertx));
+
+    // Public media: the mini-program and WeChat articles load assets without signing in.
+    root.route("/media/*").subRouter(media.routes(vertx));
+
+    // Uploads stream into GridFS, so they are matched ahead of the body handler (which would buffer them whole),
+    // with the bearer token checked here; the route answers, never passing on to the handlers below.
+    root.post("/api/v1/assets").handler(AssetRoutes::holdBody).handler(bearer).handler(assets::upload);
 
     // Staff API: bodies capped, then sign-in routes, then everything behind the bearer token.
     root.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes));
@@ -77,6 +86,7 @@ record Api(long bodyLimitBytes, boolean trustForwardedFor, Handler<RoutingContex
     root.route("/api/v1/search*").subRouter(search.routes(vertx));
     root.route("/api/v1/documents*").subRouter(content.routes(vertx, ItemKind.DOCUMENT));
     root.route("/api/v1/interpretations*").subRouter(content.routes(vertx, ItemKind.INTERPRETATION));
+    root.route("/api/v1/assets*").subRouter(assets.routes(vertx));
 
     root.route().failureHandler(Failures::handle);
     for (int status : new int[] {400, 401, 403, 404, 405, 413, 415}) {

@@ -18,11 +18,15 @@ import io.govmedia.auth.Passwords;
 import io.govmedia.auth.Sessions;
 import io.govmedia.auth.StaffRoutes;
 import io.govmedia.auth.StaffStore;
+import io.govmedia.content.AssetImages;
+import io.govmedia.content.AssetRoutes;
+import io.govmedia.content.AssetStore;
 import io.govmedia.content.CheckListRoutes;
 import io.govmedia.content.CheckListStore;
 import io.govmedia.content.ContentChecks;
 import io.govmedia.content.ContentRoutes;
 import io.govmedia.content.ItemStore;
+import io.govmedia.content.MediaRoutes;
 import io.govmedia.content.SearchIndex;
 import io.govmedia.content.SearchRoutes;
 import io.govmedia.platform.AuditLog;
@@ -204,17 +208,20 @@ public final class Main {
       SearchIndex search = new SearchIndex(vertx, db, redis);
       running.started.add(search);
       ItemStore contentItems = new ItemStore(db);
+      AssetStore assets = new AssetStore(db);
+      AssetImages assetImages = new AssetImages(vertx);
+      running.started.add(assetImages);
       Future.all(List.of(departments.createIndexes(), staff.createIndexes(), accounts.createIndexes(),
         messages.createIndexes(), autoReplyStore.createIndexes(), followers.createIndexes(),
-        checkLists.createIndexes(), search.createIndexes())).await(30, TimeUnit.SECONDS);
+        checkLists.createIndexes(), search.createIndexes(), assets.createIndexes())).await(30, TimeUnit.SECONDS);
+      assets.sweepAbandoned(clock.instant()).await(60, TimeUnit.SECONDS);
+      vertx.setPeriodic(TimeUnit.HOURS.toMillis(1), tick -> assets.sweepAbandoned(clock.instant()));
       search.start().await(30, TimeUnit.SECONDS);
       ContentChecks contentChecks = new ContentChecks(vertx, checkLists, redis);
       running.started.add(contentChecks);
       contentChecks.start().await(30, TimeUnit.SECONDS);
       FirstAdmin.ensure(staff, passwords, audit, clock, config.security().adminPassword()).await(30, TimeUnit.SECONDS);
 
-      java.util.function.Function<java.util.Collection<String>, Future<java.util.Map<String, String>>> assetTypes =
-        ids -> Future.succeededFuture(java.util.Map.of());
       Api api = new Api(config.http().bodyLimitBytes(), config.http().trustForwardedFor(), Readiness.handler(vertx, db, redis), metrics, openApi(),
         new BearerAuth(sessions),
         new AuthRoutes(staff, sessions, passwords, redis, config.security().loginMaxFailures(),
@@ -230,8 +237,10 @@ public final class Main {
         new FollowerRoutes(followers, access),
         new CheckListRoutes(checkLists, contentChecks, audit, clock),
         new SearchRoutes(search),
-        new ContentRoutes(contentItems, departments, contentChecks, search, assetTypes, audit, clock,
-          config.content().reviewStages()));
+        new ContentRoutes(contentItems, departments, contentChecks, search, assets::types, audit, clock,
+          config.content().reviewStages()),
+        new AssetRoutes(assets, assetImages, departments, audit, clock),
+        new MediaRoutes(assets));
       List<HttpVerticle> servers = new ArrayList<>();
       vertx.deployVerticle(() -> {
         HttpVerticle server = new HttpVerticle(config.http(), api::router);
