@@ -119,6 +119,17 @@ class ContentReviewTest {
   }
 
   @Test
+  @DisplayName("an infographic interpretation without an image is refused for review with media-required")
+  void infographicNeedsImages() {
+    String document = create("/api/v1/documents", editor, documentBody("图解缺图")).getString("id");
+    String interpretation = create("/api/v1/interpretations", editor, new JsonObject().put("documentId", document)
+      .put("form", "infographic").put("title", "一图读懂").put("body", "<p>图片待补充</p>")).getString("id");
+    Client.Response refused = post("/api/v1/interpretations/" + interpretation + "/submit", editor, null);
+    assertEquals(409, refused.status(), refused::toString);
+    assertEquals("media-required", refused.problemCode());
+  }
+
+  @Test
   @DisplayName("bad document bodies are 400 problems and create nothing; a replier may not write")
   void badInput() {
     Client.Response missing = client.post("/api/v1/documents", editor, new JsonObject().put("title", "无文号"));
