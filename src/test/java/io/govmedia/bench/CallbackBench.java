@@ -47,7 +47,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class CallbackBench {
 
-  private static final String ADMIN_PASSWORD = "Bench-Admin-Passw0rd";
 
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
@@ -55,16 +54,16 @@ public final class CallbackBench {
     Path dataDir = Files.createTempDirectory("govmedia-bench");
     Vertx vertx = Vertx.vertx();
     int port = TestServer.freePort();
-    Process server = startServer(dataDir, port);
+    Process server = BenchServer.start(dataDir, port);
     MongoClient mongoClient = null;
     try {
       Client client = new Client(port);
-      awaitReady(client);
-      mongoClient = MongoClients.create(embeddedMongoUri(dataDir.resolve("server.log")));
+      BenchServer.awaitReady(client);
+      mongoClient = MongoClients.create(BenchServer.embeddedMongoUri(dataDir));
       double singleInserts = insertRate(mongoClient, 1, 5);
       double batchedInserts = insertRate(mongoClient, 100, 5);
 
-      String admin = client.login("admin", ADMIN_PASSWORD);
+      String admin = client.login("admin", BenchServer.ADMIN_PASSWORD);
       Account account = register(client, admin);
 
       HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
@@ -260,48 +259,8 @@ public final class CallbackBench {
     return 0;
   }
 
-  private static String embeddedMongoUri(Path serverLog) throws Exception {
-    for (String line : Files.readAllLines(serverLog)) {
-      if (line.startsWith("govmedia: embedded MongoDB at ")) {
-        return line.substring("govmedia: embedded MongoDB at ".length()).split(",")[0];
-      }
-    }
-    throw new IllegalStateException("the server did not say where its embedded MongoDB listens");
-  }
 
-  private static Process startServer(Path dataDir, int port) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java));
-    String extra = System.getenv("BENCH_SERVER_JAVA_OPTS");  // e.g. a JFR recording while profiling
-    if (extra != null && !extra.isBlank()) {
-      command.addAll(List.of(extra.trim().split("\\s+")));
-    }
-    command.addAll(List.of("-jar", "target/govmedia.jar"));
-    ProcessBuilder builder = new ProcessBuilder(command)
-      .redirectErrorStream(true).redirectOutput(dataDir.resolve("server.log").toFile());
-    builder.environment().keySet().removeIf(key -> key.startsWith("GOVMEDIA_"));
-    builder.environment().putAll(Map.of(
-      "GOVMEDIA_HTTP_PORT", String.valueOf(port), "GOVMEDIA_HTTP_HOST", "127.0.0.1",
-      "GOVMEDIA_DATA_DIR", dataDir.toString(), "GOVMEDIA_ADMIN_PASSWORD", ADMIN_PASSWORD,
-      "GOVMEDIA_ACCESS_LOG_LEVEL", "WARN"));
-    System.out.println("server log: " + dataDir.resolve("server.log"));
-    return builder.start();
-  }
 
-  private static void awaitReady(Client client) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (System.currentTimeMillis() < deadline) {
-      try {
-        if (client.get("/ready", null).status() == 200) {
-          return;
-        }
-      } catch (RuntimeException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException("server not ready within 60 s");
-  }
 
   private static Account register(Client client, String admin) {
     String token = "benchtoken" + Client.unique();

@@ -45,7 +45,6 @@ import java.util.regex.Pattern;
  */
 public final class ContentMediaBench {
 
-  private static final String ADMIN_PASSWORD = "Bench-Admin-Passw0rd";
   private static final String SERVER_HEAP = "-Xmx256m";
   private static final Pattern HEAP_USED = Pattern.compile("(?m)^jvm_memory_used_bytes\\{area=\"heap\"[^}]*} ([0-9.eE+]+)$");
   private static final Pattern LIVE_AFTER_GC = Pattern.compile("(?m)^jvm_gc_live_data_size_bytes(?:\\{[^}]*})? ([0-9.eE+]+)$");
@@ -57,12 +56,12 @@ public final class ContentMediaBench {
     int parallelUploads = args.length > 3 ? Integer.parseInt(args[3]) : 4;
     Path dataDir = Files.createTempDirectory("govmedia-media-bench");
     int port = TestServer.freePort();
-    Process server = startServer(dataDir, port);
+    Process server = BenchServer.start(dataDir, port, SERVER_HEAP, "-XX:+ExitOnOutOfMemoryError");
     HeapSampler heap = new HeapSampler(port);
     try {
       Client client = new Client(port);
-      awaitReady(client);
-      String admin = client.login("admin", ADMIN_PASSWORD);
+      BenchServer.awaitReady(client);
+      String admin = client.login("admin", BenchServer.ADMIN_PASSWORD);
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       Video video = new Video(megabytes * 1024L * 1024L, 42);
       heap.start();
@@ -71,7 +70,7 @@ public final class ContentMediaBench {
       Video small = new Video(4L * 1024 * 1024, 7);
       download(http, port, upload(http, port, admin, small).getString("url"), small);
 
-      double storeRate = chunkInsertRate(embeddedMongoUri(dataDir.resolve("server.log")), megabytes);
+      double storeRate = chunkInsertRate(BenchServer.embeddedMongoUri(dataDir), megabytes);
 
       heap.reset();
       long started = System.nanoTime();
@@ -359,14 +358,6 @@ public final class ContentMediaBench {
     }
   }
 
-  private static String embeddedMongoUri(Path serverLog) throws IOException {
-    for (String line : Files.readAllLines(serverLog)) {
-      if (line.startsWith("govmedia: embedded MongoDB at ")) {
-        return line.substring("govmedia: embedded MongoDB at ".length()).split(",")[0];
-      }
-    }
-    throw new IllegalStateException("the server did not say where its embedded MongoDB listens");
-  }
 
   /** Polls the server's /metrics for the heap in use and keeps the highest value seen. */
   private static final class HeapSampler {
@@ -437,39 +428,5 @@ public final class ContentMediaBench {
 
   private static double seconds(long startedNanos) {
     return (System.nanoTime() - startedNanos) / 1e9;
-  }
-
-  private static Process startServer(Path dataDir, int port) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java, SERVER_HEAP, "-XX:+ExitOnOutOfMemoryError"));
-    String extra = System.getenv("BENCH_SERVER_JAVA_OPTS");  // e.g. a JFR recording while profiling
-    if (extra != null && !extra.isBlank()) {
-      command.addAll(List.of(extra.trim().split("\\s+")));
-    }
-    command.addAll(List.of("-jar", "target/govmedia.jar"));
-    ProcessBuilder builder = new ProcessBuilder(command)
-      .redirectErrorStream(true).redirectOutput(dataDir.resolve("server.log").toFile());
-    builder.environment().keySet().removeIf(key -> key.startsWith("GOVMEDIA_"));
-    builder.environment().putAll(Map.of(
-      "GOVMEDIA_HTTP_PORT", String.valueOf(port), "GOVMEDIA_HTTP_HOST", "127.0.0.1",
-      "GOVMEDIA_DATA_DIR", dataDir.toString(), "GOVMEDIA_ADMIN_PASSWORD", ADMIN_PASSWORD,
-      "GOVMEDIA_ACCESS_LOG_LEVEL", "WARN"));
-    System.out.println("server log: " + dataDir.resolve("server.log"));
-    return builder.start();
-  }
-
-  private static void awaitReady(Client client) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (System.currentTimeMillis() < deadline) {
-      try {
-        if (client.get("/ready", null).status() == 200) {
-          return;
-        }
-      } catch (RuntimeException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException("server not ready within 60 s");
   }
 }
