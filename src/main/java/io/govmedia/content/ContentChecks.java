@@ -103,10 +103,18 @@ public final class ContentChecks implements AutoCloseable {
    * {@code HtmlBodies.text(bodyHtml)}). Either may be null. Never sanitizes anything itself.
    */
   public Future<List<Finding>> check(String title, String bodyHtml) {
+    return check(title, bodyHtml, Map.of());
+  }
+
+  /**
+   * As {@link #check(String, String)}, and also over other short plain-text fields (an issuer, a document number,
+   * an interpreter's title: a wrong institution name or title blocks there too); their findings name the field.
+   */
+  public Future<List<Finding>> check(String title, String bodyHtml, Map<String, String> others) {
     int length = (title == null ? 0 : title.length()) + (bodyHtml == null ? 0 : bodyHtml.length());
     return snapshot().compose(snapshot -> length <= INLINE_LIMIT
-      ? Future.succeededFuture(snapshot.check(title, bodyHtml))
-      : executor.executeBlocking(() -> snapshot.check(title, bodyHtml), false));
+      ? Future.succeededFuture(snapshot.check(title, bodyHtml, others))
+      : executor.executeBlocking(() -> snapshot.check(title, bodyHtml, others), false));
   }
 
   /** The lists as this instance checks with them now. */
@@ -241,7 +249,16 @@ public final class ContentChecks implements AutoCloseable {
 
     /** The findings for a title (plain text) and a sanitized HTML body; see {@link ContentChecks}. */
     public List<Finding> check(String title, String bodyHtml) {
+      return check(title, bodyHtml, Map.of());
+    }
+
+    public List<Finding> check(String title, String bodyHtml, Map<String, String> others) {
       List<Finding> findings = new ArrayList<>();
+      others.forEach((field, value) -> {
+        if (value != null && !value.isEmpty()) {
+          scan(field, CheckText.of(value), findings);
+        }
+      });
       if (title != null && !title.isEmpty()) {
         scan("title", CheckText.of(title), findings);
         writtenLinks("title", title, findings);

@@ -21,7 +21,6 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,6 +38,8 @@ import static com.mongodb.client.model.Filters.eq;
  * routes serve both kinds; what differs (fields, what must go along to review) is decided by the kind.
  */
 public final class ContentRoutes {
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ContentRoutes.class);
 
   /** 谁起草谁解读: an interpretation is due within this many days of its document (local rule). */
   static final int INTERPRETATION_DUE_DAYS = 3;
@@ -141,7 +142,7 @@ public final class ContentRoutes {
     load(kind, ctx.pathParam("id"))
       .compose(before -> allow(before, ReviewStatus.Action.SUBMIT)
         .compose(ok -> readyForReview(before))
-        .compose(ok -> checks.check(before.title(), before.body()))
+        .compose(ok -> checks.check(before.title(), before.body(), checkedFields(before)))
         .map(findings -> new Item(kind, before.id(), ReviewStatus.IN_REVIEW, before.version(), before.title(),
           before.body(), before.departmentId(), before.attrs(), 0, List.of(), findings, before.version(),
           append(before.history(), Item.historyEntry(principal.actor(), "submitted", before.version(), 0, null, now)),
@@ -228,6 +229,7 @@ public final class ContentRoutes {
     Instant now = clock.instant();
     load(kind, ctx.pathParam("id"))
       .compose(before -> allow(before, ReviewStatus.Action.PUBLISH)
+        .compose(ok -> readyToPublish(before))
         .compose(ok -> lateness(before, now))
         .map(late -> {
           Document attrs = new Document(before.attrs());
@@ -246,6 +248,24 @@ public final class ContentRoutes {
   }
 
   /**
+   * 同步部署: a document goes out with an approved interpretation (or its recorded exemption), and an
+   * interpretation never before its document.
+   */
+  private Future<Void> readyToPublish(Item item) {
+    if (item.kind() == ItemKind.DOCUMENT) {
+      if (item.attrs().get("interpretationExemption") != null) {
+        return Future.succeededFuture();
+      }
+      return items.interpretationsApproved(item.id()).compose(count -> count > 0 ? Future.succeededFuture()
+        : Future.failedFuture(Problem.conflict("interpretation-required", "政策文件须与解读同步发布",
+          "至少一篇解读须已通过审核，或由审核人员登记豁免理由。")));
+    }
+    return items.find(ItemKind.DOCUMENT, item.attrs().getString("documentId")).compose(document ->
+      document != null && document.status() == ReviewStatus.PUBLISHED ? Future.succeededFuture()
+        : Future.failedFuture(Problem.conflict("document-not-published", "解读不能先于政策文件发布", null)));
+  }
+
+  /**
    * An interpretation published more than {@link #INTERPRETATION_DUE_DAYS} days after its document is flagged.
    * Counted in calendar days until the working-day calendar (调休) arrives with the inbox; the flag says so.
    */
@@ -257,7 +277,8 @@ public final class ContentRoutes {
       if (document == null || document.publishedAt() == null) {
         return null;
       }
-      long days = Duration.between(document.publishedAt(), now).toDays();
+      long days = java.time.temporal.ChronoUnit.DAYS.between(document.publishedAt().atZone(Times.ZONE).toLocalDate(),
+        now.atZone(Times.ZONE).toLocalDate());
       return days > INTERPRETATION_DUE_DAYS
         ? new Document("days", days).append("dueDays", INTERPRETATION_DUE_DAYS).append("counting", "calendar-days")
           .append("note", "工作日历上线前按自然日计算；文件发布后 " + days + " 天才发布解读，超过 3 日")
@@ -277,8 +298,11 @@ public final class ContentRoutes {
     Instant now = clock.instant();
     load(ItemKind.DOCUMENT, ctx.pathParam("id"))
       .compose(before -> {
-        if (before.status() == ReviewStatus.PUBLISHED) {
-          return Future.failedFuture(Problem.conflict("not-editable", "已发布的文件不能再豁免", null));
+        if (before.status() != ReviewStatus.DRAFT && before.status() != ReviewStatus.REJECTED) {
+          return Future.failedFuture(Problem.conflict("wrong-status", "只能在送审前登记豁免", null));
+        }
+        if (before.authors().contains(principal.staffId())) {
+          return Future.failedFuture(Problem.forbidden("不能为自己撰写的文件登记豁免。").with("reason", "own-item"));
         }
         Document attrs = new Document(before.attrs()).append("interpretationExemption", new Document("reason", reason)
           .append("by", principal.username()).append("byId", principal.staffId()).append("at", Times.date(now)));
@@ -308,8 +332,7 @@ public final class ContentRoutes {
     }
     Instant now = clock.instant();
     load(ItemKind.DOCUMENT, id)
-      .compose(before -> (successorId == null ? Future.succeededFuture((Item) null)
-        : load(ItemKind.DOCUMENT, successorId))
+      .compose(before -> successor(successorId, id)
         .compose(successor -> {
           Document attrs = new Document(before.attrs()).append("validity", validity).append("successorId", successorId)
             .append("validityNote", note);
@@ -319,6 +342,22 @@ public final class ContentRoutes {
         }))
       .onSuccess(item -> Reply.ok(ctx, present(item)))
       .onFailure(ctx::fail);
+  }
+
+  /** The successor named by a validity change: an existing document that does not name this one back. */
+  private Future<Item> successor(String successorId, String id) {
+    if (successorId == null) {
+      return Future.succeededFuture(null);
+    }
+    return items.find(ItemKind.DOCUMENT, successorId).compose(successor -> {
+      if (successor == null) {
+        return Future.failedFuture(Problem.badRequest("unknown-successor", "后继文件不存在", "successorId: " + successorId));
+      }
+      if (id.equals(successor.attrs().getString("successorId"))) {
+        return Future.failedFuture(Problem.badRequest("invalid-successor", "两份文件不能互为后继", null));
+      }
+      return Future.succeededFuture(successor);
+    });
   }
 
   /** 失效文件清单. */
@@ -350,9 +389,11 @@ public final class ContentRoutes {
       .compose(item -> items.versions(kind, item.id()).map(snapshots -> {
         JsonArray list = new JsonArray();
         snapshots.forEach(s -> list.add(new JsonObject().put("version", s.get("version")).put("title", s.getString("title"))
-          .put("body", s.getString("body")).put("savedAt", Times.show(Times.instant(s.getDate("updatedAt"))))));
+          .put("body", s.getString("body")).put("fields", new JsonObject(s.get("attrs", new Document()).toJson()))
+          .put("savedAt", Times.show(Times.instant(s.getDate("updatedAt"))))));
         list.add(new JsonObject().put("version", item.version()).put("title", item.title()).put("body", item.body())
-          .put("savedAt", Times.show(item.updatedAt())).put("current", true));
+          .put("fields", new JsonObject(item.attrs().toJson())).put("savedAt", Times.show(item.updatedAt()))
+          .put("current", true));
         return new JsonObject().put("items", list).put("next", (String) null);
       }))
       .onSuccess(json -> Reply.ok(ctx, json))
@@ -431,24 +472,43 @@ public final class ContentRoutes {
           form + " 形式的解读至少需要一个 " + needed + " 类素材。")));
   }
 
+  /** The short fields checked besides title and body: where a wrong institution name or title also blocks. */
+  private static Map<String, String> checkedFields(Item item) {
+    Map<String, String> fields = new java.util.LinkedHashMap<>();
+    for (String name : List.of("docNumber", "issuer", "category")) {
+      fields.put(name, item.attrs().getString(name));
+    }
+    if (item.attrs().get("interpreter") instanceof Document interpreter) {
+      fields.put("interpreter.name", interpreter.getString("name"));
+      fields.put("interpreter.title", interpreter.getString("title"));
+    }
+    return fields;
+  }
+
   private Future<Void> allow(Item item, ReviewStatus.Action action) {
     return item.status().allows(action) ? Future.succeededFuture()
       : Future.failedFuture(Problem.conflict(item.status() == ReviewStatus.PUBLISHED ? "not-editable" : "wrong-status",
         "当前状态（" + item.status().label() + "）不能执行此操作", null));
   }
 
+  /** Audits the change, then indexes it for search; a failed index update is logged, not the request's failure. */
   private Future<Item> indexAndAudit(RoutingContext ctx, Item item, String action, Item before) {
     Principal principal = Principal.of(ctx);
-    return search.put(new SearchIndex.Entry(item.kind().wire(), item.id(), item.title(), HtmlBodies.text(item.body()),
-        item.status().wire(), item.departmentId(), item.updatedAt()))
-      .compose(v -> audit.append(principal.actor(), action, item.kind().wire(), item.id(),
-        before == null ? null : auditSummary(before), auditSummary(item), RequestLog.id(ctx)))
+    return audit.append(principal.actor(), action, item.kind().wire(), item.id(),
+        before == null ? null : auditSummary(before), auditSummary(item), RequestLog.id(ctx))
+      .compose(v -> search.put(new SearchIndex.Entry(item.kind().wire(), item.id(), item.title(),
+          HtmlBodies.text(item.body()), item.status().wire(), item.departmentId(), item.updatedAt()))
+        .recover(failure -> {
+          log.warn("search index not updated for {} {}; it catches up on the next change or reload",
+            item.kind().wire(), item.id(), failure);
+          return Future.succeededFuture();
+        }))
       .map(item);
   }
 
   private static JsonObject auditSummary(Item item) {
-    return new JsonObject().put("status", item.status().wire()).put("version", item.version()).put("title", item.title())
-      .put("stage", item.stage());
+    return new JsonObject().put("status", item.status().wire()).put("version", item.version())
+      .put("title", PersonalData.mask(item.title())).put("stage", item.stage());
   }
 
   private Item withAttrs(Item before, Document attrs, Document historyEntry, Instant now) {

@@ -118,6 +118,7 @@ public record Item(ItemKind kind, String id, ReviewStatus status, long version, 
       .put("reviewer", new JsonObject().put("id", a.reviewerId()).put("username", a.reviewerName()))
       .put("version", a.version()).put("at", Times.show(a.at())).put("comment", a.comment())));
     return new JsonObject().put("stages", new JsonArray(stages)).put("stage", stage)
-      .put("stageName", status == ReviewStatus.IN_REVIEW ? stages.get(stage) : null).put("approvals", approvalsJson);
+      .put("stageName", status == ReviewStatus.IN_REVIEW ? stages.get(Math.min(stage, stages.size() - 1)) : null)
+      .put("approvals", approvalsJson);
   }
 }

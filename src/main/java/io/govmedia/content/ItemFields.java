@@ -41,6 +41,9 @@ record ItemFields(String title, String body, String departmentId, Document attrs
     }
     if (creating) {
       String validity = input.has("validity") ? input.oneOf("validity", VALIDITIES) : "valid";
+      if ("amended".equals(validity)) {
+        input.error("validity", "已修改的文件须指明修改后的文件：请先创建，再通过 /validity 标注");
+      }
       attrs.put("validity", validity);
     } else if (input.has("validity")) {
       input.error("validity", "请通过 POST /api/v1/documents/{id}/validity 变更效力状态");
@@ -71,13 +74,14 @@ record ItemFields(String title, String body, String departmentId, Document attrs
     }
     var interpreter = input.optionalObject("interpreter");
     if (interpreter != null) {
-      Input who = Input.of(interpreter);
-      String name = who.string("name", 50);
-      String role = who.optionalString("title", 100);
-      if (name == null) {
-        input.error("interpreter.name", "必填");
+      Object name = interpreter.getValue("name");
+      Object role = interpreter.getValue("title");
+      if (!(name instanceof String n) || n.isBlank() || n.length() > 50) {
+        input.error("interpreter.name", "必填，应为 50 字以内的字符串");
+      } else if (role != null && (!(role instanceof String r) || r.length() > 100)) {
+        input.error("interpreter.title", "应为 100 字以内的字符串");
       } else {
-        attrs.put("interpreter", new Document("name", name).append("title", role));
+        attrs.put("interpreter", new Document("name", n.strip()).append("title", role == null ? null : ((String) role).strip()));
       }
     }
     return new ItemFields(title, body, null, attrs);
@@ -89,7 +93,15 @@ record ItemFields(String title, String body, String departmentId, Document attrs
 
   private static String body(Input input, boolean required) {
     String raw = required ? input.string("body", MAX_BODY_CHARS) : input.optionalString("body", MAX_BODY_CHARS);
-    return raw == null ? null : HtmlBodies.sanitize(raw);
+    if (raw == null) {
+      return null;
+    }
+    String clean = HtmlBodies.sanitize(raw);
+    if (HtmlBodies.text(clean).isBlank() && !clean.contains("<img") && !clean.contains("<video") && !clean.contains("<audio")) {
+      input.error("body", "清除不安全内容后正文为空");
+      return null;
+    }
+    return clean;
   }
 
   private static void put(Document attrs, String name, Object value) {

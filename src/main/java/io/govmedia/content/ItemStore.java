@@ -59,8 +59,8 @@ public final class ItemStore {
 
   /** Documents that are no longer in force: repealed, amended, expired by status or by date (失效文件清单). */
   Future<List<Item>> expiredDocuments(Instant now, Page page) {
-    Bson filter = or(in("attrs.validity", List.of("repealed", "amended", "expired")),
-      lt("attrs.expiresAt", Times.date(now)));
+    Bson filter = and(eq("status", "published"), or(in("attrs.validity", List.of("repealed", "amended", "expired")),
+      lt("attrs.expiresAt", Times.date(now))));
     return list(ItemKind.DOCUMENT, filter, page);
   }
 
@@ -70,10 +70,20 @@ public final class ItemStore {
       in("status", List.of("in_review", "approved", "published")))));
   }
 
-  /** Writes {@code after} only if the stored item is still at {@code before}'s version and status. */
+  /** Interpretations of a document that passed review. */
+  Future<Long> interpretationsApproved(String documentId) {
+    return Mongo.first(items(ItemKind.INTERPRETATION).countDocuments(and(eq("attrs.documentId", documentId),
+      in("status", List.of("approved", "published")))));
+  }
+
+  /**
+   * Writes {@code after} only if the stored item is still exactly {@code before}: every write sets a new
+   * {@code updatedAt}, so two changes made from the same state (a validity mark and a publication, two
+   * reviewers) cannot both land.
+   */
   Future<Item> replace(Item before, Item after) {
     Bson guard = and(eq("_id", before.id()), eq("version", before.version()), eq("status", before.status().wire()),
-      eq("stage", before.stage()));
+      eq("stage", before.stage()), eq("updatedAt", Times.date(before.updatedAt())));
     return Mongo.first(items(before.kind()).replaceOne(guard, after.toDocument()))
       .compose(result -> result.getModifiedCount() == 1
         ? Future.succeededFuture(after)

@@ -20,7 +20,7 @@ public enum ReviewStatus {
     return switch (this) {
       case DRAFT -> EnumSet.of(Action.EDIT, Action.SUBMIT);
       case IN_REVIEW -> EnumSet.of(Action.EDIT, Action.APPROVE, Action.REJECT);
-      case REJECTED -> EnumSet.of(Action.EDIT, Action.SUBMIT);
+      case REJECTED -> EnumSet.of(Action.EDIT);  // a rejection is answered with a new version, not a resubmission
       case APPROVED -> EnumSet.of(Action.EDIT, Action.PUBLISH);
       case PUBLISHED -> EnumSet.noneOf(Action.class);
     };

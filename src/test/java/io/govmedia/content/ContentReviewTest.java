@@ -79,6 +79,18 @@ class ContentReviewTest {
     return id;
   }
 
+  /** A document taken through exemption, review and publication, with extra fields. */
+  static String publishedDocument(String title, JsonObject extra) {
+    String id = create("/api/v1/documents", editor, documentBody(title).mergeIn(extra)).getString("id");
+    String path = "/api/v1/documents/" + id;
+    assertEquals(200, post(path + "/exemption", reviewers.get(0), new JsonObject().put("reason", "历史文件补录")).status());
+    assertEquals(200, post(path + "/submit", editor, null).status());
+    reviewers.forEach(r -> assertEquals(200, approve(path, r).status()));
+    Client.Response published = post(path + "/publish", editor, null);
+    assertEquals(200, published.status(), published::toString);
+    return id;
+  }
+
   @Test
   @DisplayName("a document is created as a version-1 draft with the contract's fields")
   void create() {
@@ -127,6 +139,36 @@ class ContentReviewTest {
     Client.Response refused = post("/api/v1/interpretations/" + interpretation + "/submit", editor, null);
     assertEquals(409, refused.status(), refused::toString);
     assertEquals("media-required", refused.problemCode());
+  }
+
+  @Test
+  @DisplayName("a wrong institution name in the issuer blocks like one in the body, and the finding names the field")
+  void checkedFieldsBeyondBody() {
+    String wrong = "中华人民共合国" + Client.unique().substring(0, 4);
+    Client.Response rule = client.post("/api/v1/wording-rules", admin, new JsonObject().put("wrong", wrong)
+      .put("right", "中华人民共和国"));
+    assertEquals(201, rule.status(), rule::toString);
+    String id = create("/api/v1/documents", editor, documentBody("发文机关检查").put("issuer", wrong + "某部")).getString("id");
+    post("/api/v1/documents/" + id + "/exemption", reviewers.get(0), new JsonObject().put("reason", "测试"));
+    JsonObject submitted = post("/api/v1/documents/" + id + "/submit", editor, null).json();
+    JsonObject finding = submitted.getJsonArray("findings").stream().map(JsonObject.class::cast)
+      .filter(f -> "issuer".equals(f.getString("field"))).findFirst().orElseThrow(() -> new AssertionError(submitted.encode()));
+    assertEquals("wording", finding.getString("rule"));
+    assertEquals("block", finding.getString("level"));
+    assertTrue(submitted.getBoolean("blocked"));
+  }
+
+  @Test
+  @DisplayName("a rejected item must be changed before it goes back to review, and its author cannot exempt it")
+  void rejectionNeedsAChange() {
+    String path = "/api/v1/documents/" + documentInReview();
+    post(path + "/review", reviewers.get(0), new JsonObject().put("decision", "reject").put("comment", "请补充依据"));
+    Client.Response unchanged = post(path + "/submit", editor, null);
+    assertEquals(409, unchanged.status(), unchanged::toString);
+
+    String both = client.staffToken(admin, List.of("editor", "reviewer"), List.of(department), List.of());
+    String own = create("/api/v1/documents", both, documentBody("自行豁免")).getString("id");
+    assertEquals(403, post("/api/v1/documents/" + own + "/exemption", both, new JsonObject().put("reason", "我自己批")).status());
   }
 
   @Test
@@ -252,22 +294,30 @@ class ContentReviewTest {
   @Test
   @DisplayName("a repealed document links its successor and is listed with documents past their expiry as 失效文件")
   void expiredList() {
-    String old = create("/api/v1/documents", editor, documentBody("旧办法")).getString("id");
-    String successor = create("/api/v1/documents", editor, documentBody("新办法")).getString("id");
-    String lapsed = create("/api/v1/documents", editor, documentBody("到期办法")
+    String old = publishedDocument("旧办法", new JsonObject());
+    String successor = publishedDocument("新办法", new JsonObject());
+    String lapsed = publishedDocument("到期办法", new JsonObject().put("expiresAt", "2025-12-31T23:59:59+08:00"));
+    String draft = create("/api/v1/documents", editor, documentBody("未发布的到期草稿")
       .put("expiresAt", "2025-12-31T23:59:59+08:00")).getString("id");
     Client.Response noSuccessor = post("/api/v1/documents/" + old + "/validity", editor, new JsonObject().put("validity", "amended"));
     assertEquals(400, noSuccessor.status());
+    Client.Response notADocument = post("/api/v1/documents/" + old + "/validity", editor, new JsonObject()
+      .put("validity", "repealed").put("successorId", "0123456789abcdef01234567"));
+    assertEquals("unknown-successor", notADocument.problemCode());
     JsonObject repealed = post("/api/v1/documents/" + old + "/validity", editor, new JsonObject().put("validity", "repealed")
       .put("successorId", successor)).json();
     assertEquals("repealed", repealed.getString("validity"));
     assertEquals(successor, repealed.getString("successorId"));
+    Client.Response cycle = post("/api/v1/documents/" + successor + "/validity", editor, new JsonObject()
+      .put("validity", "amended").put("successorId", old));
+    assertEquals("invalid-successor", cycle.problemCode());
     assertEquals("expired", client.get("/api/v1/documents/" + lapsed, editor).json().getString("validity"));
 
     List<String> listed = client.get("/api/v1/documents/expired?limit=200", editor).items().stream()
       .map(JsonObject.class::cast).map(d -> d.getString("id")).toList();
     assertTrue(listed.contains(old) && listed.contains(lapsed), listed::toString);
     assertFalse(listed.contains(successor));
+    assertFalse(listed.contains(draft), "the public list holds published documents only");
   }
 
   @Test
@@ -307,16 +357,18 @@ class ContentReviewTest {
   void onTimeInterpretation() {
     String document = documentInReview();
     String path = "/api/v1/documents/" + document;
-    approve(path, reviewers.get(0));
-    approve(path, reviewers.get(1));
-    approve(path, reviewers.get(2));
-    assertEquals(200, post(path + "/publish", editor, null).status());
+    reviewers.forEach(r -> approve(path, r));
     String interpretation = client.get("/api/v1/interpretations?documentId=" + document, editor).items().getJsonObject(0)
       .getString("id");
     String ipath = "/api/v1/interpretations/" + interpretation;
-    approve(ipath, reviewers.get(0));
-    approve(ipath, reviewers.get(1));
-    approve(ipath, reviewers.get(2));
+    Client.Response early = post(path + "/publish", editor, null);
+    assertEquals(409, early.status(), "同步部署: the interpretation has not passed review yet");
+    assertEquals("interpretation-required", early.problemCode());
+    reviewers.forEach(r -> approve(ipath, r));
+    Client.Response first = post(ipath + "/publish", editor, null);
+    assertEquals(409, first.status(), "an interpretation never goes out before its document");
+    assertEquals("document-not-published", first.problemCode());
+    assertEquals(200, post(path + "/publish", editor, null).status());
     JsonObject published = post(ipath + "/publish", editor, null).json();
     assertEquals("published", published.getString("status"));
     assertNull(published.getJsonObject("late"));
