@@ -239,7 +239,7 @@ public final class Main {
         new SearchRoutes(search),
         new ContentRoutes(contentItems, departments, contentChecks, search, assets::types, audit, clock,
           config.content().reviewStages()),
-        new AssetRoutes(assets, assetImages, departments, audit, clock),
+        new AssetRoutes(assets, assetImages, departments, contentItems, audit, clock),
         new MediaRoutes(assets));
       List<HttpVerticle> servers = new ArrayList<>();
       vertx.deployVerticle(() -> {

@@ -37,13 +37,17 @@ public final class AssetRoutes {
   private final AuditLog audit;
   private final Clock clock;
 
-  public AssetRoutes(AssetStore store, AssetImages images, DepartmentStore departments, AuditLog audit, Clock clock) {
+  public AssetRoutes(AssetStore store, AssetImages images, DepartmentStore departments, ItemStore items, AuditLog audit,
+                     Clock clock) {
     this.store = store;
+    this.items = items;
     this.images = images;
     this.departments = departments;
     this.audit = audit;
     this.clock = clock;
   }
+
+  private final ItemStore items;
 
   public Router routes(Vertx vertx) {
     Router router = Router.router(vertx);
@@ -105,6 +109,9 @@ public final class AssetRoutes {
     Principal principal = Principal.of(ctx);
     principal.require(Role.ADMIN);
     Ids.lookup(ctx.pathParam("id"), store::find, "素材")
+      .compose(asset -> items.referencing(asset.id()).compose(users -> users == 0 ? Future.succeededFuture(asset)
+        : Future.failedFuture(Problem.conflict("asset-in-use", "素材仍被政策文件或解读引用，不能删除",
+          "被 " + users + " 项内容引用；请先从这些内容中移除。"))))
       .compose(asset -> store.delete(asset).map(asset))
       .compose(asset -> audit.append(principal.actor(), "asset.delete", "asset", asset.id(), auditSummary(asset), null,
         RequestLog.id(ctx)))

@@ -39,6 +39,10 @@ record ItemFields(String title, String body, String departmentId, Document attrs
         attrs.put(date, Times.date(at));
       }
     }
+    if (attrs.getDate("expiresAt") != null && attrs.getDate("effectiveAt") != null
+      && attrs.getDate("expiresAt").before(attrs.getDate("effectiveAt"))) {
+      input.error("expiresAt", "失效日期不能早于生效日期");
+    }
     if (creating) {
       String validity = input.has("validity") ? input.oneOf("validity", VALIDITIES) : "valid";
       if ("amended".equals(validity)) {

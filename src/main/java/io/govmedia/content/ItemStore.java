@@ -70,6 +70,14 @@ public final class ItemStore {
       in("status", List.of("in_review", "approved", "published")))));
   }
 
+  /** How many documents and interpretations (any version current now) use an asset. */
+  Future<Long> referencing(String assetId) {
+    return Future.all(
+        Mongo.first(items(ItemKind.DOCUMENT).countDocuments(eq("attrs.attachmentIds", assetId))),
+        Mongo.first(items(ItemKind.INTERPRETATION).countDocuments(eq("attrs.assetIds", assetId))))
+      .map(both -> both.<Long>resultAt(0) + both.<Long>resultAt(1));
+  }
+
   /** Interpretations of a document that passed review. */
   Future<Long> interpretationsApproved(String documentId) {
     return Mongo.first(items(ItemKind.INTERPRETATION).countDocuments(and(eq("attrs.documentId", documentId),

@@ -272,6 +272,11 @@ class AssetUploadTest {
 
     assertEquals(201, attached.status(), attached::toString);
     assertEquals("unknown-asset", unknown.problemCode(), unknown::toString);
+
+    Client.Response delete = client.raw("DELETE", "/api/v1/assets/" + image.getString("id"), admin, null, null);
+    assertEquals(409, delete.status(), "an image an interpretation uses cannot be deleted from under it");
+    assertEquals("asset-in-use", delete.problemCode());
+    assertEquals(200, client.get("/media/" + image.getString("id"), null).status());
   }
 
   // ---- helpers shared with the other media tests ----
