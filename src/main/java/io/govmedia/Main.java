@@ -216,6 +216,7 @@ public final class Main {
         checkLists.createIndexes(), search.createIndexes(), assets.createIndexes())).await(30, TimeUnit.SECONDS);
       assets.sweepAbandoned(clock.instant()).await(60, TimeUnit.SECONDS);
       vertx.setPeriodic(TimeUnit.HOURS.toMillis(1), tick -> assets.sweepAbandoned(clock.instant()));
+      vertx.setPeriodic(TimeUnit.HOURS.toMillis(1), tick -> sessions.purge(clock.instant()));
       search.start().await(30, TimeUnit.SECONDS);
       ContentChecks contentChecks = new ContentChecks(vertx, checkLists, redis);
       running.started.add(contentChecks);

@@ -122,6 +122,19 @@ public final class Sessions {
       Updates.set("revokedAt", Times.date(clock.instant())), Updates.set("revokedReason", reason)))).mapEmpty();
   }
 
+  /**
+   * Deletes refresh tokens past their expiry and sessions revoked more than a refresh lifetime ago: the embedded
+   * store has no TTL indexes, so without this both collections would only grow. Safe to run on every instance.
+   */
+  public Future<Long> purge(Instant now) {
+    Instant cutoff = now.minus(refreshTtl);
+    return Future.all(
+        Mongo.first(refreshTokens.deleteMany(com.mongodb.client.model.Filters.lt("expiresAt", Times.date(now)))),
+        Mongo.first(sessions.deleteMany(com.mongodb.client.model.Filters.lt("revokedAt", Times.date(cutoff)))))
+      .map(both -> both.<com.mongodb.client.result.DeleteResult>resultAt(0).getDeletedCount()
+        + both.<com.mongodb.client.result.DeleteResult>resultAt(1).getDeletedCount());
+  }
+
   Future<Void> revokeAll(String staffId, String reason) {
     return Mongo.first(sessions.updateMany(and(eq("staffId", staffId), eq("revokedAt", null)), Updates.combine(
       Updates.set("revokedAt", Times.date(clock.instant())), Updates.set("revokedReason", reason)))).mapEmpty();
