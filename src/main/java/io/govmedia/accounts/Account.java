@@ -63,7 +63,8 @@ public record Account(String id, AccountType type, String name, String departmen
   }
 
   public JsonObject toJson() {
-    return auditSummary().put("id", id).put("createdAt", Times.show(createdAt)).put("updatedAt", Times.show(updatedAt));
+    return auditSummary().put("id", id).put("version", version).put("createdAt", Times.show(createdAt))
+      .put("updatedAt", Times.show(updatedAt));
   }
 
   /** Public fields plus, for each secret, only whether it is set. */

@@ -124,8 +124,10 @@ public final class AccountRoutes {
       }
     }
     input.validate();
+    Long expected = Input.ifMatch(ctx);
     load(ctx.pathParam("id"))
       .compose(before -> {
+        Input.requireVersion(expected, before.version());
         Draft draft = Draft.read(input, before.type(), false);
         input.validate();
         Account after = new Account(before.id(), before.type(), name == null ? before.name() : name,

@@ -26,7 +26,7 @@ public record Department(String id, String name, String parentId, Instant create
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("id", id).put("name", name).put("parentId", parentId)
+    return new JsonObject().put("id", id).put("name", name).put("parentId", parentId).put("version", version)
       .put("createdAt", Times.show(createdAt)).put("updatedAt", Times.show(updatedAt));
   }
 

@@ -79,7 +79,12 @@ public final class DepartmentRoutes {
     boolean moves = input.has("parentId");
     String parentId = input.optionalMatching("parentId", Ids.FORMAT, "部门 id");
     input.validate();
+    Long expected = Input.ifMatch(ctx);
     load(ctx.pathParam("id"))
+      .compose(before -> {
+        Input.requireVersion(expected, before.version());
+        return Future.succeededFuture(before);
+      })
       .compose(before -> moved(before, moves, parentId).map(newParent -> new Department(before.id(),
         name == null ? before.name() : name, newParent, before.createdAt(), clock.instant(), before.version() + 1))
         .compose(after -> store.replace(before, after))

@@ -43,7 +43,7 @@ public record Staff(String id, String username, String displayName, String passw
   }
 
   public JsonObject toJson() {
-    return auditSummary().put("id", id)
+    return auditSummary().put("id", id).put("version", version)
       .put("createdAt", Times.show(createdAt)).put("updatedAt", Times.show(updatedAt));
   }
 

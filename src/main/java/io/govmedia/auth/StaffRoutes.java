@@ -131,12 +131,17 @@ public final class StaffRoutes {
     Principal principal = Principal.of(ctx);
     principal.require(Role.ADMIN);
     Changes changes = Changes.read(ctx);
+    Long expected = Input.ifMatch(ctx);
     String id = ctx.pathParam("id");
     if (id.equals(principal.staffId()) && (Boolean.TRUE.equals(changes.disabled)
       || changes.roles != null && !changes.roles.contains(Role.ADMIN))) {
       throw Problem.conflict("self-lockout", "不能停用自己或取消自己的管理员角色", "请由另一位管理员操作。");
     }
     load(id)
+      .compose(before -> {
+        Input.requireVersion(expected, before.version());
+        return Future.succeededFuture(before);
+      })
       .compose(before -> checkReferences(orEmpty(changes.departmentIds), orEmpty(changes.accountIds))
         .compose(ok -> changes.password == null ? Future.succeededFuture(before.passwordHash()) : passwords.hash(changes.password))
         .map(hash -> changes.applyTo(before, hash, clock.instant()))

@@ -38,6 +38,30 @@ public final class Input {
     return new Input(json);
   }
 
+  /**
+   * The version a client says it edited, from {@code If-Match} ({@code "3"}, {@code W/"3"} or {@code 3}); null
+   * when absent. With it, a PATCH made from a stale view is refused instead of overwriting someone else's change.
+   */
+  public static Long ifMatch(RoutingContext ctx) {
+    String header = ctx.request().getHeader("If-Match");
+    if (header == null || header.isBlank()) {
+      return null;
+    }
+    String digits = header.strip().replaceFirst("^W/", "").replace("\"", "");
+    if (!digits.matches("\\d{1,18}")) {
+      throw Problem.badRequest("invalid-if-match", "If-Match 应为资源的 version", "例如 If-Match: \"3\"");
+    }
+    return Long.parseLong(digits);
+  }
+
+  /** Fails with 409 when the client edited another version than the stored one. */
+  public static void requireVersion(Long expected, long stored) {
+    if (expected != null && expected != stored) {
+      throw Problem.conflict("edit-conflict", "数据已被他人修改",
+        "您修改的是第 " + expected + " 版，当前为第 " + stored + " 版；请刷新后重试。");
+    }
+  }
+
   static JsonObject jsonBody(RoutingContext ctx) {
     String type = ctx.request().getHeader("Content-Type");
     if (type == null || !type.toLowerCase().startsWith("application/json")) {

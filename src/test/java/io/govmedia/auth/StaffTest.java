@@ -322,6 +322,24 @@ class StaffTest {
   }
 
   @Test
+  @DisplayName("a PATCH made from a stale view (If-Match names an older version) is refused instead of overwriting")
+  void staleEdit() {
+    Member member = member(client, admin, List.of("editor"), List.of());
+    long version = client.get("/api/v1/staff/" + member.id(), admin).json().getLong("version");
+    Client.Response first = client.raw("PATCH", "/api/v1/staff/" + member.id(), admin, "application/json",
+      new JsonObject().put("displayName", "张**").encode().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+      Map.of("If-Match", "\"" + version + "\""));
+    assertEquals(200, first.status(), first::toString);
+    assertEquals(version + 1, first.json().getLong("version"));
+    Client.Response stale = client.raw("PATCH", "/api/v1/staff/" + member.id(), admin, "application/json",
+      new JsonObject().put("roles", new JsonArray(List.of("reviewer"))).encode().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+      Map.of("If-Match", "\"" + version + "\""));
+    assertEquals(409, stale.status(), stale::toString);
+    assertEquals("edit-conflict", stale.problemCode());
+    assertEquals(List.of("editor"), client.get("/api/v1/staff/" + member.id(), admin).json().getJsonArray("roles").getList());
+  }
+
+  @Test
   @DisplayName("an explicit null for departmentIds is refused rather than read as 'clear the scope'")
   void nullScope() {
     Member replier = member(client, admin, List.of("replier"), List.of(client.department(admin, "信访科", null)));

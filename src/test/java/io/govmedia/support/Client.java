@@ -84,6 +84,18 @@ public final class Client {
       .method("PATCH", HttpRequest.BodyPublishers.ofString(encode(json))).build());
   }
 
+  /** A raw request with extra headers. */
+  public Response raw(String method, String path, String token, String contentType, byte[] body,
+                      java.util.Map<String, String> headers) {
+    HttpRequest.Builder builder = request(path, token);
+    if (contentType != null) {
+      builder.header("Content-Type", contentType);
+    }
+    headers.forEach(builder::header);
+    return send(builder.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+      : HttpRequest.BodyPublishers.ofByteArray(body)).build());
+  }
+
   /** A raw request: any method, content type and body bytes. */
   public Response raw(String method, String path, String token, String contentType, byte[] body) {
     HttpRequest.Builder builder = request(path, token);
