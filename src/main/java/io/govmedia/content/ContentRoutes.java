@@ -156,7 +156,11 @@ public final class ContentRoutes {
   private void review(RoutingContext ctx, ItemKind kind) {
     Principal principal = Principal.of(ctx);
     principal.require(Role.REVIEWER);
-    Decision decision = Decision.read(Input.of(ctx));
+    Decision read = Decision.read(Input.of(ctx));
+    Long header = Input.ifMatch(ctx);
+    // The version seen may come in the body or, as for every other edit, in If-Match.
+    Decision decision = read.version() != null || header == null ? read
+      : new Decision(read.verdict(), read.comment(), header);
     Instant now = clock.instant();
     load(kind, ctx.pathParam("id"))
       .compose(before -> decide(before, decision, principal, now)

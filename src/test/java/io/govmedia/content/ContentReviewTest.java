@@ -264,6 +264,10 @@ class ContentReviewTest {
     Client.Response stale = post(path + "/review", reviewers.get(0), new JsonObject().put("decision", "approve").put("version", 1));
     assertEquals(409, stale.status());
     assertEquals("version-changed", stale.problemCode());
+    Client.Response staleHeader = client.raw("POST", path + "/review", reviewers.get(0), "application/json",
+      new JsonObject().put("decision", "approve").encode().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+      Map.of("If-Match", "\"1\""));
+    assertEquals("version-changed", staleHeader.problemCode(), "the version seen may also come as If-Match");
     assertEquals(403, approve(path, otherEditor).status(), "whoever edited a version is an author");
 
     JsonArray versions = client.get(path + "/versions", editor).items();
