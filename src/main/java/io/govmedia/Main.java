@@ -18,17 +18,17 @@ import io.govmedia.auth.Passwords;
 import io.govmedia.auth.Sessions;
 import io.govmedia.auth.StaffRoutes;
 import io.govmedia.auth.StaffStore;
-import io.govmedia.content.AssetImages;
-import io.govmedia.content.AssetRoutes;
-import io.govmedia.content.AssetStore;
-import io.govmedia.content.CheckListRoutes;
-import io.govmedia.content.CheckListStore;
-import io.govmedia.content.ContentChecks;
+import io.govmedia.media.AssetImages;
+import io.govmedia.media.AssetRoutes;
+import io.govmedia.media.AssetStore;
+import io.govmedia.checks.CheckListRoutes;
+import io.govmedia.checks.CheckListStore;
+import io.govmedia.checks.ContentChecks;
 import io.govmedia.content.ContentRoutes;
 import io.govmedia.content.ItemStore;
-import io.govmedia.content.MediaRoutes;
-import io.govmedia.content.SearchIndex;
-import io.govmedia.content.SearchRoutes;
+import io.govmedia.media.MediaRoutes;
+import io.govmedia.search.SearchIndex;
+import io.govmedia.search.SearchRoutes;
 import io.govmedia.platform.AuditLog;
 import io.govmedia.platform.Config;
 import io.govmedia.platform.EmbeddedMongo;
@@ -240,7 +240,7 @@ public final class Main {
         new SearchRoutes(search),
         new ContentRoutes(contentItems, departments, contentChecks, search, assets::types, audit, clock,
           config.content().reviewStages()),
-        new AssetRoutes(assets, assetImages, departments, contentItems, audit, clock),
+        new AssetRoutes(assets, assetImages, departments, contentItems::referencing, audit, clock),
         new MediaRoutes(assets));
       List<HttpVerticle> servers = new ArrayList<>();
       vertx.deployVerticle(() -> {

@@ -1,5 +1,11 @@
 package io.govmedia.content;
 
+import io.govmedia.checks.ContentChecks;
+import io.govmedia.checks.Finding;
+import io.govmedia.checks.HtmlBodies;
+import io.govmedia.checks.PersonalData;
+import io.govmedia.search.SearchIndex;
+
 import io.govmedia.auth.DepartmentStore;
 import io.govmedia.auth.Principal;
 import io.govmedia.auth.Role;

@@ -1,5 +1,8 @@
 package io.govmedia.content;
 
+import io.govmedia.checks.Finding;
+import io.govmedia.checks.HtmlBodies;
+
 import io.govmedia.platform.AuditLog;
 import io.govmedia.platform.Times;
 import io.vertx.core.json.JsonArray;

@@ -1,5 +1,7 @@
 package io.govmedia.content;
 
+import io.govmedia.checks.HtmlBodies;
+
 import io.govmedia.platform.Ids;
 import io.govmedia.platform.Input;
 import io.govmedia.platform.Times;

@@ -1,9 +1,9 @@
 package io.govmedia.bench;
 
-import io.govmedia.content.CheckListStore;
-import io.govmedia.content.ContentChecks;
-import io.govmedia.content.Finding;
-import io.govmedia.content.HtmlBodies;
+import io.govmedia.checks.CheckListStore;
+import io.govmedia.checks.ContentChecks;
+import io.govmedia.checks.Finding;
+import io.govmedia.checks.HtmlBodies;
 import io.govmedia.platform.Ids;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;

@@ -3,7 +3,7 @@ package io.govmedia.bench;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoDatabase;
-import io.govmedia.content.SearchIndex;
+import io.govmedia.search.SearchIndex;
 import io.govmedia.platform.EmbeddedMongo;
 import io.govmedia.platform.EmbeddedRedis;
 import io.govmedia.platform.Redis;

@@ -1,0 +1,271 @@
+package io.govmedia.media;
+
+import com.mongodb.client.model.DeleteOneModel;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.WriteModel;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import com.mongodb.reactivestreams.client.MongoDatabase;
+import io.govmedia.platform.Ids;
+import io.govmedia.platform.Mongo;
+import io.govmedia.platform.Page;
+import io.govmedia.platform.Times;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.bson.types.Binary;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+import static com.mongodb.client.model.Filters.and;
+import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.in;
+import static com.mongodb.client.model.Filters.lt;
+import static com.mongodb.client.model.Sorts.descending;
+
+/**
+ * The media library in the GridFS bucket "media" ({@code media.files}, {@code media.chunks}), plus
+ * {@code media_uploads}: uploads under way, so that chunks left by a server that stopped mid-upload are found and
+ * deleted. Lookups are by {@code _id} or by the full (files_id, n) chunk key only: the embedded store uses an index
+ * for nothing else, and scanning the chunks would read every stored byte.
+ */
+public final class AssetStore {
+
+  static final Duration ABANDONED_AFTER = Duration.ofHours(24);
+
+  private final MongoCollection<Document> files;
+  private final MongoCollection<Document> chunks;
+  private final MongoCollection<Document> uploads;
+
+  public AssetStore(MongoDatabase db) {
+    this.files = db.getCollection("media.files");
+    this.chunks = db.getCollection("media.chunks");
+    this.uploads = db.getCollection("media_uploads");
+  }
+
+  /** GridFS's own indexes; the unique chunk key is also what lets the embedded store find one chunk quickly. */
+  public Future<Void> createIndexes() {
+    return Future.all(
+      Mongo.first(chunks.createIndex(Indexes.ascending("files_id", "n"), new IndexOptions().unique(true))),
+      Mongo.first(files.createIndex(Indexes.ascending("filename", "uploadDate")))).mapEmpty();
+  }
+
+  /**
+   * The type ("image", "video", "audio", "pdf") of each of these ids that names an asset; ids that name none are
+   * left out. For documents and interpretations that attach assets.
+   */
+  public Future<Map<String, String>> types(Collection<String> ids) {
+    return Mongo.all(files.find(in("_id", List.copyOf(ids))).projection(Projections.include("metadata.kind", "metadata.type")))
+      .map(docs -> docs.stream().filter(AssetStore::isAsset)
+        .collect(Collectors.toMap(d -> d.getString("_id"), d -> d.get("metadata", Document.class).getString("type"))));
+  }
+
+  /**
+   * Deletes what uploads left behind when their server stopped before finishing or cleaning up, a day after they
+   * started (no upload runs that long: a stalled one is given up after two idle minutes). Answers how many.
+   */
+  public Future<Integer> sweepAbandoned(Instant now) {
+    return Mongo.all(uploads.find(lt("startedAt", Times.date(now.minus(ABANDONED_AFTER)))))
+      .compose(abandoned -> {
+        List<Future<Void>> swept = new ArrayList<>();
+        abandoned.forEach(upload -> swept.add(sweep(upload.getString("_id"))));
+        return Future.all(swept).map(abandoned.size());
+      });
+  }
+
+  AssetWriter writer(String fileId, Runnable whenReady) {
+    return new AssetWriter(chunks, fileId, whenReady);
+  }
+
+  /** Records an upload under way; call before its first chunk is written. */
+  Future<Void> begin(String fileId, Instant now) {
+    return Mongo.first(uploads.insertOne(new Document("_id", fileId).append("startedAt", Times.date(now)))).mapEmpty();
+  }
+
+  /**
+   * Makes a checked upload an asset: its thumbnail first, then the asset's own file document. On failure nothing
+   * of the thumbnail remains; the caller discards the asset's chunks.
+   */
+  Future<Asset> save(Asset asset, Thumbnail thumbnail, Instant now) {
+    Future<Asset> withThumbnail = thumbnail == null ? Future.succeededFuture(asset) : saveThumbnail(asset, thumbnail, now);
+    return withThumbnail.compose(saved -> insertFile(saved.toDocument())
+      .recover(failure -> (saved.thumbnailId() == null ? Future.<Void>succeededFuture()
+        : deleteFile(saved.thumbnailId(), 1)).transform(deleted -> Future.failedFuture(failure)))
+      .compose(v -> Future.all(finished(saved.id()), finished(saved.thumbnailId()))
+        .transform(done -> Future.succeededFuture(saved))));  // the upload stands; the sweep tidies the records
+  }
+
+  private Future<Asset> saveThumbnail(Asset asset, Thumbnail thumbnail, Instant now) {
+    String thumbnailId = Ids.newId();
+    AssetWriter writer = writer(thumbnailId, () -> { });
+    return begin(thumbnailId, now)
+      .compose(v -> {
+        writer.write(Buffer.buffer(thumbnail.jpeg()));
+        return writer.finish();
+      })
+      .compose(sha256 -> insertFile(new AssetFile(thumbnailId, thumbnail.jpeg().length, AssetWriter.CHUNK_SIZE, now,
+        AssetFormat.JPEG.mime(), sha256, thumbnailName(asset.filename())).toThumbnailDocument(asset.id(), thumbnail.width(), thumbnail.height())))
+      .map(v -> withThumbnail(asset, thumbnailId))
+      .recover(failure -> writer.settle().transform(settled -> deleteFile(thumbnailId, writer.chunksStarted()))
+        .compose(deleted -> finished(thumbnailId))
+        .transform(deleted -> Future.failedFuture(failure)));
+  }
+
+  /** Deletes the chunks of an upload that is given up. */
+  Future<Void> discard(String fileId, int chunksStarted) {
+    return deleteChunks(fileId, chunksStarted).compose(v -> finished(fileId));
+  }
+
+  Future<Asset> find(String id) {
+    return Mongo.first(files.find(eq("_id", id))).map(d -> isAsset(d) ? Asset.from(d) : null);
+  }
+
+  Future<AssetFile> thumbnail(Asset asset) {
+    return asset.thumbnailId() == null ? Future.succeededFuture(null)
+      : Mongo.first(files.find(eq("_id", asset.thumbnailId()))).map(d -> d == null ? null : AssetFile.from(d));
+  }
+
+  /** Newest first; the cursor is the id of the last asset of the previous page. */
+  Future<List<Asset>> list(Page page, AssetType type) {
+    List<Bson> filters = new ArrayList<>(List.of(eq("metadata.kind", Asset.KIND)));
+    if (type != null) {
+      filters.add(eq("metadata.type", type.wire()));
+    }
+    if (page.cursor() != null) {
+      filters.add(lt("_id", page.cursor()));
+    }
+    return Mongo.all(files.find(and(filters)).sort(descending("_id")).limit(page.limit() + 1))
+      .map(docs -> docs.stream().map(Asset::from).toList());
+  }
+
+  /** The file document goes first, so that nothing serves the asset while its chunks are deleted. */
+  Future<Void> delete(Asset asset) {
+    Future<Void> thumbnail = asset.thumbnailId() == null ? Future.succeededFuture()
+      : Mongo.first(files.find(eq("_id", asset.thumbnailId()))).compose(d -> d == null ? Future.succeededFuture()
+        : deleteFile(d.getString("_id"), AssetFile.from(d).chunkCount()));
+    return deleteFile(asset.id(), asset.file().chunkCount()).compose(v -> thumbnail);
+  }
+
+  /** Chunk {@code n} of the file, checked to have the length the file document promises. */
+  Future<Buffer> chunk(AssetFile file, int n) {
+    return Mongo.first(chunkQuery(file.id(), n)).compose(d -> {
+      byte[] data = d == null ? null : d.get("data", Binary.class).getData();
+      return data != null && data.length == file.chunkLength(n) ? Future.succeededFuture(Buffer.buffer(data))
+        : Future.failedFuture(new IllegalStateException("chunk " + n + " of media file " + file.id() + " is missing or has "
+          + (data == null ? "no" : data.length) + " bytes instead of " + file.chunkLength(n)));
+    });
+  }
+
+  /** As {@link #chunk}, for worker threads: blocks for at most 30 s. */
+  byte[] chunkBlocking(AssetFile file, int n) throws IOException {
+    CompletableFuture<Document> found = new CompletableFuture<>();
+    chunkQuery(file.id(), n).subscribe(new Subscriber<>() {
+      @Override
+      public void onSubscribe(Subscription subscription) {
+        subscription.request(1);
+      }
+
+      @Override
+      public void onNext(Document document) {
+        found.complete(document);
+      }
+
+      @Override
+      public void onError(Throwable failure) {
+        found.completeExceptionally(failure);
+      }
+
+      @Override
+      public void onComplete() {
+        found.complete(null);
+      }
+    });
+    try {
+      Document d = found.get(30, TimeUnit.SECONDS);
+      byte[] data = d == null ? null : d.get("data", Binary.class).getData();
+      if (data == null || data.length != file.chunkLength(n)) {
+        throw new IOException("chunk " + n + " of media file " + file.id() + " is missing or has the wrong length");
+      }
+      return data;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IOException("reading chunk " + n + " of media file " + file.id(), e);
+    }
+  }
+
+  private Publisher<Document> chunkQuery(String fileId, int n) {
+    // Exactly the index's keys: the embedded store uses an index only for a query on all of its keys.
+    return chunks.find(new Document("files_id", fileId).append("n", n)).projection(Projections.include("data")).first();
+  }
+
+  private Future<Void> insertFile(Document file) {
+    return Mongo.first(files.insertOne(file)).mapEmpty();
+  }
+
+  private Future<Void> deleteFile(String fileId, int chunkCount) {
+    return Mongo.first(files.deleteOne(eq("_id", fileId))).compose(v -> deleteChunks(fileId, chunkCount));
+  }
+
+  /** One delete per chunk key, in one round trip: a {@code deleteMany({files_id})} would scan on the embedded store. */
+  private Future<Void> deleteChunks(String fileId, int chunkCount) {
+    if (chunkCount == 0) {
+      return Future.succeededFuture();
+    }
+    List<WriteModel<Document>> deletes = new ArrayList<>();
+    for (int n = 0; n < chunkCount; n++) {
+      deletes.add(new DeleteOneModel<>(new Document("files_id", fileId).append("n", n)));
+    }
+    return Mongo.first(chunks.bulkWrite(deletes, new com.mongodb.client.model.BulkWriteOptions().ordered(false))).mapEmpty();
+  }
+
+  private Future<Void> finished(String fileId) {
+    if (fileId == null) {
+      return Future.succeededFuture();
+    }
+    return Mongo.first(uploads.deleteOne(eq("_id", fileId))).mapEmpty();
+  }
+
+  /** An upload whose file document exists finished and only missed its bookkeeping; else its chunks go. */
+  private Future<Void> sweep(String fileId) {
+    return Mongo.first(files.find(eq("_id", fileId)))
+      .compose(file -> file != null ? Future.succeededFuture()
+        : Mongo.first(chunks.deleteMany(eq("files_id", fileId))).mapEmpty())
+      .compose(v -> finished(fileId));
+  }
+
+  /** "photo.png" → "photo-thumbnail.jpg". */
+  private static String thumbnailName(String filename) {
+    int dot = filename.lastIndexOf('.');
+    return (dot > 0 ? filename.substring(0, dot) : filename) + "-thumbnail.jpg";
+  }
+
+  private static boolean isAsset(Document d) {
+    return d != null && d.get("metadata") instanceof Document m && Asset.KIND.equals(m.getString("kind"));
+  }
+
+  private static Asset withThumbnail(Asset a, String thumbnailId) {
+    return new Asset(a.id(), a.format(), a.size(), a.chunkSize(), a.filename(), a.title(), a.departmentId(), a.sha256(),
+      a.width(), a.height(), thumbnailId, a.createdBy(), a.createdAt());
+  }
+
+  /** A JPEG thumbnail made from an image, not yet stored. */
+  record Thumbnail(byte[] jpeg, int width, int height) {}
+}

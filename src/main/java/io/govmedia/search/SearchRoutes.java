@@ -1,0 +1,56 @@
+package io.govmedia.search;
+
+import io.govmedia.auth.Principal;
+import io.govmedia.platform.Page;
+import io.govmedia.platform.Problem;
+import io.govmedia.platform.Reply;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * {@code GET /api/v1/search?q=&kind=&limit=&cursor=}: any signed-in staff member searches documents and
+ * interpretations, drafts included; a hit shows only kind, id, title, snippet, score and time.
+ */
+public final class SearchRoutes {
+
+  private final SearchIndex index;
+
+  public SearchRoutes(SearchIndex index) {
+    this.index = index;
+  }
+
+  public Router routes(Vertx vertx) {
+    Router router = Router.router(vertx);
+    router.get("/").handler(this::search);
+    return router;
+  }
+
+  private void search(RoutingContext ctx) {
+    Principal.of(ctx);
+    String q = ctx.request().getParam("q");
+    SearchIndex.checkQuery(q);
+    Set<String> kinds = kinds(ctx);
+    Page page = Page.of(ctx, SearchIndex::validCursor);
+    index.search(q, kinds, page.limit(), page.cursor())
+      .onSuccess(hits -> Reply.ok(ctx, hits.toJson()))
+      .onFailure(ctx::fail);
+  }
+
+  /** {@code kind} repeated or comma-separated; none means both. */
+  private static Set<String> kinds(RoutingContext ctx) {
+    Set<String> kinds = new LinkedHashSet<>();
+    for (String value : ctx.queryParam("kind")) {
+      for (String kind : value.split(",", -1)) {
+        if (!SearchIndex.KINDS.contains(kind.strip())) {
+          throw Problem.badRequest("invalid-parameter", "参数无效", "kind 应为 document 或 interpretation。");
+        }
+        kinds.add(kind.strip());
+      }
+    }
+    return kinds;
+  }
+}
