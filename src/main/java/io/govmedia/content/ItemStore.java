@@ -71,7 +71,7 @@ public final class ItemStore {
   }
 
   /** How many documents and interpretations (any version current now) use an asset. */
-  public Future<Long> referencing(String assetId) {
+  Future<Long> referencing(String assetId) {
     return Future.all(
         Mongo.first(items(ItemKind.DOCUMENT).countDocuments(eq("attrs.attachmentIds", assetId))),
         Mongo.first(items(ItemKind.INTERPRETATION).countDocuments(eq("attrs.assetIds", assetId))))

@@ -1,0 +1,28 @@
+package io.govmedia.content;
+
+import io.govmedia.auth.AuthFeature;
+import io.govmedia.checks.ChecksFeature;
+import io.govmedia.media.MediaFeature;
+import io.govmedia.platform.Feature;
+import io.govmedia.platform.Platform;
+import io.govmedia.search.SearchFeature;
+
+/** Policy documents and their interpretations, with their review (三审). */
+public final class ContentFeature implements Feature {
+
+  private final ContentRoutes routes;
+
+  public ContentFeature(Platform platform, AuthFeature auth, ChecksFeature checks, SearchFeature search,
+                        MediaFeature media) {
+    ItemStore items = new ItemStore(platform.db());
+    media.usedBy(items::referencing);
+    routes = new ContentRoutes(items, auth.departments(), checks.checks(), search.index(), media::types,
+      platform.audit(), platform.clock(), platform.config().content().reviewStages());
+  }
+
+  @Override
+  public void mountStaffApi(Mount mount) {
+    mount.root().route("/api/v1/documents*").subRouter(routes.routes(mount.vertx(), ItemKind.DOCUMENT));
+    mount.root().route("/api/v1/interpretations*").subRouter(routes.routes(mount.vertx(), ItemKind.INTERPRETATION));
+  }
+}

@@ -1,0 +1,13 @@
+package io.govmedia.media;
+
+import io.vertx.core.Future;
+
+/**
+ * A feature whose records use media assets (documents and interpretations today; posts and cases next).
+ * Media asks every registered user before deleting an asset, so media itself depends on no other feature.
+ */
+public interface AssetUsers {
+
+  /** How many of this feature's records use the asset. */
+  Future<Long> count(String assetId);
+}
