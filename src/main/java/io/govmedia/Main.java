@@ -203,7 +203,7 @@ public final class Main {
       FollowerStore followers = new FollowerStore(db, new FollowerProfiles(wechat, accounts, clock));
       MenuStore menus = new MenuStore(db);
       AutoReplyStore autoReplyStore = new AutoReplyStore(db);
-      AutoReplies autoReplies = new AutoReplies(autoReplyStore);
+      AutoReplies autoReplies = new AutoReplies(autoReplyStore, clock);
       CheckListStore checkLists = new CheckListStore(db);
       SearchIndex search = new SearchIndex(vertx, db, redis);
       running.started.add(search);
