@@ -288,6 +288,10 @@ class CallbackTest {
     assertProblem(400, "undecryptable", deliver(client, mp, new WeChatCallbacks.Delivery(query, envelope)));
     assertProblem(401, "invalid-signature", deliver(client, mp,
       new WeChatCallbacks.Delivery(safe.query().replaceAll("msg_signature=[0-9a-f]+", "msg_signature=00"), safe.body())));
+    // msg_signature covers the Encrypt field: a captured safe-mode URL cannot carry another encrypted body.
+    String swapped = mp.wechat().encrypted(WeChatCallbacks.textMessage(mp.originalId(), "oCitizen003", now(), msgId(),
+      "换掉的密文"), now(), false).body();
+    assertProblem(401, "invalid-signature", deliver(client, mp, new WeChatCallbacks.Delivery(safe.query(), swapped)));
 
     String otherAccount = WeChatCallbacks.textMessage("gh_000000000000", "oCitizen003", now(), msgId(), "发错号了");
     assertProblem(400, "wrong-account", deliver(client, mp, mp.wechat().plain(otherAccount, now())));
