@@ -26,7 +26,7 @@ public final class WeChatFeature implements Feature {
     gateway = new WeChatGateway(platform.vertx(), platform.config().wechat(), platform.redis(), accounts.store());
     followers = new FollowerStore(platform.db(), new FollowerProfiles(gateway, accounts.store(), clock));
     autoReplyStore = new AutoReplyStore(platform.db());
-    AutoReplies autoReplies = new AutoReplies(autoReplyStore);
+    AutoReplies autoReplies = new AutoReplies(autoReplyStore, clock);
     callbackRoutes = new CallbackRoutes(platform.vertx(), platform.redis(), accounts.store(), messages, autoReplies,
       followers, clock, platform.metrics());
     autoReplyRoutes = new AutoReplyRoutes(autoReplyStore, autoReplies, access, audit, clock);

@@ -271,7 +271,7 @@ public final class CallbackBench {
     Client.Response created = client.post("/api/v1/accounts", admin, new JsonObject().put("type", "wechat_mp")
       .put("name", "基准测试公众号").put("departmentId", department).put("appId", appId)
       .put("appSecret", "0123456789abcdef0123456789abcdef").put("token", token).put("aesKey", aesKey)
-      .put("originalId", originalId).put("kind", "service"));
+      .put("originalId", originalId).put("kind", "service").put("callbackMode", "safe"));
     if (created.status() != 201) {
       throw new IllegalStateException("account not created: " + created);
     }
