@@ -41,9 +41,19 @@ import static com.mongodb.client.model.Sorts.descending;
  */
 public final class CheckListStore {
 
+  /** An entry of any of the lists, as the routes show and audit it. */
+  interface Entry {
+    String id();
+
+    JsonObject toJson();
+
+    /** What the audit log records of the entry. */
+    JsonObject auditSummary();
+  }
+
   /** A sensitive word: {@code block} stops approval, {@code warn} only shows. */
   public record SensitiveWord(String id, String word, Finding.Level level, String category, Instant createdAt,
-                              Instant updatedAt, long version) {
+                              Instant updatedAt, long version) implements Entry {
 
     Document toDocument() {
       return new Document("_id", id).append("word", word).append("key", CheckText.key(word))
@@ -62,14 +72,15 @@ public final class CheckListStore {
         .put("createdAt", Times.show(createdAt)).put("updatedAt", Times.show(updatedAt));
     }
 
-    JsonObject auditSummary() {
+    @Override
+    public JsonObject auditSummary() {
       return new JsonObject().put("word", word).put("level", level.wire()).put("category", category);
     }
   }
 
   /** A serious wording error: the wrong form, found like a sensitive word, and the right one shown as the hint. */
   public record WordingRule(String id, String wrong, String right, String note, Instant createdAt, Instant updatedAt,
-                            long version) {
+                            long version) implements Entry {
 
     Document toDocument() {
       return new Document("_id", id).append("wrong", wrong).append("key", CheckText.key(wrong)).append("right", right)
@@ -88,13 +99,14 @@ public final class CheckListStore {
         .put("createdAt", Times.show(createdAt)).put("updatedAt", Times.show(updatedAt));
     }
 
-    JsonObject auditSummary() {
+    @Override
+    public JsonObject auditSummary() {
       return new JsonObject().put("wrong", wrong).put("right", right).put("note", note);
     }
   }
 
   /** A domain links may point at, with its subdomains; lower-case ASCII (an IDN in its xn-- form). */
-  public record LinkDomain(String id, String domain, String note, Instant createdAt) {
+  public record LinkDomain(String id, String domain, String note, Instant createdAt) implements Entry {
 
     Document toDocument() {
       return new Document("_id", id).append("domain", domain).append("note", note)
@@ -111,7 +123,8 @@ public final class CheckListStore {
         .put("createdAt", Times.show(createdAt));
     }
 
-    JsonObject auditSummary() {
+    @Override
+    public JsonObject auditSummary() {
       return new JsonObject().put("domain", domain).put("note", note);
     }
   }
