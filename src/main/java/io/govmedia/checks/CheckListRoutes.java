@@ -99,6 +99,9 @@ public final class CheckListRoutes {
     /** What people call an entry, for a 404. */
     String label();
 
+    /** Where the list's entries are stored. */
+    CheckListStore.ListCollection<T> collection();
+
     /** A new entry from a create request; each problem is recorded on {@code input}. */
     T read(Input input, String id, Instant now);
 
@@ -108,12 +111,6 @@ public final class CheckListRoutes {
     default JsonObject listed(JsonObject answer) {
       return answer;
     }
-
-    Future<T> insert(T entry);
-
-    Future<T> find(String id);
-
-    Future<Void> delete(T entry);
   }
 
   /** A list whose entries PATCH may change. */
@@ -124,9 +121,6 @@ public final class CheckListRoutes {
      * {@code input} at once; those of the changed entry as a whole when the change is applied.
      */
     BiFunction<T, Instant, T> change(Input input);
-
-    /** Stores the change unless someone else changed the entry since {@code before} was read. */
-    Future<T> replace(T before, T after);
   }
 
   /** One list over HTTP: admins change it, reviewers may read it; every change is applied to the checks and audited. */
@@ -155,7 +149,7 @@ public final class CheckListRoutes {
       Input input = Input.of(ctx);
       T entry = kind.read(input, Ids.newId(), clock.instant());
       input.validate();
-      kind.insert(entry)
+      kind.collection().insert(entry)
         .compose(created -> changed(ctx, principal, "create", created.id(), null, created.auditSummary()).map(created))
         .onSuccess(created -> Reply.created(ctx, created.toJson()))
         .onFailure(ctx::fail);
@@ -183,8 +177,8 @@ public final class CheckListRoutes {
         .compose(before -> {
           T after = change.apply(before, clock.instant());
           input.validate();
-          return changeable.replace(before, after).compose(saved -> changed(ctx, principal, "update", saved.id(),
-            before.auditSummary(), saved.auditSummary()).map(saved));
+          return kind.collection().replace(before, after).compose(saved -> changed(ctx, principal, "update",
+            saved.id(), before.auditSummary(), saved.auditSummary()).map(saved));
         })
         .onSuccess(saved -> Reply.ok(ctx, saved.toJson()))
         .onFailure(ctx::fail);
@@ -193,14 +187,14 @@ public final class CheckListRoutes {
     private void delete(RoutingContext ctx) {
       Principal principal = admin(ctx);
       lookup(ctx)
-        .compose(entry -> kind.delete(entry).compose(deleted -> changed(ctx, principal, "delete", entry.id(),
-          entry.auditSummary(), null)))
+        .compose(entry -> kind.collection().delete(entry).compose(deleted -> changed(ctx, principal, "delete",
+          entry.id(), entry.auditSummary(), null)))
         .onSuccess(done -> Reply.noContent(ctx))
         .onFailure(ctx::fail);
     }
 
     private Future<T> lookup(RoutingContext ctx) {
-      return Ids.lookup(ctx.pathParam("id"), kind::find, kind.label());
+      return Ids.lookup(ctx.pathParam("id"), kind.collection()::find, kind.label());
     }
 
     /** Rebuilds this instance's checks and tells the others, then records the change. */
@@ -222,6 +216,11 @@ public final class CheckListRoutes {
     @Override
     public String name() {
       return "sensitive-word";
+    }
+
+    @Override
+    public CheckListStore.ListCollection<SensitiveWord> collection() {
+      return store.words();
     }
 
     @Override
@@ -256,26 +255,6 @@ public final class CheckListRoutes {
       }
       return store.listWords(page, query, level == null ? null : CheckListStore.levelOf(level));
     }
-
-    @Override
-    public Future<SensitiveWord> insert(SensitiveWord entry) {
-      return store.insert(entry);
-    }
-
-    @Override
-    public Future<SensitiveWord> find(String id) {
-      return store.findWord(id);
-    }
-
-    @Override
-    public Future<SensitiveWord> replace(SensitiveWord before, SensitiveWord after) {
-      return store.replace(before, after);
-    }
-
-    @Override
-    public Future<Void> delete(SensitiveWord entry) {
-      return store.delete(entry);
-    }
   }
 
   /**
@@ -306,6 +285,11 @@ public final class CheckListRoutes {
     @Override
     public String name() {
       return "wording-rule";
+    }
+
+    @Override
+    public CheckListStore.ListCollection<WordingRule> collection() {
+      return store.wordings();
     }
 
     @Override
@@ -340,26 +324,6 @@ public final class CheckListRoutes {
     public Future<List<WordingRule>> list(RoutingContext ctx, Page page) {
       return store.listWordings(page, query(ctx));
     }
-
-    @Override
-    public Future<WordingRule> insert(WordingRule entry) {
-      return store.insert(entry);
-    }
-
-    @Override
-    public Future<WordingRule> find(String id) {
-      return store.findWording(id);
-    }
-
-    @Override
-    public Future<WordingRule> replace(WordingRule before, WordingRule after) {
-      return store.replace(before, after);
-    }
-
-    @Override
-    public Future<Void> delete(WordingRule entry) {
-      return store.delete(entry);
-    }
   }
 
   /** A wrong form inside its own right form would flag every correct use, so such a rule is refused. */
@@ -385,6 +349,11 @@ public final class CheckListRoutes {
     }
 
     @Override
+    public CheckListStore.ListCollection<LinkDomain> collection() {
+      return store.domains();
+    }
+
+    @Override
     public String label() {
       return "允许的域名";
     }
@@ -405,21 +374,6 @@ public final class CheckListRoutes {
     @Override
     public JsonObject listed(JsonObject answer) {
       return answer.put("builtIn", new JsonArray(ContentChecks.BUILT_IN_DOMAINS));
-    }
-
-    @Override
-    public Future<LinkDomain> insert(LinkDomain entry) {
-      return store.insert(entry);
-    }
-
-    @Override
-    public Future<LinkDomain> find(String id) {
-      return store.findDomain(id);
-    }
-
-    @Override
-    public Future<Void> delete(LinkDomain entry) {
-      return store.delete(entry);
     }
   }
 
