@@ -57,7 +57,7 @@ public final class Input {
    * and no form a citizen or staff member fills in needs them). DEL and the C1 controls are let through, as XML
    * does.
    */
-  public static boolean isCleanText(String text) {
+  static boolean isCleanText(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {

@@ -79,7 +79,7 @@ class BadBodiesTest {
       bodies.forEach((kind, body) -> {
         Client.Response answer = client.raw(method, path, everyRole, "application/json", body);
         if (!isReadableClientProblem(answer)) {
-          wrong.add(route + " with a " + kind + " body: " + answer.status() + " " + answer.contentType() + " " + answer.text());
+          wrong.add(route + " with the " + kind + " body: " + answer.status() + " " + answer.contentType() + " " + answer.text());
         }
       });
     }
