@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * {@code /api/v1/accounts}: admins register and change channel accounts. Others see the accounts they are
  * scoped to: an editor its {@code accountIds}; a replier, dispatcher or supervisor those of its departments.
  */
-public final class AccountRoutes {
+final class AccountRoutes {
 
   static final Pattern APP_ID = Pattern.compile("wx[0-9a-f]{16}");
   static final Pattern SECRET = Pattern.compile("[A-Za-z0-9]{16,64}");

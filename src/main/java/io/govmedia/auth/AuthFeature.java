@@ -3,6 +3,8 @@ package io.govmedia.auth;
 import io.govmedia.platform.Feature;
 import io.govmedia.platform.Platform;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
 
 import java.time.Duration;
 import java.util.Collection;
@@ -47,7 +49,8 @@ public final class AuthFeature implements Feature {
     return departments;
   }
 
-  public BearerAuth bearer() {
+  /** Checks the staff bearer token and puts the signed-in principal on the request. */
+  public Handler<RoutingContext> bearer() {
     return new BearerAuth(sessions);
   }
 

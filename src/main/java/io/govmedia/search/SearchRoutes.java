@@ -15,7 +15,7 @@ import java.util.Set;
  * {@code GET /api/v1/search?q=&kind=&limit=&cursor=}: any signed-in staff member searches documents and
  * interpretations, drafts included; a hit shows only kind, id, title, snippet, score and time.
  */
-public final class SearchRoutes {
+final class SearchRoutes {
 
   private final SearchIndex index;
 

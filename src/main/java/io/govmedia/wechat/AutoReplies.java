@@ -31,7 +31,7 @@ import java.util.regex.PatternSyntaxException;
  * millisecond in all and count as no match; so
  * does one whose recursion would overflow the stack on a long message.
  */
-public final class AutoReplies {
+final class AutoReplies {
 
   public static final Duration TTL = Duration.ofSeconds(5);
   static final int REGEX_MAX_LENGTH = 200;

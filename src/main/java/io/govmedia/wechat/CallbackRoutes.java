@@ -24,7 +24,7 @@ import java.time.Duration;
  * decrypting the AppID and ToUserName; an unencrypted delivery only to an account whose mode is plain (or not yet
  * set), and only with the body first seen under its signature ({@link PlainReplays}).
  */
-public final class CallbackRoutes {
+final class CallbackRoutes {
 
   static final long MAX_BODY_BYTES = 64 * 1024;
   private static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
