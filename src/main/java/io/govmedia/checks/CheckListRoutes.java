@@ -407,13 +407,12 @@ public final class CheckListRoutes {
       input.error("body", "应为字符串（HTML）");
     }
     input.validate();
-    String body = HtmlBodies.sanitize((String) rawBody);
-    checks.check(title, body)
-      .onSuccess(findings -> Reply.ok(ctx, new JsonObject()
-        .put("findings", new JsonArray(findings.stream().map(Finding::toJson).toList()))
-        .put("blocked", findings.stream().anyMatch(Finding::blocks))
+    checks.checkDraft(title, (String) rawBody)
+      .onSuccess(draft -> Reply.ok(ctx, new JsonObject()
+        .put("findings", new JsonArray(draft.findings().stream().map(Finding::toJson).toList()))
+        .put("blocked", draft.findings().stream().anyMatch(Finding::blocks))
         .put("title", title)
-        .put("bodyText", HtmlBodies.text(body))))
+        .put("bodyText", draft.body().text())))
       .onFailure(ctx::fail);
   }
 

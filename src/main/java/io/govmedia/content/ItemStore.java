@@ -102,7 +102,7 @@ public final class ItemStore {
   Future<Void> snapshot(Item item) {
     Document copy = new Document("_id", item.kind().wire() + ":" + item.id() + ":" + item.version())
       .append("kind", item.kind().wire()).append("itemId", item.id()).append("version", item.version())
-      .append("title", item.title()).append("body", item.body()).append("attrs", item.attrs())
+      .append("title", item.title()).append("body", item.body()).append("attrs", item.attrs().toDocument())
       .append("updatedAt", Times.date(item.updatedAt()));
     return Mongo.first(versions.replaceOne(eq("_id", copy.getString("_id")), copy, new ReplaceOptions().upsert(true)))
       .mapEmpty();

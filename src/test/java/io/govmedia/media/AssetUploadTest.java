@@ -257,7 +257,8 @@ class AssetUploadTest {
   @DisplayName("an infographic interpretation attaches an uploaded image by its id; an id that names no asset is refused")
   void attachedToInterpretations() throws Exception {
     String department = client.department(admin, "住建局", null);
-    Client.Response document = client.post("/api/v1/documents", editor, new JsonObject().put("title", "老旧小区改造办法")
+    String writer = client.staffToken(admin, List.of("editor"), List.of(department), List.of()); // 谁起草谁解读
+    Client.Response document = client.post("/api/v1/documents", writer, new JsonObject().put("title", "老旧小区改造办法")
       .put("docNumber", "建城〔2026〕" + (100 + new Random().nextInt(800)) + "号").put("issuer", "市住房和城乡建设局")
       .put("departmentId", department).put("category", "住房保障").put("body", "<p>为规范老旧小区改造工作，制定本办法。</p>"));
     assertEquals(201, document.status(), document::toString);
@@ -265,9 +266,9 @@ class AssetUploadTest {
     JsonObject interpretation = new JsonObject().put("documentId", document.json().getString("id")).put("form", "infographic")
       .put("title", "一图读懂老旧小区改造").put("body", "<p>一图读懂。</p>");
 
-    Client.Response attached = client.post("/api/v1/interpretations", editor,
+    Client.Response attached = client.post("/api/v1/interpretations", writer,
       interpretation.copy().put("assetIds", new JsonArray().add(image.getString("id"))));
-    Client.Response unknown = client.post("/api/v1/interpretations", editor,
+    Client.Response unknown = client.post("/api/v1/interpretations", writer,
       interpretation.copy().put("assetIds", new JsonArray().add("0".repeat(24))));
 
     assertEquals(201, attached.status(), attached::toString);
