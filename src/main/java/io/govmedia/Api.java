@@ -59,8 +59,8 @@ record Api(long bodyLimitBytes, boolean trustForwardedFor, Handler<RoutingContex
     // WeChat's servers push here; the callback caps its own bodies at 64 KiB.
     root.route("/wechat/callback/*").subRouter(callbacks.routes(vertx));
 
-    // Public media: the mini-program and WeChat articles load assets without signing in.
-    root.route("/media/*").subRouter(media.routes(vertx));
+    // Media: published content's assets for anyone, the rest with the bearer token or a signed URL.
+    root.route("/media/*").subRouter(media.routes(vertx, bearer));
 
     // Uploads stream into GridFS, so they are matched ahead of the body handler (which would buffer them whole),
     // with the bearer token checked here; the route answers, never passing on to the handlers below.

@@ -26,6 +26,7 @@ import io.govmedia.checks.CheckListStore;
 import io.govmedia.checks.ContentChecks;
 import io.govmedia.content.ContentRoutes;
 import io.govmedia.content.ItemStore;
+import io.govmedia.media.MediaLinks;
 import io.govmedia.media.MediaRoutes;
 import io.govmedia.search.SearchIndex;
 import io.govmedia.search.SearchRoutes;
@@ -210,6 +211,7 @@ public final class Main {
       ItemStore contentItems = new ItemStore(db);
       AssetStore assets = new AssetStore(db);
       AssetImages assetImages = new AssetImages(vertx);
+      MediaLinks mediaLinks = new MediaLinks(secrets.derive("media-url-signing"), clock);
       running.started.add(assetImages);
       Future.all(List.of(departments.createIndexes(), staff.createIndexes(), accounts.createIndexes(),
         messages.createIndexes(), autoReplyStore.createIndexes(), followers.createIndexes(),
@@ -240,8 +242,8 @@ public final class Main {
         new SearchRoutes(search),
         new ContentRoutes(contentItems, departments, contentChecks, search, assets::types, audit, clock,
           config.content().reviewStages()),
-        new AssetRoutes(assets, assetImages, departments, contentItems::referencing, audit, clock),
-        new MediaRoutes(assets));
+        new AssetRoutes(assets, assetImages, departments, contentItems::referencing, mediaLinks, audit, clock),
+        new MediaRoutes(assets, mediaLinks, contentItems::publishedReferencing, clock));
       List<HttpVerticle> servers = new ArrayList<>();
       vertx.deployVerticle(() -> {
         HttpVerticle server = new HttpVerticle(config.http(), api::router);

@@ -2,6 +2,7 @@ package io.govmedia.content;
 
 import io.govmedia.checks.HtmlBodies;
 
+import io.govmedia.media.AssetIds;
 import io.govmedia.platform.Ids;
 import io.govmedia.platform.Input;
 import io.govmedia.platform.Times;
@@ -55,7 +56,7 @@ record ItemFields(String title, String body, String departmentId, Document attrs
       input.error("validity", "请通过 POST /api/v1/documents/{id}/validity 变更效力状态");
     }
     if (input.has("attachmentIds") || creating) {
-      attrs.put("attachmentIds", input.strings("attachmentIds", 50, Ids.FORMAT));
+      attrs.put("attachmentIds", input.strings("attachmentIds", 50, AssetIds.FORMAT));
     }
     return new ItemFields(title, body, departmentId, attrs);
   }
@@ -76,7 +77,7 @@ record ItemFields(String title, String body, String departmentId, Document attrs
     String title = text(input, "title", 200, creating);
     String body = body(input, creating);
     if (input.has("assetIds") || creating) {
-      attrs.put("assetIds", input.strings("assetIds", 50, Ids.FORMAT));
+      attrs.put("assetIds", input.strings("assetIds", 50, AssetIds.FORMAT));
     }
     var interpreter = input.optionalObject("interpreter");
     if (interpreter != null) {

@@ -30,6 +30,11 @@ public record Asset(String id, AssetFormat format, long size, int chunkSize, Str
     return "/media/" + id;
   }
 
+  /** Where a list page ends: its upload time and id, as {@link AssetStore#list} continues from it. */
+  String cursor() {
+    return createdAt.toEpochMilli() + "." + id;
+  }
+
   AssetFile file() {
     return new AssetFile(id, size, chunkSize, createdAt, format.mime(), sha256, filename);
   }

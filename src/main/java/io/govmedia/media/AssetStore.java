@@ -7,9 +7,9 @@ import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.WriteModel;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
-import io.govmedia.platform.Ids;
 import io.govmedia.platform.Mongo;
 import io.govmedia.platform.Page;
+import io.govmedia.platform.Problem;
 import io.govmedia.platform.Times;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -25,18 +25,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.in;
 import static com.mongodb.client.model.Filters.lt;
+import static com.mongodb.client.model.Filters.or;
 import static com.mongodb.client.model.Sorts.descending;
 
 /**
@@ -48,6 +51,7 @@ import static com.mongodb.client.model.Sorts.descending;
 public final class AssetStore {
 
   static final Duration ABANDONED_AFTER = Duration.ofHours(24);
+  private static final Pattern CURSOR = Pattern.compile("[0-9]{1,15}\\.(?:" + AssetIds.FORMAT.pattern() + ")");
 
   private final MongoCollection<Document> files;
   private final MongoCollection<Document> chunks;
@@ -112,7 +116,7 @@ public final class AssetStore {
   }
 
   private Future<Asset> saveThumbnail(Asset asset, Thumbnail thumbnail, Instant now) {
-    String thumbnailId = Ids.newId();
+    String thumbnailId = AssetIds.newId();
     AssetWriter writer = writer(thumbnailId, () -> { });
     return begin(thumbnailId, now)
       .compose(v -> {
@@ -136,22 +140,38 @@ public final class AssetStore {
     return Mongo.first(files.find(eq("_id", id))).map(d -> isAsset(d) ? Asset.from(d) : null);
   }
 
+  /** The asset an id names, or a 404 problem for a malformed or unknown id. */
+  Future<Asset> require(String id) {
+    return (AssetIds.valid(id) ? find(id) : Future.<Asset>succeededFuture(null))
+      .compose(asset -> asset != null ? Future.succeededFuture(asset) : Future.failedFuture(Problem.notFound("素材")));
+  }
+
   Future<AssetFile> thumbnail(Asset asset) {
     return asset.thumbnailId() == null ? Future.succeededFuture(null)
       : Mongo.first(files.find(eq("_id", asset.thumbnailId()))).map(d -> d == null ? null : AssetFile.from(d));
   }
 
-  /** Newest first; the cursor is the id of the last asset of the previous page. */
+  /**
+   * Newest first. Random ids say nothing about age, so the order is by upload time, then id; the cursor
+   * ({@link Asset#cursor()}) names both for the last asset of the previous page.
+   */
   Future<List<Asset>> list(Page page, AssetType type) {
     List<Bson> filters = new ArrayList<>(List.of(eq("metadata.kind", Asset.KIND)));
     if (type != null) {
       filters.add(eq("metadata.type", type.wire()));
     }
     if (page.cursor() != null) {
-      filters.add(lt("_id", page.cursor()));
+      int dot = page.cursor().indexOf('.');
+      Date at = new Date(Long.parseLong(page.cursor().substring(0, dot)));
+      String id = page.cursor().substring(dot + 1);
+      filters.add(or(lt("uploadDate", at), and(eq("uploadDate", at), lt("_id", id))));
     }
-    return Mongo.all(files.find(and(filters)).sort(descending("_id")).limit(page.limit() + 1))
+    return Mongo.all(files.find(and(filters)).sort(descending("uploadDate", "_id")).limit(page.limit() + 1))
       .map(docs -> docs.stream().map(Asset::from).toList());
+  }
+
+  static boolean validCursor(String cursor) {
+    return CURSOR.matcher(cursor).matches();
   }
 
   /** The file document goes first, so that nothing serves the asset while its chunks are deleted. */

@@ -1,6 +1,5 @@
 package io.govmedia.media;
 
-import io.govmedia.platform.Ids;
 import io.govmedia.platform.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -42,7 +41,7 @@ final class AssetUpload {
   private final AssetStore store;
   private final HttpServerRequest request;
   private final Clock clock;
-  private final String fileId = Ids.newId();
+  private final String fileId = AssetIds.newId();
   private final Promise<Received> result = Promise.promise();
   private HttpServerFileUpload part;
   private String filename;
