@@ -1,5 +1,6 @@
 package io.govmedia.media;
 
+import com.mongodb.MongoTimeoutException;
 import com.mongodb.client.model.DeleteOneModel;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
@@ -20,7 +21,6 @@ import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -192,8 +192,11 @@ public final class AssetStore {
     });
   }
 
-  /** As {@link #chunk}, for worker threads: blocks for at most 30 s. */
-  byte[] chunkBlocking(AssetFile file, int n) throws IOException {
+  /**
+   * As {@link #chunk}, for worker threads: blocks for at most 30 s. Every failure here is the store's (unreachable,
+   * timing out, or a chunk missing), never the file's: it fails with the driver's exception where there is one.
+   */
+  byte[] chunkBlocking(AssetFile file, int n) {
     CompletableFuture<Document> found = new CompletableFuture<>();
     chunkQuery(file.id(), n).subscribe(new Subscriber<>() {
       @Override
@@ -216,19 +219,23 @@ public final class AssetStore {
         found.complete(null);
       }
     });
+    Document d;
     try {
-      Document d = found.get(30, TimeUnit.SECONDS);
-      byte[] data = d == null ? null : d.get("data", Binary.class).getData();
-      if (data == null || data.length != file.chunkLength(n)) {
-        throw new IOException("chunk " + n + " of media file " + file.id() + " is missing or has the wrong length");
-      }
-      return data;
+      d = found.get(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IOException(e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IOException("reading chunk " + n + " of media file " + file.id(), e);
+      throw new IllegalStateException("interrupted reading chunk " + n + " of media file " + file.id(), e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r
+        : new IllegalStateException("reading chunk " + n + " of media file " + file.id(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new MongoTimeoutException("no answer from MongoDB within 30 s for chunk " + n + " of media file " + file.id());
     }
+    byte[] data = d == null ? null : d.get("data", Binary.class).getData();
+    if (data == null || data.length != file.chunkLength(n)) {
+      throw new IllegalStateException("chunk " + n + " of media file " + file.id() + " is missing or has the wrong length");
+    }
+    return data;
   }
 
   private Publisher<Document> chunkQuery(String fileId, int n) {
