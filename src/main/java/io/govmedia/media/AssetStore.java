@@ -93,13 +93,10 @@ public final class AssetStore {
       });
   }
 
-  AssetWriter writer(String fileId, Runnable whenReady) {
-    return new AssetWriter(chunks, fileId, whenReady);
-  }
-
-  /** Records an upload under way; call before its first chunk is written. */
-  Future<Void> begin(String fileId, Instant now) {
-    return Mongo.first(uploads.insertOne(new Document("_id", fileId).append("startedAt", Times.date(now)))).mapEmpty();
+  /** A writer of a new file's chunks; the upload is recorded as under way before its first chunk is written. */
+  AssetWriter writer(String fileId, Instant now) {
+    return new AssetWriter(chunks, fileId,
+      Mongo.first(uploads.insertOne(new Document("_id", fileId).append("startedAt", Times.date(now)))).mapEmpty());
   }
 
   /**
@@ -117,14 +114,11 @@ public final class AssetStore {
 
   private Future<Asset> saveThumbnail(Asset asset, Thumbnail thumbnail, Instant now) {
     String thumbnailId = AssetIds.newId();
-    AssetWriter writer = writer(thumbnailId, () -> { });
-    return begin(thumbnailId, now)
-      .compose(v -> {
-        writer.write(Buffer.buffer(thumbnail.jpeg()));
-        return writer.finish();
-      })
-      .compose(sha256 -> insertFile(new AssetFile(thumbnailId, thumbnail.jpeg().length, AssetWriter.CHUNK_SIZE, now,
-        AssetFormat.JPEG.mime(), sha256, thumbnailName(asset.filename())).toThumbnailDocument(asset.id(), thumbnail.width(), thumbnail.height())))
+    AssetWriter writer = writer(thumbnailId, now);
+    return writer.end(Buffer.buffer(thumbnail.jpeg()))
+      .compose(v -> insertFile(new AssetFile(thumbnailId, thumbnail.jpeg().length, AssetWriter.CHUNK_SIZE, now,
+        AssetFormat.JPEG.mime(), writer.sha256(), thumbnailName(asset.filename()))
+        .toThumbnailDocument(asset.id(), thumbnail.width(), thumbnail.height())))
       .map(v -> withThumbnail(asset, thumbnailId))
       .recover(failure -> writer.settle().transform(settled -> deleteFile(thumbnailId, writer.chunksStarted()))
         .compose(deleted -> finished(thumbnailId))
