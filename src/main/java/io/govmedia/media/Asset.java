@@ -25,7 +25,10 @@ public record Asset(String id, AssetFormat format, long size, int chunkSize, Str
     return format.type();
   }
 
-  /** Where anyone (the mini-program, WeChat articles) loads it; relative to the server's public address. */
+  /**
+   * Where it loads, relative to the server's public address: for anyone once published content uses it, else with
+   * a staff token or as a signed URL ({@link MediaLinks}).
+   */
   public String url() {
     return "/media/" + id;
   }

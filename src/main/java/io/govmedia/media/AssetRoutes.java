@@ -25,7 +25,7 @@ import java.util.function.Function;
 
 /**
  * {@code /api/v1/assets}: the office's shared media library. Admins and editors upload (the library is shared, so
- * no account scope applies); every signed-in member of staff may look; admins delete. The upload is not behind
+ * no account scope applies); every signed-in member of staff may look, and ask for a signed URL; admins delete. The upload is not behind
  * the body handler: {@link #holdBody} and {@link #upload} are mounted ahead of it, with the bearer token between.
  */
 public final class AssetRoutes {
