@@ -32,7 +32,7 @@ class LayoutTest {
     "auth", Set.of(),
     "accounts", Set.of("auth"),
     "wechat", Set.of("auth", "accounts"),
-    "checks", Set.of("auth"),
+    "checks", Set.of("auth", "media"),
     "search", Set.of("auth"),
     "media", Set.of("auth"),
     "content", Set.of("auth", "checks", "search", "media"));

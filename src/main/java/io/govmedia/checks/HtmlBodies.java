@@ -1,6 +1,7 @@
 package io.govmedia.checks;
 
 import io.govmedia.platform.Problem;
+import io.govmedia.media.AssetIds;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Attribute;
 import org.jsoup.nodes.Document;
@@ -55,8 +56,8 @@ public final class HtmlBodies {
     "ul", "ol", "li", "table", "caption", "thead", "tbody", "tfoot", "tr", "figure", "figcaption", "pre", "hr",
     "section", "article", "header", "footer", "aside", "nav", "address", "dl", "dt", "dd", "main", "video", "audio");
   private static final List<String> URL_ATTRIBUTES = List.of("href", "src", "poster");
-  private static final Pattern OWN_MEDIA = Pattern.compile("/media/[0-9a-f]{24}(?:/[A-Za-z0-9._-]{1,64})?"
-    + "(?:\\?[A-Za-z0-9=&._-]{0,200})?");
+  private static final Pattern OWN_MEDIA = Pattern.compile("/media/(?:" + AssetIds.FORMAT.pattern() + ")"
+    + "(?:/[A-Za-z0-9._-]{1,64})?(?:\\?[A-Za-z0-9=&._-]{0,200})?");
   private static final Pattern SIZE = Pattern.compile("[0-9]{1,5}%?");
   private static final Pattern SPAN = Pattern.compile("[1-9][0-9]{0,2}");
   private static final int MAX_URL_LENGTH = 2048;

@@ -2,10 +2,12 @@ package io.govmedia.content;
 
 import io.govmedia.auth.AuthFeature;
 import io.govmedia.checks.ChecksFeature;
+import io.govmedia.media.AssetUsers;
 import io.govmedia.media.MediaFeature;
 import io.govmedia.platform.Feature;
 import io.govmedia.platform.Platform;
 import io.govmedia.search.SearchFeature;
+import io.vertx.core.Future;
 
 /** Policy documents and their interpretations, with their review (三审). */
 public final class ContentFeature implements Feature {
@@ -15,7 +17,17 @@ public final class ContentFeature implements Feature {
   public ContentFeature(Platform platform, AuthFeature auth, ChecksFeature checks, SearchFeature search,
                         MediaFeature media) {
     ItemStore items = new ItemStore(platform.db());
-    media.usedBy(items::referencing);
+    media.usedBy(new AssetUsers() {
+      @Override
+      public Future<Long> count(String assetId) {
+        return items.referencing(assetId);
+      }
+
+      @Override
+      public Future<Boolean> published(String assetId) {
+        return items.publishedReferencing(assetId);
+      }
+    });
     routes = new ContentRoutes(items, auth.departments(), checks.checks(), search.index(), media::types,
       platform.audit(), platform.clock(), platform.config().content().reviewStages());
   }

@@ -2,6 +2,7 @@ package io.govmedia.content;
 
 import io.govmedia.checks.HtmlBodies;
 
+import io.govmedia.media.AssetIds;
 import io.govmedia.platform.Ids;
 import io.govmedia.platform.Input;
 import io.govmedia.platform.Problem;
@@ -54,7 +55,7 @@ record ItemFields(String title, String rawBody, HtmlBodies.Body body, String dep
       input.error("validity", "请通过 POST /api/v1/documents/{id}/validity 变更效力状态");
     }
     List<String> attachmentIds = input.has("attachmentIds") || creating
-      ? input.strings("attachmentIds", 50, Ids.FORMAT) : null;
+      ? input.strings("attachmentIds", 50, AssetIds.FORMAT) : null;
     Attrs attrs = new Attrs(new Attrs.DocumentInfo(docNumber, issuer, category, issuedAt, effectiveAt, expiresAt,
       attachmentIds), validity, null, null, null);
     return new ItemFields(title, body, null, departmentId, attrs);
@@ -76,7 +77,7 @@ record ItemFields(String title, String rawBody, HtmlBodies.Body body, String dep
     }
     String title = text(input, "title", 200, creating);
     String body = body(input, creating);
-    List<String> assetIds = input.has("assetIds") || creating ? input.strings("assetIds", 50, Ids.FORMAT) : null;
+    List<String> assetIds = input.has("assetIds") || creating ? input.strings("assetIds", 50, AssetIds.FORMAT) : null;
     Attrs.Interpreter interpreter = null;
     var given = input.optionalObject("interpreter");
     if (given != null) {

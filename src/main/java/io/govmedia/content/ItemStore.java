@@ -112,4 +112,20 @@ public final class ItemStore {
   Future<List<Document>> versions(ItemKind kind, String id) {
     return Mongo.all(versions.find(and(eq("kind", kind.wire()), eq("itemId", id))).sort(ascending("version")));
   }
+
+  /**
+   * Whether published content uses an asset, so that anyone may load it: a published document attaches it, a
+   * published interpretation shows it, or the body of either embeds its {@code /media/} URL.
+   */
+  Future<Boolean> publishedReferencing(String assetId) {
+    Bson embedded = com.mongodb.client.model.Filters.regex("body",
+      "/media/" + java.util.regex.Pattern.quote(assetId) + "(?![A-Za-z0-9_-])");
+    Document idOnly = new Document("_id", 1);
+    return Future.all(
+        Mongo.first(items(ItemKind.DOCUMENT).find(and(eq("status", "published"),
+          or(eq("attrs.attachmentIds", assetId), embedded))).projection(idOnly).limit(1)),
+        Mongo.first(items(ItemKind.INTERPRETATION).find(and(eq("status", "published"),
+          or(eq("attrs.assetIds", assetId), embedded))).projection(idOnly).limit(1)))
+      .map(both -> both.resultAt(0) != null || both.resultAt(1) != null);
+  }
 }

@@ -25,8 +25,10 @@ public final class MediaFeature implements Feature {
     this.platform = platform;
     store = new AssetStore(platform.db());
     images = new AssetImages(platform.vertx());
-    assetRoutes = new AssetRoutes(store, images, auth.departments(), this::usersOf, platform.audit(), platform.clock());
-    mediaRoutes = new MediaRoutes(store);
+    MediaLinks links = new MediaLinks(platform.secrets().derive("media-url-signing"), platform.clock());
+    assetRoutes = new AssetRoutes(store, images, auth.departments(), this::usersOf, links, platform.audit(),
+      platform.clock());
+    mediaRoutes = new MediaRoutes(store, links, this::published, platform.clock());
   }
 
   /** Registers a feature whose records use assets; an asset any of them uses cannot be deleted. */
@@ -52,8 +54,8 @@ public final class MediaFeature implements Feature {
 
   @Override
   public void mountRaw(Mount mount) {
-    // Public media: the mini-program and WeChat articles load assets without signing in.
-    mount.root().route("/media/*").subRouter(mediaRoutes.routes(mount.vertx()));
+    // Media: published content's assets for anyone, the rest with the bearer token or a signed URL.
+    mount.root().route("/media/*").subRouter(mediaRoutes.routes(mount.vertx(), mount.bearer()));
     // Uploads stream into GridFS, so they are matched ahead of the body handler (which would buffer them whole),
     // with the bearer token checked here; the route answers, never passing on to the handlers below.
     mount.root().post("/api/v1/assets").handler(AssetRoutes::holdBody).handler(mount.bearer()).handler(assetRoutes::upload);
@@ -67,6 +69,11 @@ public final class MediaFeature implements Feature {
   private Future<Long> usersOf(String assetId) {
     List<Future<Long>> counts = users.stream().map(user -> user.count(assetId)).toList();
     return Future.all(counts).map(all -> counts.stream().mapToLong(Future::result).sum());
+  }
+
+  private Future<Boolean> published(String assetId) {
+    List<Future<Boolean>> answers = users.stream().map(user -> user.published(assetId)).toList();
+    return Future.all(answers).map(all -> answers.stream().anyMatch(Future::result));
   }
 
   @Override
