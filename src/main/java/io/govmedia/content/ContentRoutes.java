@@ -432,8 +432,7 @@ public final class ContentRoutes {
     Principal principal = Principal.of(ctx);
     return audit.append(principal.actor(), action, item.kind().wire(), item.id(),
         before == null ? null : auditSummary(before), auditSummary(item), RequestLog.id(ctx))
-      .compose(v -> search.put(new SearchIndex.Entry(item.kind().wire(), item.id(), item.title(), item.bodyText(),
-          item.status().wire(), item.departmentId(), item.updatedAt()))
+      .compose(v -> search.put(item.searchEntry())
         .recover(failure -> {
           log.warn("search index not updated for {} {}; it catches up on the next change or reload",
             item.kind().wire(), item.id(), failure);

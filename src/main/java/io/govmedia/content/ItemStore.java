@@ -16,6 +16,7 @@ import java.util.List;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.gt;
 import static com.mongodb.client.model.Filters.in;
 import static com.mongodb.client.model.Filters.lt;
 import static com.mongodb.client.model.Filters.or;
@@ -54,6 +55,16 @@ public final class ItemStore {
   Future<List<Item>> list(ItemKind kind, Bson filter, Page page) {
     Bson paged = page.cursor() == null ? filter : and(filter, lt("_id", page.cursor()));
     return Mongo.all(items(kind).find(paged).sort(descending("_id")).limit(page.limit() + 1))
+      .map(docs -> docs.stream().map(d -> Item.from(kind, d)).toList());
+  }
+
+  /**
+   * Up to {@code limit} items saved before {@code bodyText} existed, in id order after {@code afterId} (null: from
+   * the start). A scan on every store (no index holds a missing field), for the one-off backfill only.
+   */
+  Future<List<Item>> withoutBodyText(ItemKind kind, String afterId, int limit) {
+    Bson missing = afterId == null ? eq("bodyText", null) : and(eq("bodyText", null), gt("_id", afterId));
+    return Mongo.all(items(kind).find(missing).sort(ascending("_id")).limit(limit))
       .map(docs -> docs.stream().map(d -> Item.from(kind, d)).toList());
   }
 
