@@ -158,6 +158,17 @@ public record Item(ItemKind kind, String id, ReviewStatus status, long version, 
       .history(editor, "validity:" + validity.state(), null, validity.note(), now).build();
   }
 
+  /**
+   * An unpublished interpretation following its document to another department (谁起草谁解读). A version reviewers
+   * have seen goes back to draft as a new version: the approvals came from the old department's reviewers.
+   */
+  Item movedWithDocument(String newDepartmentId, AuditLog.Actor admin, Instant now) {
+    status.require(ReviewStatus.Action.EDIT);
+    Builder next = status.reviewed() ? newVersion(admin, "moved", now) : builder().history(admin, "moved", null, null, now);
+    next.departmentId = newDepartmentId;
+    return next.build();
+  }
+
   /** The reader's text rendered for an item saved before it was kept: no new version, no history, same time. */
   Item withBodyText(String text) {
     Builder next = builder();

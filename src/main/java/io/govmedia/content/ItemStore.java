@@ -19,6 +19,7 @@ import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.gt;
 import static com.mongodb.client.model.Filters.in;
 import static com.mongodb.client.model.Filters.lt;
+import static com.mongodb.client.model.Filters.ne;
 import static com.mongodb.client.model.Filters.or;
 import static com.mongodb.client.model.Sorts.ascending;
 import static com.mongodb.client.model.Sorts.descending;
@@ -87,6 +88,13 @@ public final class ItemStore {
         Mongo.first(items(ItemKind.DOCUMENT).countDocuments(eq("attrs.attachmentIds", assetId))),
         Mongo.first(items(ItemKind.INTERPRETATION).countDocuments(eq("attrs.assetIds", assetId))))
       .map(both -> both.<Long>resultAt(0) + both.<Long>resultAt(1));
+  }
+
+  /** A document's unpublished interpretations that are not (or no longer) in the given department. */
+  Future<List<Item>> interpretationsOutside(String documentId, String departmentId) {
+    return Mongo.all(items(ItemKind.INTERPRETATION).find(and(eq("attrs.documentId", documentId),
+        ne("departmentId", departmentId), ne("status", ReviewStatus.PUBLISHED.wire()))))
+      .map(docs -> docs.stream().map(d -> Item.from(ItemKind.INTERPRETATION, d)).toList());
   }
 
   /** Interpretations of a document that passed review. */
