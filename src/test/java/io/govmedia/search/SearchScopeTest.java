@@ -75,7 +75,7 @@ class SearchScopeTest {
     return response.items().stream().map(JsonObject.class::cast).map(hit -> hit.getString("id")).toList();
   }
 
-  /** Waits until the token finds the id, then answers what it found. */
+  /** Waits until the token finds the id (indexing may lag the write on another instance). */
   static void eventuallyFinds(String word, String token, String id) throws InterruptedException {
     long deadline = System.currentTimeMillis() + 5_000;
     while (!found(word, token).contains(id)) {
