@@ -125,7 +125,7 @@ public final class Main {
       AccountsFeature accounts = new AccountsFeature(platform, auth);
       WeChatFeature wechat = new WeChatFeature(platform, accounts);
       ChecksFeature checks = new ChecksFeature(platform);
-      SearchFeature search = new SearchFeature(platform);
+      SearchFeature search = new SearchFeature(platform, auth);
       MediaFeature media = new MediaFeature(platform, auth);
       ContentFeature content = new ContentFeature(platform, auth, checks, search, media);
       List<Feature> features = List.of(auth, accounts, wechat, checks, search, media, content);

@@ -121,9 +121,44 @@ public final class ContentRoutes {
         .compose(departmentId -> read.withBody(checks::prepare)
           .map(fields -> before.edited(fields, departmentId, principal.actor(), now)))
         .compose(after -> items.snapshot(before).compose(v -> items.replace(before, after)))
-        .compose(after -> indexAndAudit(ctx, after, kind.wire() + ".update", before))))
+        .compose(after -> indexAndAudit(ctx, after, kind.wire() + ".update", before))
+        .compose(after -> carryInterpretations(ctx, after, now).map(after))))
       .onSuccess(item -> Reply.ok(ctx, present(item)))
       .onFailure(ctx::fail);
+  }
+
+  /**
+   * 谁起草谁解读: when an admin moves a document, its unpublished interpretations move with it, each by a guarded
+   * write of its own, audited ({@code interpretation.move}) and indexed again. Runs after every edit of a document,
+   * not only a move: an interpretation left behind (a failed write, an edit racing the move) follows at the
+   * document's next edit. Published interpretations stay where they were issued.
+   */
+  private Future<Void> carryInterpretations(RoutingContext ctx, Item document, Instant now) {
+    if (document.kind() != ItemKind.DOCUMENT) {
+      return Future.succeededFuture();
+    }
+    return items.interpretationsOutside(document.id(), document.departmentId()).compose(left -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (Item interpretation : left) {
+        chain = chain.compose(v -> moveWithDocument(ctx, interpretation, document.departmentId(), now, true));
+      }
+      return chain;
+    });
+  }
+
+  /** One interpretation moved; on an edit conflict, read again once and move what is there now. */
+  private Future<Void> moveWithDocument(RoutingContext ctx, Item before, String departmentId, Instant now,
+                                        boolean retry) {
+    Item after = before.movedWithDocument(departmentId, Principal.of(ctx).actor(), now);
+    return (after.version() > before.version() ? items.snapshot(before) : Future.<Void>succeededFuture())
+      .compose(v -> items.replace(before, after))
+      .compose(moved -> indexAndAudit(ctx, moved, "interpretation.move", before))
+      .<Void>mapEmpty()
+      .recover(failure -> retry && failure instanceof Problem problem && problem.status() == 409
+        ? items.find(ItemKind.INTERPRETATION, before.id()).compose(current -> current == null
+          || current.status() == ReviewStatus.PUBLISHED || departmentId.equals(current.departmentId())
+          ? Future.succeededFuture() : moveWithDocument(ctx, current, departmentId, now, false))
+        : Future.failedFuture(failure));
   }
 
   // Review
@@ -432,8 +467,7 @@ public final class ContentRoutes {
     Principal principal = Principal.of(ctx);
     return audit.append(principal.actor(), action, item.kind().wire(), item.id(),
         before == null ? null : auditSummary(before), auditSummary(item), RequestLog.id(ctx))
-      .compose(v -> search.put(new SearchIndex.Entry(item.kind().wire(), item.id(), item.title(), item.bodyText(),
-          item.status().wire(), item.departmentId(), item.updatedAt()))
+      .compose(v -> search.put(item.searchEntry())
         .recover(failure -> {
           log.warn("search index not updated for {} {}; it catches up on the next change or reload",
             item.kind().wire(), item.id(), failure);
@@ -444,7 +478,7 @@ public final class ContentRoutes {
 
   private static JsonObject auditSummary(Item item) {
     return new JsonObject().put("status", item.status().wire()).put("version", item.version())
-      .put("title", PersonalData.mask(item.title())).put("stage", item.stage());
+      .put("title", PersonalData.mask(item.title())).put("stage", item.stage()).put("departmentId", item.departmentId());
   }
 
   private JsonObject present(Item item) {

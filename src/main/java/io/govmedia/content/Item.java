@@ -5,6 +5,7 @@ import io.govmedia.checks.Finding;
 import io.govmedia.platform.AuditLog;
 import io.govmedia.platform.Problem;
 import io.govmedia.platform.Times;
+import io.govmedia.search.SearchIndex;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.bson.Document;
@@ -157,6 +158,24 @@ public record Item(ItemKind kind, String id, ReviewStatus status, long version, 
       .history(editor, "validity:" + validity.state(), null, validity.note(), now).build();
   }
 
+  /**
+   * An unpublished interpretation following its document to another department (谁起草谁解读). A version reviewers
+   * have seen goes back to draft as a new version: the approvals came from the old department's reviewers.
+   */
+  Item movedWithDocument(String newDepartmentId, AuditLog.Actor admin, Instant now) {
+    status.require(ReviewStatus.Action.EDIT);
+    Builder next = status.reviewed() ? newVersion(admin, "moved", now) : builder().history(admin, "moved", null, null, now);
+    next.departmentId = newDepartmentId;
+    return next.build();
+  }
+
+  /** The reader's text rendered for an item saved before it was kept: no new version, no history, same time. */
+  Item withBodyText(String text) {
+    Builder next = builder();
+    next.bodyText = text;
+    return next.build();
+  }
+
   private Builder newVersion(AuditLog.Actor editor, String action, Instant now) {
     Builder next = builder().status(ReviewStatus.DRAFT).stage(0).approvals(List.of());
     next.version = version + 1;
@@ -204,6 +223,11 @@ public record Item(ItemKind kind, String id, ReviewStatus status, long version, 
       .append("createdBy", new Document("id", createdBy.id()).append("username", createdBy.username()))
       .append("createdAt", Times.date(createdAt)).append("updatedAt", Times.date(updatedAt))
       .append("publishedAt", Times.date(publishedAt));
+  }
+
+  /** What search holds of the item: it decides from status and department who finds it. */
+  SearchIndex.Entry searchEntry() {
+    return new SearchIndex.Entry(kind.wire(), id, title, bodyText, status.wire(), departmentId, updatedAt);
   }
 
   /** The list view: no body, no history. */

@@ -16,8 +16,10 @@ import java.util.List;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.gt;
 import static com.mongodb.client.model.Filters.in;
 import static com.mongodb.client.model.Filters.lt;
+import static com.mongodb.client.model.Filters.ne;
 import static com.mongodb.client.model.Filters.or;
 import static com.mongodb.client.model.Sorts.ascending;
 import static com.mongodb.client.model.Sorts.descending;
@@ -57,6 +59,16 @@ public final class ItemStore {
       .map(docs -> docs.stream().map(d -> Item.from(kind, d)).toList());
   }
 
+  /**
+   * Up to {@code limit} items saved before {@code bodyText} existed, in id order after {@code afterId} (null: from
+   * the start). A scan on every store (no index holds a missing field), for the one-off backfill only.
+   */
+  Future<List<Item>> withoutBodyText(ItemKind kind, String afterId, int limit) {
+    Bson missing = afterId == null ? eq("bodyText", null) : and(eq("bodyText", null), gt("_id", afterId));
+    return Mongo.all(items(kind).find(missing).sort(ascending("_id")).limit(limit))
+      .map(docs -> docs.stream().map(d -> Item.from(kind, d)).toList());
+  }
+
   /** Documents that are no longer in force: repealed, amended, expired by status or by date (失效文件清单). */
   Future<List<Item>> expiredDocuments(Instant now, Page page) {
     Bson filter = and(eq("status", "published"), or(in("attrs.validity", List.of("repealed", "amended", "expired")),
@@ -76,6 +88,13 @@ public final class ItemStore {
         Mongo.first(items(ItemKind.DOCUMENT).countDocuments(eq("attrs.attachmentIds", assetId))),
         Mongo.first(items(ItemKind.INTERPRETATION).countDocuments(eq("attrs.assetIds", assetId))))
       .map(both -> both.<Long>resultAt(0) + both.<Long>resultAt(1));
+  }
+
+  /** A document's unpublished interpretations that are not (or no longer) in the given department. */
+  Future<List<Item>> interpretationsOutside(String documentId, String departmentId) {
+    return Mongo.all(items(ItemKind.INTERPRETATION).find(and(eq("attrs.documentId", documentId),
+        ne("departmentId", departmentId), ne("status", ReviewStatus.PUBLISHED.wire()))))
+      .map(docs -> docs.stream().map(d -> Item.from(ItemKind.INTERPRETATION, d)).toList());
   }
 
   /** Interpretations of a document that passed review. */

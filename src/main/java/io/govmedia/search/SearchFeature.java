@@ -1,5 +1,7 @@
 package io.govmedia.search;
 
+import io.govmedia.auth.AuthFeature;
+import io.govmedia.auth.DepartmentStore;
 import io.govmedia.platform.Feature;
 import io.govmedia.platform.Platform;
 import io.vertx.core.Future;
@@ -8,9 +10,11 @@ import io.vertx.core.Future;
 public final class SearchFeature implements Feature {
 
   private final SearchIndex index;
+  private final DepartmentStore departments;
 
-  public SearchFeature(Platform platform) {
+  public SearchFeature(Platform platform, AuthFeature auth) {
     index = new SearchIndex(platform.vertx(), platform.db(), platform.redis());
+    departments = auth.departments();
   }
 
   /** The index that features with searchable content keep current. */
@@ -25,7 +29,7 @@ public final class SearchFeature implements Feature {
 
   @Override
   public void mountStaffApi(Mount mount) {
-    mount.root().route("/api/v1/search*").subRouter(new SearchRoutes(index).routes(mount.vertx()));
+    mount.root().route("/api/v1/search*").subRouter(new SearchRoutes(index, departments).routes(mount.vertx()));
   }
 
   @Override

@@ -149,6 +149,38 @@ class ContentScopeTest {
   }
 
   @Test
+  @DisplayName("when an admin moves a document, its unpublished interpretations move with it (谁起草谁解读), audited; one in review goes back to draft")
+  void interpretationsFollowTheirDocument() {
+    String path = draftOfA("住房租赁补贴发放办法");
+    String draft = interpretationOf(path, "补贴发放解读");
+    String inReview = interpretationOf(path, "补贴发放问答");
+    assertEquals(200, client.post(inReview + "/submit", editorA, new JsonObject()).status());
+
+    Client.Response moved = client.patch(path, admin, new JsonObject().put("departmentId", transport));
+    assertEquals(200, moved.status(), moved::toString);
+
+    for (String interpretation : List.of(draft, inReview)) {
+      JsonObject now = client.get(interpretation, editorB).json();
+      assertEquals(transport, now.getString("departmentId"), interpretation + " " + now);
+      assertEquals(404, client.get(interpretation, editorA).status(), "no longer A's draft");
+      assertEquals(200, client.patch(interpretation, editorB, new JsonObject().put("title", "交通局接手")).status(),
+        "B's editors now write it");
+    }
+    JsonObject reopened = client.get(inReview, editorB).json();
+    assertEquals("draft", reopened.getString("status"), "the old department's review does not carry over");
+    List<String> audited = client.get("/api/v1/audit?limit=100", admin).items().stream().map(JsonObject.class::cast)
+      .filter(e -> e.getString("action").equals("interpretation.move")).map(e -> e.getString("targetId")).toList();
+    assertTrue(audited.containsAll(List.of(id(draft), id(inReview))), audited::toString);
+  }
+
+  static String interpretationOf(String documentPath, String title) {
+    Client.Response created = client.post("/api/v1/interpretations", editorA, new JsonObject()
+      .put("documentId", id(documentPath)).put("form", "text").put("title", title).put("body", "<p>解读正文。</p>"));
+    assertEquals(201, created.status(), created::toString);
+    return "/api/v1/interpretations/" + created.json().getString("id");
+  }
+
+  @Test
   @DisplayName("drafts are seen only inside the departments concerned; published items by all staff; lists filter")
   void draftsStayInside() {
     String draft = draftOfA("保障性住房分配细则");
