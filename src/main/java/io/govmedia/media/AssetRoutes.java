@@ -153,6 +153,7 @@ public final class AssetRoutes {
       received.filename(), title == null ? received.filename() : title, departmentId, received.sha256(), null, null, null,
       principal.actor(), now);
     return departments.requireExisting(departmentId, "departmentId", "所属部门不存在")
+      .compose(ok -> inScope(principal, departmentId))
       .compose(ok -> switch (asset.format()) {
         case JPEG, PNG, GIF -> images.inspect(store, asset.file()).compose(image ->
           store.save(withSize(asset, image.width(), image.height()), image.thumbnail(), now));
@@ -162,6 +163,19 @@ public final class AssetRoutes {
         }
         default -> store.save(asset, null, now);
       });
+  }
+
+  /**
+   * An asset is filed under a department only by an admin or by a member of that department or one above it, as
+   * content is written only in one's own departments (谁起草谁解读).
+   */
+  private Future<Void> inScope(Principal principal, String departmentId) {
+    if (departmentId == null || principal.isAdmin()) {
+      return Future.succeededFuture();
+    }
+    return departments.tree().compose(tree -> tree.withDescendants(principal.departmentIds()).contains(departmentId)
+      ? Future.succeededFuture()
+      : Future.failedFuture(Problem.forbidden("只能把素材归入您所在的部门或其下级部门。").with("reason", "other-department")));
   }
 
   /** The text fields a form may carry; a field left empty in a browser's form counts as absent. */

@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpServerFileUpload;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.streams.Pipe;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -44,6 +45,7 @@ final class AssetUpload {
   private final String fileId = AssetIds.newId();
   private final AssetIntake intake;
   private final Promise<Void> outcome = Promise.promise();
+  private final CloseDelimiter closeDelimiter;
   private Pipe<Buffer> pipe;
   private Future<Void> stored;
   private String filename;
@@ -55,6 +57,7 @@ final class AssetUpload {
     this.request = request;
     this.clock = clock;
     this.intake = new AssetIntake(store, fileId, clock.instant());
+    this.closeDelimiter = CloseDelimiter.of(request.getHeader("Content-Type"));
   }
 
   /** Refuses, before reading any of it, a body that is not a multipart form or is larger than any file may be. */
@@ -83,6 +86,7 @@ final class AssetUpload {
   Future<Received> receive() {
     request.setExpectMultipart(true);
     request.uploadHandler(this::part);
+    request.handler(closeDelimiter::scan);
     (request.isEnded() ? Future.<Void>succeededFuture() : request.end()).onComplete(this::requestEnded);
     progressAt = clock.millis();
     long idleTimer = vertx.setPeriodic(15_000, id -> checkIdle());
@@ -142,6 +146,10 @@ final class AssetUpload {
       refuse(ended.cause());
     } else if (stored == null) {
       refuse(Problem.badRequest("missing-file", "缺少文件", "请在 multipart 表单字段 file 中上传文件。"));
+    } else if (!closeDelimiter.seen()) {
+      // The decoder never ends a file part cut off before the closing boundary: without this the client would
+      // wait for the idle limit, for an answer blaming a stall.
+      refuse(Problem.badRequest("invalid-multipart", "上传内容格式错误", "multipart/form-data 请求体不完整（缺少结束分隔符）。"));
     } else {
       stored.onSuccess(outcome::tryComplete);
     }
@@ -169,6 +177,71 @@ final class AssetUpload {
   private static Throwable multipartFailure(Throwable cause) {
     return cause instanceof DecoderException
       ? Problem.badRequest("invalid-multipart", "上传内容格式错误", "multipart/form-data 请求体无法解析。") : cause;
+  }
+
+  /**
+   * Watches the raw body for the form's close delimiter ({@code --boundary--}), which senders keep out of every
+   * part, matching across chunks in linear time (Knuth–Morris–Pratt). Without a boundary it cannot tell and says
+   * seen; so does a file holding the delimiter mid-line: then only the idle limit ends a cut-off body, as before.
+   */
+  private static final class CloseDelimiter {
+    private final byte[] pattern;
+    private final int[] fallback;
+    private int matched;
+    private boolean seen;
+
+    private CloseDelimiter(byte[] pattern) {
+      this.pattern = pattern;
+      this.fallback = new int[pattern.length];
+      for (int i = 1, k = 0; i < pattern.length; i++) {
+        while (k > 0 && pattern[i] != pattern[k]) {
+          k = fallback[k - 1];
+        }
+        if (pattern[i] == pattern[k]) {
+          k++;
+        }
+        fallback[i] = k;
+      }
+      this.seen = pattern.length == 4;
+    }
+
+    static CloseDelimiter of(String contentType) {
+      return new CloseDelimiter(("--" + boundary(contentType) + "--").getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** The boundary parameter, unquoted; empty when there is none. */
+    static String boundary(String contentType) {
+      for (String parameter : contentType == null ? new String[0] : contentType.split(";")) {
+        String p = parameter.strip();
+        if (p.regionMatches(true, 0, "boundary=", 0, 9)) {
+          String value = p.substring(9).strip();
+          return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
+            ? value.substring(1, value.length() - 1) : value;
+        }
+      }
+      return "";
+    }
+
+    void scan(Buffer chunk) {
+      if (seen) {
+        return;
+      }
+      byte[] bytes = chunk.getBytes();
+      for (int i = 0; i < bytes.length && !seen; i++) {
+        byte b = bytes[i];
+        while (matched > 0 && b != pattern[matched]) {
+          matched = fallback[matched - 1];
+        }
+        if (b == pattern[matched]) {
+          matched++;
+        }
+        seen = matched == pattern.length;
+      }
+    }
+
+    boolean seen() {
+      return seen;
+    }
   }
 
   static String sizeDetail() {

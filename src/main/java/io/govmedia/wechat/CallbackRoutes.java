@@ -7,11 +7,15 @@ import io.govmedia.platform.Redis;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,17 +56,21 @@ final class CallbackRoutes {
     return router;
   }
 
-  /** Server verification: echo {@code echostr} only to a correct signature. */
+  /**
+   * Server verification: echo {@code echostr} only to a correct signature. The URL's signature is the same plain
+   * one a delivery carries, so it is spent here: a POST under it (WeChat never sends one) is refused.
+   */
   private void verify(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     accounts.keys(ctx.pathParam("accountId"))
-      .map(keys -> {
+      .compose(keys -> {
         checkPlainSignature(keys, request);
         String echo = request.getParam("echostr");
         if (echo == null || echo.length() > 256) {
           throw Problem.badRequest("invalid-echostr", "缺少或无效的 echostr", null);
         }
-        return echo;
+        return plainReplays.admitVerification(keys.accountId(), request.getParam("signature"),
+          Long.parseLong(request.getParam("timestamp")), request.getParam("nonce")).map(echo);
       })
       .onSuccess(echo -> ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end(echo))
       .onFailure(ctx::fail);
@@ -70,11 +78,11 @@ final class CallbackRoutes {
 
   private void receive(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    String sent = ctx.body().asString("UTF-8");
-    String body = sent == null ? "" : sent;
+    Buffer sent = ctx.body().buffer();
     boolean encrypted = "aes".equals(request.getParam("encrypt_type"));
     accounts.keys(ctx.pathParam("accountId"))
       .compose(keys -> {
+        String body = utf8(sent);
         InboundMessage message = open(keys, request, body, encrypted);
         return notReplayed(keys, request, body, encrypted)
           .compose(first -> intake.receive(keys.accountId(), message))
@@ -190,6 +198,18 @@ final class CallbackRoutes {
       throw Problem.badRequest("invalid-" + name, "缺少或无效的 " + name, null);
     }
     return value;
+  }
+
+  /** WeChat sends UTF-8; other bytes would be stored as replacement characters, the citizen's words lost. */
+  private static String utf8(Buffer body) {
+    if (body == null) {
+      return "";
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body.getBytes())).toString();
+    } catch (CharacterCodingException e) {
+      throw Problem.badRequest("invalid-encoding", "消息不是 UTF-8 编码", "微信推送的消息均为 UTF-8 编码。");
+    }
   }
 
   private static org.bson.Document parse(String xml) {

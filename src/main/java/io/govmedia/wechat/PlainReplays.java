@@ -35,6 +35,8 @@ final class PlainReplays {
   private static final Duration MARGIN = Duration.ofMinutes(1);
   /** Past this many entries in the fallback, expired ones are dropped before adding more. */
   private static final int LOCAL_PURGE_AT = 10_000;
+  /** What a URL check leaves under its signature instead of a body's hash. */
+  private static final String VERIFICATION = "url-check";
 
   private record Seen(String bodyHash, long expiresAt) {}
 
@@ -52,10 +54,21 @@ final class PlainReplays {
 
   /** Succeeds for the first body under these signed parameters and for the same body again; 403 otherwise. */
   Future<Void> admit(String accountId, String signature, long timestamp, String nonce, String body) {
+    return remember(accountId, signature, timestamp, nonce, sha256(body));
+  }
+
+  /**
+   * Spends the signed parameters of a URL check (GET with echostr): they sign no body, so no POST may use them;
+   * the same check again passes. The mark is no Base64 SHA-256, so it matches no body.
+   */
+  Future<Void> admitVerification(String accountId, String signature, long timestamp, String nonce) {
+    return remember(accountId, signature, timestamp, nonce, VERIFICATION);
+  }
+
+  private Future<Void> remember(String accountId, String signature, long timestamp, String nonce, String hash) {
     // The signature is compared case-insensitively: one spelling per signature, or a replay could pick another.
     String key = Redis.PREFIX + "wechat:plain:" + accountId + ":" + timestamp + ":" + nonce + ":"
       + signature.toLowerCase(Locale.ROOT);
-    String hash = sha256(body);
     long ttlMillis = Math.max(1000, (timestamp + window.plus(MARGIN).toSeconds()) * 1000 - clock.millis());
     return Redis.await(redis.commands().set(key, hash, SetArgs.Builder.nx().px(ttlMillis)))
       .compose(ok -> "OK".equals(ok) ? Future.succeededFuture(hash) : Redis.await(redis.commands().get(key)))

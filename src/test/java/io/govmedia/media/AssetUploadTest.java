@@ -194,6 +194,7 @@ class AssetUploadTest {
   @DisplayName("the list shows newest first, filters by type and pages; a department that does not exist is refused")
   void listAndFields() {
     String department = client.department(admin, "宣传科", null);
+    String editor = client.staffToken(admin, List.of("editor"), List.of(department), List.of());
     JsonObject first = created(upload(editor, "a.mp3", Samples.mp3(), Map.of("departmentId", department, "title", "")));
     JsonObject second = created(upload(editor, "b.mp3", Samples.mp3(), Map.of("departmentId", department)));
     assertEquals(department, first.getString("departmentId"));
@@ -214,6 +215,25 @@ class AssetUploadTest {
     Client.Response malformed = upload(editor, "c.mp3", Samples.mp3(), Map.of("departmentId", "../x"));
     assertEquals("invalid-body", malformed.problemCode());
     AssetBadInputTest.assertNothingHalfStored();
+  }
+
+  @Test
+  @DisplayName("an editor files an asset under their own department or one below it, not under another department (403, nothing stored); an admin under any")
+  void departmentOfAnUpload() {
+    String office = client.department(admin, "办公室", null);
+    String section = client.department(admin, "秘书科", office);
+    String other = client.department(admin, "财政局", null);
+    String officeEditor = client.staffToken(admin, List.of("editor"), List.of(office), List.of());
+
+    assertEquals(section, created(upload(officeEditor, "a.pdf", Samples.pdf(), Map.of("departmentId", section)))
+      .getString("departmentId"));
+    Client.Response refused = upload(officeEditor, "b.pdf", Samples.pdf(), Map.of("departmentId", other, "title", "别部门的素材"));
+    assertEquals(403, refused.status(), refused::toString);
+    assertEquals("forbidden", refused.problemCode());
+    assertFalse(client.get("/api/v1/assets?limit=200", admin).items().stream()
+      .anyMatch(item -> "别部门的素材".equals(((JsonObject) item).getString("title"))), "nothing of it listed");
+    AssetBadInputTest.assertNothingHalfStored();
+    assertEquals(other, created(upload(admin, "c.pdf", Samples.pdf(), Map.of("departmentId", other))).getString("departmentId"));
   }
 
   @Test

@@ -244,6 +244,35 @@ class CallbackTest {
   }
 
   @Test
+  @DisplayName("the signature of a URL check cannot carry a message: a POST under it is refused and nothing stored, while the check itself may repeat")
+  void urlCheckSignatureCarriesNoMessage() {
+    Mp mp = register(client, admin);
+    WeChatCallbacks.Delivery check = mp.wechat().verification(now(), "echo-check");
+    assertEquals("echo-check", client.get("/wechat/callback/" + mp.id() + "?" + check.query(), null).text());
+
+    String signed = check.query().replace("&echostr=echo-check", "");
+    String forged = WeChatCallbacks.textMessage(mp.originalId(), "oCitizen022", now(), msgId(), "借验证签名伪造的留言");
+    assertProblem(403, "callback-replayed", deliver(client, mp, new WeChatCallbacks.Delivery(signed, forged)));
+    assertEquals(List.of(), stored(mp));
+
+    Client.Response again = client.get("/wechat/callback/" + mp.id() + "?" + check.query(), null);
+    assertEquals(200, again.status(), again::toString);
+    assertEquals("echo-check", again.text());
+  }
+
+  @Test
+  @DisplayName("a body that is not UTF-8 is refused with 400 invalid-encoding and nothing is stored, rather than stored as replacement characters")
+  void notUtf8() {
+    Mp mp = register(client, admin);
+    String xml = WeChatCallbacks.textMessage(mp.originalId(), "oCitizen023", now(), msgId(), "国标编码的留言");
+    WeChatCallbacks.Delivery signed = mp.wechat().plain(xml, now());
+    Client.Response refused = client.raw("POST", "/wechat/callback/" + mp.id() + "?" + signed.query(), null, "text/xml",
+      xml.getBytes(java.nio.charset.Charset.forName("GBK")));
+    assertProblem(400, "invalid-encoding", refused);
+    assertEquals(List.of(), stored(mp));
+  }
+
+  @Test
   @DisplayName("an account stored before callback modes shows callbackModeUnset and takes plain deliveries as before, until an admin sets its mode")
   void accountWithoutMode() {
     MovableClock clock = new MovableClock();
