@@ -7,12 +7,14 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /** A list request ({@code ?cursor=&limit=}) and its answer {@code {"items": [...], "next": cursor|null}}. */
 public record Page(String cursor, int limit) {
 
   public static final int DEFAULT_LIMIT = 50;
   public static final int MAX_LIMIT = 200;
+  private static final Pattern ASCII_NUMBER = Pattern.compile("[0-9]{1,9}");
 
   /** Reads cursor and limit; the cursor must be an id, as handed out in {@code next}. */
   public static Page of(RoutingContext ctx) {
@@ -26,18 +28,23 @@ public record Page(String cursor, int limit) {
     if (cursor != null && !cursor.isEmpty() && !validCursor.test(cursor)) {
       throw Problem.badRequest("invalid-cursor", "分页游标无效", "cursor 应取自上一页的 next。");
     }
-    int parsed = DEFAULT_LIMIT;
-    if (limit != null) {
-      try {
-        parsed = Integer.parseInt(limit);
-      } catch (NumberFormatException e) {
-        parsed = -1;
-      }
-      if (parsed < 1 || parsed > MAX_LIMIT) {
-        throw Problem.badRequest("invalid-limit", "分页大小无效", "limit 应为 1 到 " + MAX_LIMIT + " 之间的整数。");
-      }
+    int parsed = limit == null ? DEFAULT_LIMIT : number(limit, MAX_LIMIT);
+    if (parsed < 1) {
+      throw Problem.badRequest("invalid-limit", "分页大小无效", "limit 应为 1 到 " + MAX_LIMIT + " 之间的整数。");
     }
     return new Page(cursor == null || cursor.isEmpty() ? null : cursor, parsed);
+  }
+
+  /**
+   * A query parameter's whole number from 0 to {@code max}, or -1. Only ASCII digits count: Integer.parseInt also
+   * takes full-width and other scripts' digits ("５"), which no client means to send and no log reader expects.
+   */
+  static int number(String text, int max) {
+    if (!ASCII_NUMBER.matcher(text).matches()) {
+      return -1;
+    }
+    int value = Integer.parseInt(text);
+    return value > max ? -1 : value;
   }
 
   /** Stores fetch {@code limit + 1} items; the extra one only tells that there is a next page. */

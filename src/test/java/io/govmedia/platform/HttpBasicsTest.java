@@ -119,4 +119,15 @@ class HttpBasicsTest {
     assertEquals("invalid-limit", client.get("/api/v1/departments?limit=abc", admin).problemCode());
     assertEquals("invalid-cursor", client.get("/api/v1/departments?cursor=%7B%22%24gt%22%3A1%7D", admin).problemCode());
   }
+
+  @Test
+  @DisplayName("a page size must be written in ASCII digits: a full-width ５, an Arabic-Indic ٥ or a +5 is refused")
+  void pagingDigits() {
+    assertEquals(200, client.get("/api/v1/departments?limit=5", admin).status());
+    for (String limit : new String[] {"%EF%BC%95", "%D9%A5", "%2B5", "05%EF%BC%90"}) {
+      Client.Response response = client.get("/api/v1/departments?limit=" + limit, admin);
+      assertEquals(400, response.status(), limit);
+      assertEquals("invalid-limit", response.problemCode(), limit);
+    }
+  }
 }
