@@ -13,6 +13,7 @@ import org.bson.conversions.Bson;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
@@ -21,6 +22,7 @@ import static com.mongodb.client.model.Filters.in;
 import static com.mongodb.client.model.Filters.lt;
 import static com.mongodb.client.model.Filters.ne;
 import static com.mongodb.client.model.Filters.or;
+import static com.mongodb.client.model.Filters.regex;
 import static com.mongodb.client.model.Sorts.ascending;
 import static com.mongodb.client.model.Sorts.descending;
 
@@ -82,11 +84,16 @@ public final class ItemStore {
       in("status", List.of("in_review", "approved", "published")))));
   }
 
-  /** How many documents and interpretations (any version current now) use an asset. */
+  /**
+   * How many documents and interpretations (any version current now, drafts included) use an asset: attach it, show
+   * it, or embed its {@code /media/} URL in their body, so that deleting it would break a page someone reads.
+   */
   Future<Long> referencing(String assetId) {
     return Future.all(
-        Mongo.first(items(ItemKind.DOCUMENT).countDocuments(eq("attrs.attachmentIds", assetId))),
-        Mongo.first(items(ItemKind.INTERPRETATION).countDocuments(eq("attrs.assetIds", assetId))))
+        Mongo.first(items(ItemKind.DOCUMENT).countDocuments(
+          or(eq("attrs.attachmentIds", assetId), embedding(assetId)))),
+        Mongo.first(items(ItemKind.INTERPRETATION).countDocuments(
+          or(eq("attrs.assetIds", assetId), embedding(assetId)))))
       .map(both -> both.<Long>resultAt(0) + both.<Long>resultAt(1));
   }
 
@@ -137,8 +144,7 @@ public final class ItemStore {
    * published interpretation shows it, or the body of either embeds its {@code /media/} URL.
    */
   Future<Boolean> publishedReferencing(String assetId) {
-    Bson embedded = com.mongodb.client.model.Filters.regex("body",
-      "/media/" + java.util.regex.Pattern.quote(assetId) + "(?![A-Za-z0-9_-])");
+    Bson embedded = embedding(assetId);
     Document idOnly = new Document("_id", 1);
     return Future.all(
         Mongo.first(items(ItemKind.DOCUMENT).find(and(eq("status", "published"),
@@ -146,5 +152,10 @@ public final class ItemStore {
         Mongo.first(items(ItemKind.INTERPRETATION).find(and(eq("status", "published"),
           or(eq("attrs.assetIds", assetId), embedded))).projection(idOnly).limit(1)))
       .map(both -> both.resultAt(0) != null || both.resultAt(1) != null);
+  }
+
+  /** A body that embeds the asset's {@code /media/{id}} URL (or its thumbnail), and not a longer id it begins. */
+  private static Bson embedding(String assetId) {
+    return regex("body", "/media/" + Pattern.quote(assetId) + "(?![A-Za-z0-9_-])");
   }
 }

@@ -300,6 +300,26 @@ class AssetUploadTest {
     assertEquals(200, client.get("/media/" + image.getString("id"), editor).status());
   }
 
+  @Test
+  @DisplayName("an image shown only inside a draft document's body cannot be deleted from under it (409 asset-in-use)")
+  void embeddedInBody() throws Exception {
+    String department = client.department(admin, "卫健委", null);
+    String writer = client.staffToken(admin, List.of("editor"), List.of(department), List.of());
+    JsonObject image = created(upload(writer, "流程图.png", Samples.png(300, 200), Map.of()));
+    String id = image.getString("id");
+    Client.Response document = client.post("/api/v1/documents", writer, new JsonObject().put("title", "家庭医生签约服务办法")
+      .put("docNumber", "卫基〔2026〕" + (100 + new Random().nextInt(800)) + "号").put("issuer", "市卫生健康委员会")
+      .put("departmentId", department).put("category", "医疗卫生")
+      .put("body", "<p>签约流程见下图。</p><p><img src=\"/media/" + id + "\" alt=\"流程图\"></p>"));
+    assertEquals(201, document.status(), document::toString);
+
+    Client.Response delete = client.raw("DELETE", "/api/v1/assets/" + id, admin, null, null);
+
+    assertEquals(409, delete.status(), delete::toString);
+    assertEquals("asset-in-use", delete.problemCode());
+    assertEquals(200, client.get("/media/" + id, writer).status(), "the draft's picture still loads");
+  }
+
   // ---- helpers shared with the other media tests ----
 
   static JsonObject created(Client.Response response) {
