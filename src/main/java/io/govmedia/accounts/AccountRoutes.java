@@ -71,7 +71,7 @@ final class AccountRoutes {
     AccountType type = AccountType.parse(input.oneOf("type", AccountType.NAMES)).orElse(null);
     String name = input.string("name", 64);
     String departmentId = input.matching("departmentId", Ids.FORMAT, "部门 id");
-    String overrideReason = input.optionalString("overrideReason", 500);
+    String overrideReason = input.optionalText("overrideReason", 500);
     if (type == null) {
       input.validate();
     }
@@ -117,7 +117,7 @@ final class AccountRoutes {
     String name = input.optionalString("name", 64);
     String departmentId = input.optionalMatching("departmentId", Ids.FORMAT, "部门 id");
     String status = input.has("status") ? input.oneOf("status", STATUSES) : null;
-    String overrideReason = input.optionalString("overrideReason", 500);
+    String overrideReason = input.optionalText("overrideReason", 500);
     for (String identity : List.of("type", "appId", "appKey", "uid")) {
       if (input.has(identity)) {
         input.error(identity, "账号的平台身份不可修改；如需更换，请新建账号");

@@ -301,7 +301,7 @@ public final class CheckListRoutes {
     public WordingRule read(Input input, String id, Instant now) {
       String wrong = input.string("wrong", WORDING_MAX);
       String right = input.string("right", WORDING_MAX);
-      String note = input.optionalString("note", NOTE_MAX);
+      String note = input.optionalText("note", NOTE_MAX);
       checkWording(input, wrong, right);
       return new WordingRule(id, wrong, right, note, now, now, 1);
     }
@@ -310,7 +310,7 @@ public final class CheckListRoutes {
     public BiFunction<WordingRule, Instant, WordingRule> change(Input input) {
       String wrong = input.optionalString("wrong", WORDING_MAX);
       String right = input.optionalString("right", WORDING_MAX);
-      String note = input.optionalString("note", NOTE_MAX);
+      String note = input.optionalText("note", NOTE_MAX);
       return (before, now) -> {
         WordingRule after = new WordingRule(before.id(), wrong == null ? before.wrong() : wrong,
           right == null ? before.right() : right, note == null ? before.note() : note, before.createdAt(), now,
@@ -361,7 +361,7 @@ public final class CheckListRoutes {
     @Override
     public LinkDomain read(Input input, String id, Instant now) {
       String domain = domainName(input, input.string("domain", 253));
-      String note = input.optionalString("note", NOTE_MAX);
+      String note = input.optionalText("note", NOTE_MAX);
       return new LinkDomain(id, domain, note, now);
     }
 

@@ -198,7 +198,7 @@ public final class ContentRoutes {
   private record Decision(Item.Verdict verdict, String comment, Long version) {
     static Decision read(Input input, Long ifMatch) {
       String verdict = input.oneOf("decision", Set.of("approve", "reject"));
-      String comment = input.optionalString("comment", 1000);
+      String comment = input.optionalText("comment", 1000);
       Long version = input.optionalLong("version");
       if ("reject".equals(verdict) && comment == null) {
         input.error("comment", "退回时必须填写意见");
@@ -272,7 +272,7 @@ public final class ContentRoutes {
     Principal principal = Principal.of(ctx);
     principal.require(Role.REVIEWER);
     Input input = Input.of(ctx);
-    String reason = input.string("reason", 500);
+    String reason = input.text("reason", 500);
     input.validate();
     Instant now = clock.instant();
     scope(principal).compose(scope -> writable(scope, ItemKind.DOCUMENT, ctx.pathParam("id")))
@@ -292,7 +292,7 @@ public final class ContentRoutes {
     Input input = Input.of(ctx);
     String validity = input.oneOf("validity", ItemFields.VALIDITIES);
     String successorId = input.optionalMatching("successorId", Ids.FORMAT, "政策文件 id");
-    String note = input.optionalString("note", 500);
+    String note = input.optionalText("note", 500);
     if ("amended".equals(validity) && successorId == null) {
       input.error("successorId", "已修改的文件须指明修改后的文件");
     }

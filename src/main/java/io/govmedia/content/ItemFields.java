@@ -118,6 +118,6 @@ record ItemFields(String title, String rawBody, HtmlBodies.Body body, String dep
   }
 
   private static String body(Input input, boolean required) {
-    return required ? input.string("body", MAX_BODY_CHARS) : input.optionalString("body", MAX_BODY_CHARS);
+    return required ? input.text("body", MAX_BODY_CHARS) : input.optionalText("body", MAX_BODY_CHARS);
   }
 }

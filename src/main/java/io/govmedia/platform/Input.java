@@ -29,6 +29,7 @@ public final class Input {
 
   private final JsonObject json;
   private final JsonArray errors = new JsonArray();
+  private final JsonArray characterErrors = new JsonArray();
 
   private Input(JsonObject json) {
     this.json = json;
@@ -43,11 +44,14 @@ public final class Input {
     JsonArray errors = new JsonArray();
     findUncleanText(json, "", errors);
     if (!errors.isEmpty()) {
-      throw new Problem(400, "invalid-characters", "请求内容含有不允许的字符",
-        "文本中不能有不成对的代理项（如 \\ud800）、Unicode 非字符（如 U+FFFE、U+FDD0）或制表、换行、回车以外的控制字符。")
-        .with("errors", errors);
+      throw invalidCharacters(errors,
+        "文本中不能有不成对的代理项（如 \\ud800）、Unicode 非字符（如 U+FFFE、U+FDD0）或制表、换行、回车以外的控制字符。");
     }
     return new Input(json);
+  }
+
+  private static Problem invalidCharacters(JsonArray errors, String detail) {
+    return new Problem(400, "invalid-characters", "请求内容含有不允许的字符", detail).with("errors", errors);
   }
 
   /**
@@ -149,15 +153,35 @@ public final class Input {
     return json.containsKey(name);
   }
 
+  /** A required single-line field that names or identifies something (name, title, username…); see {@link #optionalString}. */
   public String string(String name, int maxLength) {
-    String value = optionalString(name, maxLength);
-    if (value == null && !hasError(name)) {
-      error(name, "必填");
+    return required(name, optionalString(name, maxLength));
+  }
+
+  /**
+   * An optional single-line field that names or identifies something: trimmed, and without bidirectional-text
+   * controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C), which would let "gpj.exe" read as "exe.jpg" or
+   * one staff member's name look like another's in the console and the audit log.
+   */
+  public String optionalString(String name, int maxLength) {
+    String value = optionalText(name, maxLength);
+    if (value != null && value.codePoints().anyMatch(Input::isBidiControl)) {
+      characterErrors.add(new JsonObject().put("field", name).put("message", "含有双向文本控制字符"));
+      return null;
     }
     return value;
   }
 
-  public String optionalString(String name, int maxLength) {
+  /** A required free text (body, comment, note, reason); see {@link #optionalText}. */
+  public String text(String name, int maxLength) {
+    return required(name, optionalText(name, maxLength));
+  }
+
+  /**
+   * An optional free text (body, comment, note, reason), trimmed. Bidirectional-text controls are kept: a quotation
+   * in Arabic or Hebrew inside Chinese prose may need them to display right, and free text identifies nobody.
+   */
+  public String optionalText(String name, int maxLength) {
     Object value = json.getValue(name);
     if (value == null) {
       return null;
@@ -176,6 +200,18 @@ public final class Input {
       return null;
     }
     return trimmed;
+  }
+
+  private String required(String name, String value) {
+    if (value == null && !hasError(name)) {
+      error(name, "必填");
+    }
+    return value;
+  }
+
+  static boolean isBidiControl(int codePoint) {
+    return codePoint >= 0x202A && codePoint <= 0x202E || codePoint >= 0x2066 && codePoint <= 0x2069
+      || codePoint == 0x200E || codePoint == 0x200F || codePoint == 0x061C;
   }
 
   /** A secret as typed: required, never trimmed (a password may start or end with a space), at most 256 chars. */
@@ -297,8 +333,12 @@ public final class Input {
     errors.add(new JsonObject().put("field", field).put("message", message));
   }
 
-  /** Fails with every collected problem; call once all fields are read. */
+  /** Fails with every collected problem; call once all fields are read. Unwanted characters are named first. */
   public void validate() {
+    if (!characterErrors.isEmpty()) {
+      throw invalidCharacters(characterErrors, "名称、标题、用户名等单行字段中不能有双向文本控制字符（U+202A–U+202E、U+2066–U+2069、"
+        + "U+200E、U+200F、U+061C）。");
+    }
     if (!errors.isEmpty()) {
       throw Problem.invalidFields(errors);
     }
@@ -313,6 +353,10 @@ public final class Input {
   }
 
   private boolean hasError(String name) {
+    return named(errors, name) || named(characterErrors, name);
+  }
+
+  private static boolean named(JsonArray errors, String name) {
     for (int i = 0; i < errors.size(); i++) {
       if (name.equals(errors.getJsonObject(i).getString("field"))) {
         return true;
