@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.AllowForwardHeaders;
 import io.vertx.ext.web.Router;
@@ -44,16 +45,32 @@ record Api(Config.Http http, Handler<RoutingContext> readiness, PrometheusMeterR
     // Routes that read their own bodies and check their own callers: WeChat pushes, media, streamed uploads.
     features.forEach(feature -> feature.mountRaw(mount));
 
+    // HEAD is GET without the body (RFC 9110 §9.3.2; load balancers probe with it). Routes that answer HEAD
+    // themselves (media, which must not read a file to answer it) are mounted above; the rest are run as their
+    // GET, and the server sends no body for a HEAD request.
+    root.route().method(HttpMethod.HEAD).handler(Api::asGet);
+
     // Staff API: bodies capped, then sign-in routes, then everything behind the bearer token.
     root.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(http.bodyLimitBytes()));
     features.forEach(feature -> feature.mountPublicApi(mount));
     root.route("/api/v1/*").handler(bearer);
     features.forEach(feature -> feature.mountStaffApi(mount));
 
+    // The body handler above took any method on /api/*, which hides that this path exists (404 instead of 405).
+    root.route("/api/openapi.yaml").handler(ctx -> {
+      ctx.response().putHeader("Allow", "GET, HEAD");
+      ctx.fail(405);
+    });
+
     root.route().failureHandler(Failures::handle);
     for (int status : new int[] {400, 401, 403, 404, 405, 413, 415}) {
       root.errorHandler(status, Failures::handle);
     }
     return root;
+  }
+
+  private static void asGet(RoutingContext ctx) {
+    String query = ctx.request().query();
+    ctx.reroute(HttpMethod.GET, ctx.request().path() + (query == null ? "" : "?" + query));
   }
 }

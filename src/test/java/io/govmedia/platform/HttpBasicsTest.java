@@ -6,7 +6,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -110,6 +112,46 @@ class HttpBasicsTest {
     Client.Response response = client.raw("DELETE", "/api/v1/departments", admin, null, null);
     assertEquals(405, response.status());
     assertEquals("method-not-allowed", response.problemCode());
+  }
+
+  @Test
+  @DisplayName("HEAD works wherever GET does, with GET's status and headers and no body: /health, an API list with and without a token")
+  void head() throws Exception {
+    String health = head("/health", null);
+    String list = head("/api/v1/departments?limit=1", admin);
+    String anonymous = head("/api/v1/departments", null);
+    String unknown = head("/api/v1/no-such-thing", admin);
+
+    assertTrue(health.startsWith("HTTP/1.1 200 "), health);
+    assertTrue(health.toLowerCase().contains("\r\ncontent-type: application/json"), health);
+    assertTrue(list.startsWith("HTTP/1.1 200 "), list);
+    assertTrue(anonymous.startsWith("HTTP/1.1 401 "), anonymous);
+    assertTrue(anonymous.contains("\r\nWWW-Authenticate: Bearer"), anonymous);
+    assertTrue(unknown.startsWith("HTTP/1.1 404 "), unknown);
+    for (String answer : List.of(health, list, anonymous, unknown)) {
+      assertTrue(answer.endsWith("\r\n\r\n"), "no body after the head: " + answer);
+      assertTrue(answer.matches("(?s).*\r\nX-Request-Id: [0-9a-f]{16}\r\n.*"), "one request id: " + answer);
+    }
+  }
+
+  @Test
+  @DisplayName("a wrong method on the OpenAPI document is a 405 problem naming the allowed methods, as elsewhere")
+  void wrongMethodOnOpenApi() {
+    Client.Response response = client.raw("PUT", "/api/openapi.yaml", admin, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
+    assertEquals(405, response.status(), response::toString);
+    assertEquals("method-not-allowed", response.problemCode());
+    assertEquals("GET, HEAD", response.header("Allow"));
+  }
+
+  /** Everything the server sends for a HEAD request on a connection it then closes: the head and nothing after it. */
+  private static String head(String path, String token) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", client.port())) {
+      socket.setSoTimeout(10_000);
+      String request = "HEAD " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        + (token == null ? "" : "Authorization: Bearer " + token + "\r\n") + "\r\n";
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   @Test
