@@ -30,7 +30,7 @@ public record Page(String cursor, int limit) {
     }
     int parsed = limit == null ? DEFAULT_LIMIT : number(limit, MAX_LIMIT);
     if (parsed < 1) {
-      throw Problem.badRequest("invalid-limit", "分页大小无效", "limit 应为 1 到 " + MAX_LIMIT + " 之间的整数。");
+      throw Problem.badRequest("invalid-limit", "分页大小无效", "limit 应为 1 到 " + MAX_LIMIT + " 之间的整数（半角数字）。");
     }
     return new Page(cursor == null || cursor.isEmpty() ? null : cursor, parsed);
   }
