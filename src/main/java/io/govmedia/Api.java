@@ -52,7 +52,9 @@ record Api(long bodyLimitBytes, boolean trustForwardedFor, Handler<RoutingContex
     // Operations: no auth, no body.
     root.get("/health").handler(ctx -> Reply.ok(ctx, new JsonObject().put("status", "UP")));
     root.get("/ready").handler(readiness);
-    root.get("/metrics").handler(PrometheusScrapingHandler.create(metrics));
+    if (metrics != null) {  // null: /metrics is on the management listener instead (platform/MetricsListener)
+      root.get("/metrics").handler(PrometheusScrapingHandler.create(metrics));
+    }
     root.get("/api/openapi.yaml").handler(ctx -> ctx.response()
       .putHeader("Content-Type", "application/yaml; charset=utf-8").end(openApi));
 

@@ -31,8 +31,8 @@ import io.govmedia.search.SearchIndex;
 import io.govmedia.search.SearchRoutes;
 import io.govmedia.platform.AuditLog;
 import io.govmedia.platform.Config;
-import io.govmedia.platform.EmbeddedMongo;
-import io.govmedia.platform.EmbeddedRedis;
+import io.govmedia.platform.EmbeddedStores;
+import io.govmedia.platform.MetricsListener;
 import io.govmedia.platform.HttpVerticle;
 import io.govmedia.platform.Readiness;
 import io.govmedia.platform.Redis;
@@ -147,19 +147,10 @@ public final class Main {
   public static Running start(Config config, Clock clock) {
     Running running = new Running();
     try {
-      String mongoUri = config.mongo().uri().orElseGet(() -> {
-        EmbeddedMongo embedded = EmbeddedMongo.start(config.dataDir());
-        running.started.add(embedded);
-        System.out.println("govmedia: embedded MongoDB at " + embedded.uri() + ", file "
-          + config.dataDir().resolve("mongo.mv"));
-        return embedded.uri();
-      });
-      String redisUri = config.redis().uri().orElseGet(() -> {
-        EmbeddedRedis embedded = EmbeddedRedis.start();
-        running.started.add(embedded);
-        System.out.println("govmedia: embedded Redis at " + embedded.uri());
-        return embedded.uri();
-      });
+      EmbeddedStores stores = EmbeddedStores.start(config);
+      running.started.add(stores);
+      String mongoUri = stores.mongoUri();
+      String redisUri = stores.redisUri();
 
       MongoClient mongoClient = MongoClients.create(MongoClientSettings.builder()
         .applyConnectionString(new ConnectionString(mongoUri))
@@ -185,6 +176,10 @@ public final class Main {
         .withMetrics(new MicrometerMetricsFactory(metrics))
         .build();
       running.started.add(() -> vertx.close().await(10, TimeUnit.SECONDS));
+      // Issue 7 (8d): /metrics is served on the main port only with metrics.public, else on a listener of its own.
+      if (!config.metrics().onMainPort()) {
+        running.started.add(MetricsListener.start(vertx, config.metrics(), metrics).await(30, TimeUnit.SECONDS));
+      }
 
       Secrets secrets = Secrets.fromConfig(config.security().masterKey(), config.dataDir());
       secrets.checkAgainst(db).await(30, TimeUnit.SECONDS);
@@ -223,7 +218,8 @@ public final class Main {
       contentChecks.start().await(30, TimeUnit.SECONDS);
       FirstAdmin.ensure(staff, passwords, audit, clock, config.security().adminPassword()).await(30, TimeUnit.SECONDS);
 
-      Api api = new Api(config.http().bodyLimitBytes(), config.http().trustForwardedFor(), Readiness.handler(vertx, db, redis), metrics, openApi(),
+      Api api = new Api(config.http().bodyLimitBytes(), config.http().trustForwardedFor(), Readiness.handler(vertx, db, redis),
+        config.metrics().onMainPort() ? metrics : null, openApi(),
         new BearerAuth(sessions),
         new AuthRoutes(staff, sessions, passwords, redis, config.security().loginMaxFailures(),
           config.security().loginWindow(), audit, clock),

@@ -36,7 +36,7 @@ final class BenchServer {
     builder.environment().putAll(Map.of(
       "GOVMEDIA_HTTP_PORT", String.valueOf(port), "GOVMEDIA_HTTP_HOST", "127.0.0.1",
       "GOVMEDIA_DATA_DIR", dataDir.toString(), "GOVMEDIA_ADMIN_PASSWORD", ADMIN_PASSWORD,
-      "GOVMEDIA_ACCESS_LOG_LEVEL", "WARN"));
+      "GOVMEDIA_ACCESS_LOG_LEVEL", "WARN", "GOVMEDIA_METRICS_PORT", "0"));
     System.out.println("server log: " + log(dataDir));
     return builder.start();
   }
@@ -58,12 +58,21 @@ final class BenchServer {
 
   /** The embedded MongoDB's URI, as the server printed it at start. */
   static String embeddedMongoUri(Path dataDir) throws IOException {
+    return printed(dataDir, "govmedia: embedded MongoDB at ").split(",")[0];
+  }
+
+  /** The port of the server's management listener, which serves /metrics (it starts on any free port). */
+  static int metricsPort(Path dataDir) throws IOException {
+    return Integer.parseInt(printed(dataDir, "govmedia: metrics on http://").replaceAll(".*:(\\d+)/metrics.*", "$1"));
+  }
+
+  private static String printed(Path dataDir, String prefix) throws IOException {
     for (String line : Files.readAllLines(log(dataDir))) {
-      if (line.startsWith("govmedia: embedded MongoDB at ")) {
-        return line.substring("govmedia: embedded MongoDB at ".length()).split(",")[0];
+      if (line.startsWith(prefix)) {
+        return line.substring(prefix.length());
       }
     }
-    throw new IllegalStateException("the server did not say where its embedded MongoDB listens");
+    throw new IllegalStateException("the server did not print a line starting with '" + prefix + "'");
   }
 
   private static Path log(Path dataDir) {

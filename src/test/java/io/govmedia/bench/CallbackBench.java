@@ -86,7 +86,7 @@ public final class CallbackBench {
       long missing = callbacks.acknowledged.stream().filter(id -> !copies.containsKey(id)).count();
       // Stored copies cannot exceed one (the id is the dedup identity); what could repeat is the processing after
       // the store (the inbox hand-off). The server counts it: one "stored" per delivery processed in full.
-      String metrics = client.get("/metrics", null).text();
+      String metrics = new Client(BenchServer.metricsPort(dataDir)).get("/metrics", null).text();
       long processed = counter(metrics, "stored");
       long twice = copies.values().stream().filter(n -> n > 1).count() + Math.max(0, processed - copies.size());
 
