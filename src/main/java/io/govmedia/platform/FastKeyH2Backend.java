@@ -3,6 +3,7 @@ package io.govmedia.platform;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.backend.AbstractUniqueIndex;
+import de.bwaldvogel.mongo.backend.EmptyIndex;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
@@ -120,6 +121,16 @@ final class FastKeyH2Backend extends H2Backend {
       String name = getFullCollectionNamespace(collectionName) + "._index_" + indexName;
       MVMap<Object, Object> map = getMvStore().openMap(name, new MVMap.Builder<>().keyType(new MemoizedKeyType()));
       return new UniqueIndex(map, indexName, keys, sparse);
+    }
+
+    /**
+     * mongo-java-server keeps no non-unique indexes (queries scan) and warns at every start for each one; the
+     * server says so once instead ({@link EmbeddedStores}).
+     */
+    @Override
+    protected Index<Object> openOrCreateSecondaryIndex(String collectionName, String indexName, List<IndexKey> keys,
+                                                      boolean sparse) {
+      return new EmptyIndex<>(indexName, keys);
     }
   }
 
