@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * The packaged server (target/govmedia.jar) in its own JVM on its embedded stores, as benchmarks drive it:
- * started with the given JVM options (plus BENCH_SERVER_JAVA_OPTS, e.g. a JFR recording while profiling),
- * its log in the data directory, and where its embedded MongoDB listens read from that log.
+ * started by scripts/run as an operator starts it (conf/jvm.options, the class-data archive), with the given
+ * JVM options after those (plus BENCH_SERVER_JAVA_OPTS, e.g. a JFR recording while profiling), its log in the
+ * data directory, and where its embedded MongoDB and its metrics listen read from that log.
  */
 final class BenchServer {
 
@@ -22,23 +23,39 @@ final class BenchServer {
   }
 
   static Process start(Path dataDir, int port, String... jvmOptions) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java));
-    command.addAll(List.of(jvmOptions));
+    List<String> options = new ArrayList<>(Files.readAllLines(Path.of("conf/jvm.options")).stream()
+      .filter(line -> !line.isBlank() && !line.startsWith("#")).toList());
+    options.addAll(List.of(jvmOptions));  // later options win over conf/jvm.options
     String extra = System.getenv("BENCH_SERVER_JAVA_OPTS");
     if (extra != null && !extra.isBlank()) {
-      command.addAll(List.of(extra.trim().split("\\s+")));
+      options.addAll(List.of(extra.trim().split("\\s+")));
     }
-    command.addAll(List.of("-jar", "target/govmedia.jar"));
-    ProcessBuilder builder = new ProcessBuilder(command)
+    // scripts/run execs java, so the process started here is the server's JVM itself (its pid, its memory).
+    ProcessBuilder builder = new ProcessBuilder("scripts/run")
       .redirectErrorStream(true).redirectOutput(log(dataDir).toFile());
     builder.environment().keySet().removeIf(key -> key.startsWith("GOVMEDIA_"));
+    builder.environment().put("GOVMEDIA_JAVA_OPTS", String.join(" ", options));
+    // The one setting a benchmark may take from its caller: to measure what an fsync per commit costs.
+    String sync = System.getenv("GOVMEDIA_MONGO_EMBEDDED_SYNC");
+    if (sync != null) {
+      builder.environment().put("GOVMEDIA_MONGO_EMBEDDED_SYNC", sync);
+    }
     builder.environment().putAll(Map.of(
       "GOVMEDIA_HTTP_PORT", String.valueOf(port), "GOVMEDIA_HTTP_HOST", "127.0.0.1",
       "GOVMEDIA_DATA_DIR", dataDir.toString(), "GOVMEDIA_ADMIN_PASSWORD", ADMIN_PASSWORD,
       "GOVMEDIA_ACCESS_LOG_LEVEL", "WARN", "GOVMEDIA_METRICS_PORT", "0"));
-    System.out.println("server log: " + log(dataDir));
+    System.out.println("server log: " + log(dataDir) + "; JVM options: " + String.join(" ", options));
     return builder.start();
+  }
+
+  /** The most resident memory the server's JVM has used so far (VmHWM), in MiB. */
+  static long peakRssMiB(Process server) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + server.pid() + "/status"))) {
+      if (line.startsWith("VmHWM:")) {
+        return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+      }
+    }
+    throw new IllegalStateException("no VmHWM in /proc/" + server.pid() + "/status");
   }
 
   static void awaitReady(Client client) throws InterruptedException {

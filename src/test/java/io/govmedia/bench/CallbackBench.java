@@ -87,6 +87,7 @@ public final class CallbackBench {
       // Stored copies cannot exceed one (the id is the dedup identity); what could repeat is the processing after
       // the store (the inbox hand-off). The server counts it: one "stored" per delivery processed in full.
       String metrics = new Client(BenchServer.metricsPort(dataDir)).get("/metrics", null).text();
+      long peakRss = BenchServer.peakRssMiB(server);
       long processed = counter(metrics, "stored");
       long twice = copies.values().stream().filter(n -> n > 1).count() + Math.max(0, processed - copies.size());
 
@@ -101,6 +102,7 @@ public final class CallbackBench {
       System.out.printf("repeats processed twice: %d (deliveries processed in full: %,d for %,d distinct messages; "
         + "repeats answered from Redis: %,d; repeats refused by the store: %,d)%n", twice, processed, copies.size(),
         counter(metrics, "repeat_answered"), counter(metrics, "already_stored"));
+      System.out.printf("server peak RSS (VmHWM): %,d MiB (floor 600, goal 400)%n", peakRss);
       System.out.printf("ratios: callbacks/bare route %.2f; callbacks/single inserts %.2f; callbacks/batched inserts %.2f%n",
         callbacks.rate() / bare.rate(), callbacks.rate() / singleInserts, callbacks.rate() / batchedInserts);
       if (missing > 0 || twice > 0 || callbacks.errors.get() > 0) {
@@ -271,7 +273,7 @@ public final class CallbackBench {
     Client.Response created = client.post("/api/v1/accounts", admin, new JsonObject().put("type", "wechat_mp")
       .put("name", "基准测试公众号").put("departmentId", department).put("appId", appId)
       .put("appSecret", "0123456789abcdef0123456789abcdef").put("token", token).put("aesKey", aesKey)
-      .put("originalId", originalId).put("kind", "service"));
+      .put("originalId", originalId).put("kind", "service").put("callbackMode", "safe"));
     if (created.status() != 201) {
       throw new IllegalStateException("account not created: " + created);
     }
