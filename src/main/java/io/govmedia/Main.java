@@ -73,6 +73,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** Wires the server in order: config, stores, features, HTTP. Nothing else. */
@@ -147,23 +148,9 @@ public final class Main {
   public static Running start(Config config, Clock clock) {
     Running running = new Running();
     try {
-      EmbeddedStores stores = EmbeddedStores.start(config);
-      running.started.add(stores);
-      String mongoUri = stores.mongoUri();
-      String redisUri = stores.redisUri();
-
-      MongoClient mongoClient = MongoClients.create(MongoClientSettings.builder()
-        .applyConnectionString(new ConnectionString(mongoUri))
-        .applyToClusterSettings(b -> b.serverSelectionTimeout(5, TimeUnit.SECONDS))
-        .applyToSocketSettings(b -> b.connectTimeout(3, TimeUnit.SECONDS))
-        // Every operation gives up after 10 s, so that a hung MongoDB fails requests instead of holding them.
-        .timeout(10, TimeUnit.SECONDS)
-        .build());
-      running.started.add(mongoClient::close);
-      MongoDatabase db = mongoClient.getDatabase(config.mongo().database());
-      Redis redis = Redis.connect(redisUri);
-      running.started.add(redis);
-
+      // Issue 7 (start time): the embedded stores start while Vert.x and the metrics are built.
+      CompletableFuture<EmbeddedStores> starting = EmbeddedStores.startInBackground(config);
+      running.started.add(() -> starting.thenAccept(EmbeddedStores::close));
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       new JvmMemoryMetrics().bindTo(metrics);
       new JvmGcMetrics().bindTo(metrics);
@@ -180,6 +167,21 @@ public final class Main {
       if (!config.metrics().onMainPort()) {
         running.started.add(MetricsListener.start(vertx, config.metrics(), metrics).await(30, TimeUnit.SECONDS));
       }
+      EmbeddedStores stores = starting.join();
+      String mongoUri = stores.mongoUri();
+      String redisUri = stores.redisUri();
+
+      MongoClient mongoClient = MongoClients.create(MongoClientSettings.builder()
+        .applyConnectionString(new ConnectionString(mongoUri))
+        .applyToClusterSettings(b -> b.serverSelectionTimeout(5, TimeUnit.SECONDS))
+        .applyToSocketSettings(b -> b.connectTimeout(3, TimeUnit.SECONDS))
+        // Every operation gives up after 10 s, so that a hung MongoDB fails requests instead of holding them.
+        .timeout(10, TimeUnit.SECONDS)
+        .build());
+      running.started.add(mongoClient::close);
+      MongoDatabase db = mongoClient.getDatabase(config.mongo().database());
+      Redis redis = Redis.connect(redisUri);
+      running.started.add(redis);
 
       Secrets secrets = Secrets.fromConfig(config.security().masterKey(), config.dataDir());
       secrets.checkAgainst(db).await(30, TimeUnit.SECONDS);

@@ -43,6 +43,11 @@ public final class EmbeddedStores implements AutoCloseable {
     }
   }
 
+  /** As {@link #start}, on another thread, so that the caller can prepare the rest meanwhile. */
+  public static CompletableFuture<EmbeddedStores> startInBackground(Config config) {
+    return CompletableFuture.supplyAsync(() -> start(config));
+  }
+
   public String mongoUri() {
     return mongo.map(EmbeddedMongo::uri).orElseGet(() -> config.mongo().uri().orElseThrow());
   }
