@@ -103,6 +103,8 @@ public final class CallbackBench {
         + "repeats answered from Redis: %,d; repeats refused by the store: %,d)%n", twice, processed, copies.size(),
         counter(metrics, "repeat_answered"), counter(metrics, "already_stored"));
       System.out.printf("server peak RSS (VmHWM): %,d MiB (floor 600, goal 400)%n", peakRss);
+      System.out.printf("embedded store file: %,.1f MiB (every write command commits it before its reply)%n",
+        Files.size(dataDir.resolve("mongo.mv")) / 1048576.0);
       System.out.printf("ratios: callbacks/bare route %.2f; callbacks/single inserts %.2f; callbacks/batched inserts %.2f%n",
         callbacks.rate() / bare.rate(), callbacks.rate() / singleInserts, callbacks.rate() / batchedInserts);
       if (missing > 0 || twice > 0 || callbacks.errors.get() > 0) {
