@@ -93,6 +93,9 @@ final class FastKeyH2Backend extends H2Backend {
 
   private void commitAndWait() {
     MVStore store = getMvStore();
+    if (store.isClosed()) {
+      return;  // shutting down: closing the store has stored everything
+    }
     if (store.commit() < 0) {
       // Nothing left to store: H2's background writer took the changes, and may still be writing them.
       store.executeFilestoreOperation(() -> { });
