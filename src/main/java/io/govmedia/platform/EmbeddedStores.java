@@ -3,6 +3,7 @@ package io.govmedia.platform;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 /**
  * The stores the configuration leaves to us: the embedded MongoDB when no {@code mongo.uri} is set, the embedded
@@ -24,7 +25,7 @@ public final class EmbeddedStores implements AutoCloseable {
   /** Starts what is embedded and returns once both accept connections; on a failure nothing is left running. */
   public static EmbeddedStores start(Config config) {
     CompletableFuture<Optional<EmbeddedRedis>> redis = CompletableFuture.supplyAsync(() ->
-      config.redis().embedded() ? Optional.of(EmbeddedRedis.start()) : Optional.empty());
+      config.redis().embedded() ? Optional.of(EmbeddedRedis.start()) : Optional.empty(), thread("embedded-redis-start"));
     Optional<EmbeddedMongo> mongo;
     try {
       mongo = config.mongo().embedded()
@@ -45,7 +46,16 @@ public final class EmbeddedStores implements AutoCloseable {
 
   /** As {@link #start}, on another thread, so that the caller can prepare the rest meanwhile. */
   public static CompletableFuture<EmbeddedStores> startInBackground(Config config) {
-    return CompletableFuture.supplyAsync(() -> start(config));
+    return CompletableFuture.supplyAsync(() -> start(config), thread("embedded-stores-start"));
+  }
+
+  /** A thread of its own: the common pool has a single thread on two cores, and these tasks wait. */
+  private static Executor thread(String name) {
+    return task -> {
+      Thread thread = new Thread(task, name);
+      thread.setDaemon(true);
+      thread.start();
+    };
   }
 
   public String mongoUri() {
