@@ -180,8 +180,10 @@ public final class Main {
         .build());
       running.started.add(mongoClient::close);
       MongoDatabase db = mongoClient.getDatabase(config.mongo().database());
-      Redis redis = Redis.connect(redisUri);
-      running.started.add(redis);
+      // Issue 7 (start time): Lettuce takes about a second to connect; the MongoDB side is prepared meanwhile.
+      CompletableFuture<Redis> connecting = CompletableFuture.supplyAsync(() -> Redis.connect(redisUri),
+        task -> new Thread(task, "redis-connect").start());
+      running.started.add(() -> connecting.thenAccept(Redis::close));
 
       Secrets secrets = Secrets.fromConfig(config.security().masterKey(), config.dataDir());
       secrets.checkAgainst(db).await(30, TimeUnit.SECONDS);
@@ -195,6 +197,7 @@ public final class Main {
         config.security().accessTokenTtl(), config.security().refreshTokenTtl());
 
       MessageStore messages = new MessageStore(db);
+      Redis redis = connecting.join();
       WeChatGateway wechat = new WeChatGateway(vertx, config.wechat(), redis, accounts);
       running.started.add(wechat);
       FollowerStore followers = new FollowerStore(db, new FollowerProfiles(wechat, accounts, clock));
