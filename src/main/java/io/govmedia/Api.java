@@ -1,23 +1,8 @@
 package io.govmedia;
 
-import io.govmedia.accounts.AccountRoutes;
-import io.govmedia.auth.AuditRoutes;
-import io.govmedia.auth.AuthRoutes;
-import io.govmedia.auth.BearerAuth;
-import io.govmedia.auth.DepartmentRoutes;
-import io.govmedia.auth.StaffRoutes;
-import io.govmedia.media.AssetRoutes;
-import io.govmedia.checks.CheckListRoutes;
-import io.govmedia.content.ContentRoutes;
-import io.govmedia.content.ItemKind;
-import io.govmedia.media.MediaRoutes;
-import io.govmedia.search.SearchRoutes;
+import io.govmedia.platform.Config;
 import io.govmedia.platform.Failures;
-import io.govmedia.wechat.AutoReplyRoutes;
-import io.govmedia.wechat.CallbackRoutes;
-import io.govmedia.wechat.FollowerRoutes;
-import io.govmedia.wechat.MenuRoutes;
-import io.govmedia.wechat.MessageRoutes;
+import io.govmedia.platform.Feature;
 import io.govmedia.platform.Reply;
 import io.govmedia.platform.RequestLog;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -25,25 +10,25 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.AllowForwardHeaders;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
+import java.util.List;
+
 /**
  * The one root router: request ids and access log, operational endpoints, body limits, the staff API behind
- * its bearer token, and the one error handler. Each feature mounts its own {@code routes()}.
+ * its bearer token, and the one error handler. Each feature mounts its own routes, layer by layer.
  */
-record Api(long bodyLimitBytes, boolean trustForwardedFor, Handler<RoutingContext> readiness, PrometheusMeterRegistry metrics, Buffer openApi,
-           BearerAuth bearer, AuthRoutes auth, DepartmentRoutes departments, StaffRoutes staff,
-           AccountRoutes accounts, AuditRoutes audit, CallbackRoutes callbacks, MessageRoutes messages,
-           AutoReplyRoutes autoReplies, MenuRoutes menus, FollowerRoutes followers, CheckListRoutes checkLists,
-           SearchRoutes search, ContentRoutes content, AssetRoutes assets, MediaRoutes media) {
+record Api(Config.Http http, Handler<RoutingContext> readiness, PrometheusMeterRegistry metrics, Buffer openApi,
+           Handler<RoutingContext> bearer, List<Feature> features) {
 
   Router router(Vertx vertx) {
     Router root = Router.router(vertx);
-    if (trustForwardedFor) {
+    Feature.Mount mount = new Feature.Mount(vertx, root, bearer);
+    if (http.trustForwardedFor()) {
       // Only behind our own load balancer, which must overwrite X-Forwarded-For: the throttle keys on it.
       root.allowForward(AllowForwardHeaders.X_FORWARD);
     }
@@ -58,37 +43,14 @@ record Api(long bodyLimitBytes, boolean trustForwardedFor, Handler<RoutingContex
     root.get("/api/openapi.yaml").handler(ctx -> ctx.response()
       .putHeader("Content-Type", "application/yaml; charset=utf-8").end(openApi));
 
-    // WeChat's servers push here; the callback caps its own bodies at 64 KiB.
-    root.route("/wechat/callback/*").subRouter(callbacks.routes(vertx));
-
-    // Public media: the mini-program and WeChat articles load assets without signing in.
-    root.route("/media/*").subRouter(media.routes(vertx));
-
-    // Uploads stream into GridFS, so they are matched ahead of the body handler (which would buffer them whole),
-    // with the bearer token checked here; the route answers, never passing on to the handlers below.
-    root.post("/api/v1/assets").handler(AssetRoutes::holdBody).handler(bearer).handler(assets::upload);
+    // Routes that read their own bodies and check their own callers: WeChat pushes, media, streamed uploads.
+    features.forEach(feature -> feature.mountRaw(mount));
 
     // Staff API: bodies capped, then sign-in routes, then everything behind the bearer token.
-    root.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes));
-    root.route("/api/v1/auth/*").subRouter(auth.publicRoutes(vertx));
+    root.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(http.bodyLimitBytes()));
+    features.forEach(feature -> feature.mountPublicApi(mount));
     root.route("/api/v1/*").handler(bearer);
-    root.route("/api/v1/auth/*").subRouter(auth.routes(vertx));
-    root.route("/api/v1/departments*").subRouter(departments.routes(vertx));
-    root.route("/api/v1/staff*").subRouter(staff.routes(vertx));
-    root.route("/api/v1/accounts/:id/auto-replies*").subRouter(autoReplies.routes(vertx));
-    root.route("/api/v1/accounts*").subRouter(accounts.routes(vertx));
-    root.route("/api/v1/accounts*").subRouter(menus.routes(vertx));
-    root.route("/api/v1/accounts*").subRouter(followers.routes(vertx));
-    root.route("/api/v1/audit*").subRouter(audit.routes(vertx));
-    root.route("/api/v1/wechat/*").subRouter(messages.routes(vertx));
-    root.route("/api/v1/sensitive-words*").subRouter(checkLists.sensitiveWords(vertx));
-    root.route("/api/v1/wording-rules*").subRouter(checkLists.wordingRules(vertx));
-    root.route("/api/v1/link-domains*").subRouter(checkLists.linkDomains(vertx));
-    root.route("/api/v1/content-checks*").subRouter(checkLists.contentChecks(vertx));
-    root.route("/api/v1/search*").subRouter(search.routes(vertx));
-    root.route("/api/v1/documents*").subRouter(content.routes(vertx, ItemKind.DOCUMENT));
-    root.route("/api/v1/interpretations*").subRouter(content.routes(vertx, ItemKind.INTERPRETATION));
-    root.route("/api/v1/assets*").subRouter(assets.routes(vertx));
+    features.forEach(feature -> feature.mountStaffApi(mount));
 
     root.route().failureHandler(Failures::handle);
     for (int status : new int[] {400, 401, 403, 404, 405, 413, 415}) {

@@ -10,10 +10,11 @@ import java.util.Map;
 
 /**
  * A channel account owned by a department. Secrets are held sealed ({@link io.govmedia.platform.Secrets});
- * nothing here ever puts one in JSON.
+ * nothing here ever puts one in JSON. {@code callbackMode} is null for a WeChat account stored before modes
+ * existed: its callback keeps accepting plain deliveries until an admin sets the mode.
  */
 public record Account(String id, AccountType type, String name, String departmentId, Status status,
-                      String kind, String appId, String originalId, String appKey, String uid,
+                      String kind, String appId, String originalId, CallbackMode callbackMode, String appKey, String uid,
                       Instant tokenExpiresAt, Map<String, String> sealedSecrets, String overrideReason,
                       Instant createdAt, Instant updatedAt, long version) {
 
@@ -48,7 +49,8 @@ public record Account(String id, AccountType type, String name, String departmen
     secrets.forEach((k, v) -> sealed.put(k, (String) v));
     return new Account(d.getString("_id"), AccountType.parse(d.getString("type")).orElseThrow(), d.getString("name"),
       d.getString("departmentId"), Status.valueOf(d.getString("status").toUpperCase(java.util.Locale.ROOT)),
-      d.getString("kind"), d.getString("appId"), d.getString("originalId"), d.getString("appKey"), d.getString("uid"),
+      d.getString("kind"), d.getString("appId"), d.getString("originalId"), CallbackMode.parse(d.getString("callbackMode")),
+      d.getString("appKey"), d.getString("uid"),
       Times.instant(d.getDate("tokenExpiresAt")), Map.copyOf(sealed), d.getString("overrideReason"),
       Times.instant(d.getDate("createdAt")), Times.instant(d.getDate("updatedAt")), d.get("version", 0L));
   }
@@ -56,10 +58,15 @@ public record Account(String id, AccountType type, String name, String departmen
   Document toDocument() {
     return new Document("_id", id).append("type", type.wire()).append("name", name).append("departmentId", departmentId)
       .append("status", status.wire()).append("kind", kind).append("appId", appId).append("originalId", originalId)
+      .append("callbackMode", callbackModeWire())
       .append("appKey", appKey).append("uid", uid).append("tokenExpiresAt", Times.date(tokenExpiresAt))
       .append("secrets", new Document(sealedSecrets)).append("overrideReason", overrideReason)
       .append("slot", slot()).append("platformKey", platformKey())
       .append("createdAt", Times.date(createdAt)).append("updatedAt", Times.date(updatedAt)).append("version", version);
+  }
+
+  private String callbackModeWire() {
+    return callbackMode == null ? null : callbackMode.wire();
   }
 
   public JsonObject toJson() {
@@ -74,8 +81,9 @@ public record Account(String id, AccountType type, String name, String departmen
     JsonObject json = new JsonObject().put("type", type.wire()).put("name", name).put("departmentId", departmentId)
       .put("status", status.wire()).put("secretsSet", set).put("overrideReason", overrideReason);
     switch (type) {
-      case WECHAT_MP -> json.put("kind", kind).put("appId", appId).put("originalId", originalId);
-      case WECHAT_MINIAPP -> json.put("appId", appId).put("originalId", originalId);
+      case WECHAT_MP -> json.put("kind", kind).put("appId", appId).put("originalId", originalId)
+        .put("callbackMode", callbackModeWire()).put("callbackModeUnset", callbackMode == null);
+      case WECHAT_MINIAPP -> json.put("appId", appId).put("originalId", originalId).put("callbackMode", callbackModeWire());
       case WEIBO -> json.put("appKey", appKey).put("uid", uid).put("tokenExpiresAt", Times.show(tokenExpiresAt));
     }
     return json;

@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * {@code /api/v1/accounts}: admins register and change channel accounts. Others see the accounts they are
  * scoped to: an editor its {@code accountIds}; a replier, dispatcher or supervisor those of its departments.
  */
-public final class AccountRoutes {
+final class AccountRoutes {
 
   static final Pattern APP_ID = Pattern.compile("wx[0-9a-f]{16}");
   static final Pattern SECRET = Pattern.compile("[A-Za-z0-9]{16,64}");
@@ -75,12 +75,12 @@ public final class AccountRoutes {
     if (type == null) {
       input.validate();
     }
-    Draft draft = Draft.read(input, type, true);
+    Draft draft = Draft.read(input, type, null);
     input.validate();
     String id = Ids.newId();
     Instant now = clock.instant();
     Account account = new Account(id, type, name, departmentId, Account.Status.ACTIVE, draft.kind, draft.appId,
-      draft.originalId, draft.appKey, draft.uid, draft.tokenExpiresAt, seal(id, draft.secrets, Map.of()),
+      draft.originalId, draft.callbackMode, draft.appKey, draft.uid, draft.tokenExpiresAt, seal(id, draft.secrets, Map.of()),
       overrideReason, now, now, 1);
     departments.requireExisting(departmentId, "departmentId", "所属部门不存在")
       .compose(ok -> store.insert(account))
@@ -128,13 +128,14 @@ public final class AccountRoutes {
     load(ctx.pathParam("id"))
       .compose(before -> {
         Input.requireVersion(expected, before.version());
-        Draft draft = Draft.read(input, before.type(), false);
+        Draft draft = Draft.read(input, before.type(), before);
         input.validate();
         Account after = new Account(before.id(), before.type(), name == null ? before.name() : name,
           departmentId == null ? before.departmentId() : departmentId,
           status == null ? before.status() : Account.Status.valueOf(status.toUpperCase(Locale.ROOT)),
           draft.kind == null ? before.kind() : draft.kind, before.appId(),
-          draft.originalId == null ? before.originalId() : draft.originalId, before.appKey(), before.uid(),
+          draft.originalId == null ? before.originalId() : draft.originalId,
+          draft.callbackMode == null ? before.callbackMode() : draft.callbackMode, before.appKey(), before.uid(),
           draft.tokenExpiresAt == null ? before.tokenExpiresAt() : draft.tokenExpiresAt,
           seal(before.id(), draft.secrets, before.sealedSecrets()),
           overrideReason == null ? before.overrideReason() : overrideReason,
@@ -148,11 +149,15 @@ public final class AccountRoutes {
       .onFailure(ctx::fail);
   }
 
-  /** Type-specific fields. On create the platform's identity and its essential secrets are required. */
-  private record Draft(String kind, String appId, String originalId, String appKey, String uid,
-                       Instant tokenExpiresAt, Map<String, String> secrets) {
+  /**
+   * Type-specific fields, read against the stored account ({@code before}, null on create). On create the
+   * platform's identity, its essential secrets and (for an official account) the callback mode are required.
+   */
+  private record Draft(String kind, String appId, String originalId, CallbackMode callbackMode, String appKey,
+                       String uid, Instant tokenExpiresAt, Map<String, String> secrets) {
 
-    static Draft read(Input input, AccountType type, boolean creating) {
+    static Draft read(Input input, AccountType type, Account before) {
+      boolean creating = before == null;
       Map<String, String> secrets = new HashMap<>();
       return switch (type) {
         case WECHAT_MP -> {
@@ -163,13 +168,19 @@ public final class AccountRoutes {
           putSecret(input, secrets, "aesKey", AES_KEY, false);
           String originalId = creating ? input.matching("originalId", ORIGINAL_ID, " gh_ 加 12 位十六进制字符")
             : input.optionalMatching("originalId", ORIGINAL_ID, " gh_ 加 12 位十六进制字符");
-          yield new Draft(kind, appId, originalId, null, null, null, secrets);
+          CallbackMode mode = callbackMode(input, creating);
+          if (mode != null && mode.encrypts() && !secrets.containsKey("aesKey")
+            && (creating || !before.sealedSecrets().containsKey("aesKey"))) {
+            // Without the key every delivery in these modes would be refused: say so now, not at the first message.
+            input.error("callbackMode", "兼容模式和安全模式需要设置 aesKey（消息加解密密钥 EncodingAESKey）");
+          }
+          yield new Draft(kind, appId, originalId, mode, null, null, null, secrets);
         }
         case WECHAT_MINIAPP -> {
           String appId = creating ? input.matching("appId", APP_ID, " wx 加 16 位十六进制字符") : null;
           putSecret(input, secrets, "appSecret", SECRET, creating);
           String originalId = input.optionalMatching("originalId", ORIGINAL_ID, " gh_ 加 12 位十六进制字符");
-          yield new Draft(null, appId, originalId, null, null, null, secrets);
+          yield new Draft(null, appId, originalId, callbackMode(input, false), null, null, null, secrets);
         }
         case WEIBO -> {
           String appKey = creating ? input.matching("appKey", WEIBO_NUMBER, "数字 App Key") : null;
@@ -180,9 +191,14 @@ public final class AccountRoutes {
           if (secrets.containsKey("accessToken") && expiresAt == null) {
             input.error("tokenExpiresAt", "提供 accessToken 时必须同时提供其过期时间");
           }
-          yield new Draft(null, null, null, appKey, uid, expiresAt, secrets);
+          yield new Draft(null, null, null, null, appKey, uid, expiresAt, secrets);
         }
       };
+    }
+
+    private static CallbackMode callbackMode(Input input, boolean required) {
+      return required || input.has("callbackMode") ? CallbackMode.parse(input.oneOf("callbackMode", CallbackMode.NAMES))
+        : null;
     }
 
     private static void putSecret(Input input, Map<String, String> secrets, String name, Pattern format, boolean required) {
@@ -199,9 +215,6 @@ public final class AccountRoutes {
     plain.forEach((name, value) -> sealed.put(name, store.seal(accountId, name, value)));
     return Map.copyOf(sealed);
   }
-
-
-
 
   private Future<Account> load(String id) {
     return Ids.lookup(id, store::find, "账号");

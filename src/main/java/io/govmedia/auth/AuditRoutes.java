@@ -9,7 +9,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /** {@code /api/v1/audit}: the audit log, newest first, and a check of its hash chain. Admins only. */
-public final class AuditRoutes {
+final class AuditRoutes {
 
   private final AuditLog audit;
 

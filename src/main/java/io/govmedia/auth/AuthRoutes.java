@@ -16,7 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 /** {@code /api/v1/auth}: login, refresh, logout, and the signed-in member's own record and password. */
-public final class AuthRoutes {
+final class AuthRoutes {
 
   private final StaffStore staff;
   private final Sessions sessions;

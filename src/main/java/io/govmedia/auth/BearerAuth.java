@@ -5,7 +5,7 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
 /** Puts the signed-in staff member on the request, or answers 401. Mounted once, in front of the staff API. */
-public final class BearerAuth implements Handler<RoutingContext> {
+final class BearerAuth implements Handler<RoutingContext> {
 
   private final Sessions sessions;
 

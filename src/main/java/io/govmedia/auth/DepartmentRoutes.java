@@ -15,7 +15,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 
 /** {@code /api/v1/departments}: the office's department tree. Everyone signed in reads it; admins change it. */
-public final class DepartmentRoutes {
+final class DepartmentRoutes {
 
   private final DepartmentStore store;
   private final AuditLog audit;

@@ -16,7 +16,7 @@ import java.util.Set;
  * printed once to the console (never to the log). Two instances starting together race on the unique
  * username; the loser finds the admin already there.
  */
-public final class FirstAdmin {
+final class FirstAdmin {
 
   private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 

@@ -16,7 +16,7 @@ import java.util.Base64;
  * Argon2id password hashes in the PHC string format, computed on a named worker pool: a hash takes tens of
  * milliseconds and 19 MiB on purpose, which must never run on an event loop.
  */
-public final class Passwords {
+final class Passwords {
 
   /** OWASP's Argon2id baseline: m = 19 MiB, t = 2, p = 1. */
   static final int MEMORY_KIB = 19_456;

@@ -37,7 +37,7 @@ import static com.mongodb.client.model.Filters.eq;
  * revoked. Access tokens are short-lived JWTs naming the session, and every request checks that the session
  * still stands, so a logout or a revoked family takes effect at once.
  */
-public final class Sessions {
+final class Sessions {
 
   public record Tokens(String accessToken, String refreshToken, long expiresIn, String sessionId) {
     public JsonObject toJson() {

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * {@code /api/v1/staff}: admins manage staff; dispatchers and supervisors read the staff of their departments
  * (they assign cases to them); everyone reads their own record.
  */
-public final class StaffRoutes {
+final class StaffRoutes {
 
   static final Pattern USERNAME = Pattern.compile("[a-z][a-z0-9_.-]{2,31}");
 

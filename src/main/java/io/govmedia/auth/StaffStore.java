@@ -20,7 +20,7 @@ import static com.mongodb.client.model.Filters.gt;
 import static com.mongodb.client.model.Filters.in;
 import static com.mongodb.client.model.Sorts.ascending;
 
-public final class StaffStore {
+final class StaffStore {
 
   private final MongoCollection<Document> staff;
 

@@ -26,7 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 
 /**
@@ -63,35 +63,19 @@ public final class CheckListRoutes {
 
   /** Mount on {@code /api/v1/sensitive-words*}. */
   public Router sensitiveWords(Vertx vertx) {
-    Router router = Router.router(vertx);
-    router.post("/").handler(this::createWord);
-    router.get("/").handler(this::listWords);
+    Router router = new ListResource<>(new SensitiveWords()).routes(vertx);
     router.post("/import").handler(this::importWords);
-    router.get("/:id").handler(ctx -> read(ctx, this::word, SensitiveWord::toJson));
-    router.patch("/:id").handler(this::updateWord);
-    router.delete("/:id").handler(this::deleteWord);
     return router;
   }
 
   /** Mount on {@code /api/v1/wording-rules*}. */
   public Router wordingRules(Vertx vertx) {
-    Router router = Router.router(vertx);
-    router.post("/").handler(this::createWording);
-    router.get("/").handler(this::listWordings);
-    router.get("/:id").handler(ctx -> read(ctx, this::wording, WordingRule::toJson));
-    router.patch("/:id").handler(this::updateWording);
-    router.delete("/:id").handler(this::deleteWording);
-    return router;
+    return new ListResource<>(new WordingRules()).routes(vertx);
   }
 
   /** Mount on {@code /api/v1/link-domains*}. */
   public Router linkDomains(Vertx vertx) {
-    Router router = Router.router(vertx);
-    router.post("/").handler(this::createDomain);
-    router.get("/").handler(this::listDomains);
-    router.get("/:id").handler(ctx -> read(ctx, this::domain, LinkDomain::toJson));
-    router.delete("/:id").handler(this::deleteDomain);
-    return router;
+    return new ListResource<>(new LinkDomains()).routes(vertx);
   }
 
   /** Mount on {@code /api/v1/content-checks*}. */
@@ -101,62 +85,176 @@ public final class CheckListRoutes {
     return router;
   }
 
+  // One list resource, mounted three times
+
+  /**
+   * What one list does its own way: the fields of its entries, how they are stored and searched. Creating, listing,
+   * reading, changing and deleting, who may do which, and the audit of every change are alike ({@link ListResource}).
+   */
+  private interface ListKind<T extends CheckListStore.Entry> {
+
+    /** The list's name in its audit actions, {@code content.<name>.create}, and targets, {@code content_<name>}. */
+    String name();
+
+    /** What people call an entry, for a 404. */
+    String label();
+
+    /** Where the list's entries are stored. */
+    CheckListStore.ListCollection<T> collection();
+
+    /** A new entry from a create request; each problem is recorded on {@code input}. */
+    T read(Input input, String id, Instant now);
+
+    Future<List<T>> list(RoutingContext ctx, Page page);
+
+    /** The list answer, with anything the list adds to it. */
+    default JsonObject listed(JsonObject answer) {
+      return answer;
+    }
+  }
+
+  /** A list whose entries PATCH may change. */
+  private interface ChangeableKind<T extends CheckListStore.Entry> extends ListKind<T> {
+
+    /**
+     * Reads a PATCH request: the change it makes to a stored entry. Problems of the request are recorded on
+     * {@code input} at once; those of the changed entry as a whole when the change is applied.
+     */
+    BiFunction<T, Instant, T> change(Input input);
+  }
+
+  /** One list over HTTP: admins change it, reviewers may read it; every change is applied to the checks and audited. */
+  private final class ListResource<T extends CheckListStore.Entry> {
+
+    private final ListKind<T> kind;
+
+    ListResource(ListKind<T> kind) {
+      this.kind = kind;
+    }
+
+    Router routes(Vertx vertx) {
+      Router router = Router.router(vertx);
+      router.post("/").handler(this::create);
+      router.get("/").handler(this::list);
+      router.get("/:id").handler(this::read);
+      if (kind instanceof ChangeableKind<T> changeable) {
+        router.patch("/:id").handler(ctx -> update(ctx, changeable));
+      }
+      router.delete("/:id").handler(this::delete);
+      return router;
+    }
+
+    private void create(RoutingContext ctx) {
+      Principal principal = admin(ctx);
+      Input input = Input.of(ctx);
+      T entry = kind.read(input, Ids.newId(), clock.instant());
+      input.validate();
+      kind.collection().insert(entry)
+        .compose(created -> changed(ctx, principal, "create", created.id(), null, created.auditSummary()).map(created))
+        .onSuccess(created -> Reply.created(ctx, created.toJson()))
+        .onFailure(ctx::fail);
+    }
+
+    private void list(RoutingContext ctx) {
+      reader(ctx);
+      Page page = Page.of(ctx);
+      kind.list(ctx, page)
+        .onSuccess(items -> Reply.ok(ctx, kind.listed(page.answer(items, T::toJson, T::id))))
+        .onFailure(ctx::fail);
+    }
+
+    private void read(RoutingContext ctx) {
+      reader(ctx);
+      lookup(ctx).onSuccess(found -> Reply.ok(ctx, found.toJson())).onFailure(ctx::fail);
+    }
+
+    private void update(RoutingContext ctx, ChangeableKind<T> changeable) {
+      Principal principal = admin(ctx);
+      Input input = Input.of(ctx);
+      BiFunction<T, Instant, T> change = changeable.change(input);
+      input.validate();
+      lookup(ctx)
+        .compose(before -> {
+          T after = change.apply(before, clock.instant());
+          input.validate();
+          return kind.collection().replace(before, after).compose(saved -> changed(ctx, principal, "update",
+            saved.id(), before.auditSummary(), saved.auditSummary()).map(saved));
+        })
+        .onSuccess(saved -> Reply.ok(ctx, saved.toJson()))
+        .onFailure(ctx::fail);
+    }
+
+    private void delete(RoutingContext ctx) {
+      Principal principal = admin(ctx);
+      lookup(ctx)
+        .compose(entry -> kind.collection().delete(entry).compose(deleted -> changed(ctx, principal, "delete",
+          entry.id(), entry.auditSummary(), null)))
+        .onSuccess(done -> Reply.noContent(ctx))
+        .onFailure(ctx::fail);
+    }
+
+    private Future<T> lookup(RoutingContext ctx) {
+      return Ids.lookup(ctx.pathParam("id"), kind.collection()::find, kind.label());
+    }
+
+    /** Rebuilds this instance's checks and tells the others, then records the change. */
+    private Future<AuditLog.Entry> changed(RoutingContext ctx, Principal principal, String verb, String targetId,
+                                           JsonObject before, JsonObject after) {
+      return checks.changed().compose(done -> audit.append(principal.actor(), "content." + kind.name() + "." + verb,
+        targetType(kind.name()), targetId, before, after, RequestLog.id(ctx)));
+    }
+  }
+
+  private static String targetType(String listName) {
+    return "content_" + listName.replace('-', '_');
+  }
+
   // Sensitive words
 
-  private void createWord(RoutingContext ctx) {
-    Principal principal = admin(ctx);
-    Input input = Input.of(ctx);
-    WordDraft draft = WordDraft.read(input);
-    input.validate();
-    Instant now = clock.instant();
-    SensitiveWord word = new SensitiveWord(Ids.newId(), draft.word, draft.level, draft.category, now, now, 1);
-    store.insert(word)
-      .compose(created -> changed(ctx, principal, "content.sensitive-word.create", "content_sensitive_word",
-        created.id(), null, created.auditSummary()).map(created))
-      .onSuccess(created -> Reply.created(ctx, created.toJson()))
-      .onFailure(ctx::fail);
-  }
+  private final class SensitiveWords implements ChangeableKind<SensitiveWord> {
 
-  private void listWords(RoutingContext ctx) {
-    reader(ctx);
-    Page page = Page.of(ctx);
-    String query = query(ctx);
-    String level = ctx.request().getParam("level");
-    if (level != null && !LEVELS.contains(level)) {
-      throw Problem.badRequest("invalid-parameter", "查询参数有误", "level 应为 block 或 warn。");
+    @Override
+    public String name() {
+      return "sensitive-word";
     }
-    store.listWords(page, query, level == null ? null : CheckListStore.levelOf(level))
-      .onSuccess(items -> Reply.ok(ctx, page.answer(items, SensitiveWord::toJson, SensitiveWord::id)))
-      .onFailure(ctx::fail);
-  }
 
-  private void updateWord(RoutingContext ctx) {
-    Principal principal = admin(ctx);
-    Input input = Input.of(ctx);
-    if (input.has("word")) {
-      input.error("word", "敏感词本身不可修改；请删除后新建");
+    @Override
+    public CheckListStore.ListCollection<SensitiveWord> collection() {
+      return store.words();
     }
-    String level = input.has("level") ? input.oneOf("level", LEVELS) : null;
-    String category = input.optionalString("category", CATEGORY_MAX);
-    input.validate();
-    word(ctx)
-      .compose(before -> store.replace(before, new SensitiveWord(before.id(), before.word(),
-          level == null ? before.level() : CheckListStore.levelOf(level),
-          category == null ? before.category() : category,
-          before.createdAt(), clock.instant(), before.version() + 1))
-        .compose(saved -> changed(ctx, principal, "content.sensitive-word.update", "content_sensitive_word",
-          saved.id(), before.auditSummary(), saved.auditSummary()).map(saved)))
-      .onSuccess(saved -> Reply.ok(ctx, saved.toJson()))
-      .onFailure(ctx::fail);
-  }
 
-  private void deleteWord(RoutingContext ctx) {
-    Principal principal = admin(ctx);
-    word(ctx)
-      .compose(word -> store.delete(word).compose(deleted -> changed(ctx, principal, "content.sensitive-word.delete",
-        "content_sensitive_word", word.id(), word.auditSummary(), null)))
-      .onSuccess(done -> Reply.noContent(ctx))
-      .onFailure(ctx::fail);
+    @Override
+    public String label() {
+      return "敏感词";
+    }
+
+    @Override
+    public SensitiveWord read(Input input, String id, Instant now) {
+      WordDraft draft = WordDraft.read(input);
+      return new SensitiveWord(id, draft.word, draft.level, draft.category, now, now, 1);
+    }
+
+    @Override
+    public BiFunction<SensitiveWord, Instant, SensitiveWord> change(Input input) {
+      if (input.has("word")) {
+        input.error("word", "敏感词本身不可修改；请删除后新建");
+      }
+      String level = input.has("level") ? input.oneOf("level", LEVELS) : null;
+      String category = input.optionalString("category", CATEGORY_MAX);
+      return (before, now) -> new SensitiveWord(before.id(), before.word(),
+        level == null ? before.level() : CheckListStore.levelOf(level),
+        category == null ? before.category() : category, before.createdAt(), now, before.version() + 1);
+    }
+
+    @Override
+    public Future<List<SensitiveWord>> list(RoutingContext ctx, Page page) {
+      String query = query(ctx);
+      String level = ctx.request().getParam("level");
+      if (level != null && !LEVELS.contains(level)) {
+        throw Problem.badRequest("invalid-parameter", "查询参数有误", "level 应为 block 或 warn。");
+      }
+      return store.listWords(page, query, level == null ? null : CheckListStore.levelOf(level));
+    }
   }
 
   /**
@@ -173,7 +271,7 @@ public final class CheckListRoutes {
       .map(d -> new SensitiveWord(Ids.newId(), d.word, d.level, d.category, now, now, 1)).toList();
     store.importWords(offered)
       .eventually(() -> checks.changed())
-      .compose(imported -> audit.append(principal.actor(), "content.sensitive-word.import", "content_sensitive_word",
+      .compose(imported -> audit.append(principal.actor(), "content.sensitive-word.import", targetType("sensitive-word"),
         null, null, importSummary(imported), RequestLog.id(ctx)).map(imported))
       .onSuccess(imported -> Reply.ok(ctx, new JsonObject().put("created", imported.created().size())
         .put("duplicates", new JsonArray(imported.duplicates()))))
@@ -182,60 +280,50 @@ public final class CheckListRoutes {
 
   // Wording rules
 
-  private void createWording(RoutingContext ctx) {
-    Principal principal = admin(ctx);
-    Input input = Input.of(ctx);
-    String wrong = input.string("wrong", WORDING_MAX);
-    String right = input.string("right", WORDING_MAX);
-    String note = input.optionalString("note", NOTE_MAX);
-    checkWording(input, wrong, right);
-    input.validate();
-    Instant now = clock.instant();
-    WordingRule rule = new WordingRule(Ids.newId(), wrong, right, note, now, now, 1);
-    store.insert(rule)
-      .compose(created -> changed(ctx, principal, "content.wording-rule.create", "content_wording_rule", created.id(),
-        null, created.auditSummary()).map(created))
-      .onSuccess(created -> Reply.created(ctx, created.toJson()))
-      .onFailure(ctx::fail);
-  }
+  private final class WordingRules implements ChangeableKind<WordingRule> {
 
-  private void listWordings(RoutingContext ctx) {
-    reader(ctx);
-    Page page = Page.of(ctx);
-    store.listWordings(page, query(ctx))
-      .onSuccess(items -> Reply.ok(ctx, page.answer(items, WordingRule::toJson, WordingRule::id)))
-      .onFailure(ctx::fail);
-  }
+    @Override
+    public String name() {
+      return "wording-rule";
+    }
 
-  private void updateWording(RoutingContext ctx) {
-    Principal principal = admin(ctx);
-    Input input = Input.of(ctx);
-    String wrong = input.optionalString("wrong", WORDING_MAX);
-    String right = input.optionalString("right", WORDING_MAX);
-    String note = input.optionalString("note", NOTE_MAX);
-    input.validate();
-    wording(ctx)
-      .compose(before -> {
+    @Override
+    public CheckListStore.ListCollection<WordingRule> collection() {
+      return store.wordings();
+    }
+
+    @Override
+    public String label() {
+      return "表述规则";
+    }
+
+    @Override
+    public WordingRule read(Input input, String id, Instant now) {
+      String wrong = input.string("wrong", WORDING_MAX);
+      String right = input.string("right", WORDING_MAX);
+      String note = input.optionalString("note", NOTE_MAX);
+      checkWording(input, wrong, right);
+      return new WordingRule(id, wrong, right, note, now, now, 1);
+    }
+
+    @Override
+    public BiFunction<WordingRule, Instant, WordingRule> change(Input input) {
+      String wrong = input.optionalString("wrong", WORDING_MAX);
+      String right = input.optionalString("right", WORDING_MAX);
+      String note = input.optionalString("note", NOTE_MAX);
+      return (before, now) -> {
         WordingRule after = new WordingRule(before.id(), wrong == null ? before.wrong() : wrong,
-          right == null ? before.right() : right, note == null ? before.note() : note, before.createdAt(),
-          clock.instant(), before.version() + 1);
+          right == null ? before.right() : right, note == null ? before.note() : note, before.createdAt(), now,
+          before.version() + 1);
         checkWording(input, after.wrong(), after.right());
-        input.validate();
-        return store.replace(before, after)
-          .compose(saved -> changed(ctx, principal, "content.wording-rule.update", "content_wording_rule", saved.id(),
-            before.auditSummary(), saved.auditSummary()).map(saved));
-      })
-      .onSuccess(saved -> Reply.ok(ctx, saved.toJson()))
-      .onFailure(ctx::fail);
-  }
+        return after;
+      };
+    }
 
-  private void deleteWording(RoutingContext ctx) {
-    Principal principal = admin(ctx);
-    wording(ctx)
-      .compose(rule -> store.delete(rule).compose(deleted -> changed(ctx, principal, "content.wording-rule.delete",
-        "content_wording_rule", rule.id(), rule.auditSummary(), null)))
-      .onSuccess(done -> Reply.noContent(ctx))
-      .onFailure(ctx::fail);
+    @Override
+    public Future<List<WordingRule>> list(RoutingContext ctx, Page page) {
+      return store.listWordings(page, query(ctx));
+    }
   }
 
   /** A wrong form inside its own right form would flag every correct use, so such a rule is refused. */
@@ -251,38 +339,42 @@ public final class CheckListRoutes {
     }
   }
 
-  // Link domains
+  // Link domains: added and removed, never changed
 
-  private void createDomain(RoutingContext ctx) {
-    Principal principal = admin(ctx);
-    Input input = Input.of(ctx);
-    String domain = domainName(input, input.string("domain", 253));
-    String note = input.optionalString("note", NOTE_MAX);
-    input.validate();
-    LinkDomain created = new LinkDomain(Ids.newId(), domain, note, clock.instant());
-    store.insert(created)
-      .compose(saved -> changed(ctx, principal, "content.link-domain.create", "content_link_domain", saved.id(), null,
-        saved.auditSummary()).map(saved))
-      .onSuccess(saved -> Reply.created(ctx, saved.toJson()))
-      .onFailure(ctx::fail);
-  }
+  private final class LinkDomains implements ListKind<LinkDomain> {
 
-  private void listDomains(RoutingContext ctx) {
-    reader(ctx);
-    Page page = Page.of(ctx);
-    store.listDomains(page, query(ctx))
-      .onSuccess(items -> Reply.ok(ctx, page.answer(items, LinkDomain::toJson, LinkDomain::id)
-        .put("builtIn", new JsonArray(ContentChecks.BUILT_IN_DOMAINS))))
-      .onFailure(ctx::fail);
-  }
+    @Override
+    public String name() {
+      return "link-domain";
+    }
 
-  private void deleteDomain(RoutingContext ctx) {
-    Principal principal = admin(ctx);
-    domain(ctx)
-      .compose(domain -> store.delete(domain).compose(deleted -> changed(ctx, principal, "content.link-domain.delete",
-        "content_link_domain", domain.id(), domain.auditSummary(), null)))
-      .onSuccess(done -> Reply.noContent(ctx))
-      .onFailure(ctx::fail);
+    @Override
+    public CheckListStore.ListCollection<LinkDomain> collection() {
+      return store.domains();
+    }
+
+    @Override
+    public String label() {
+      return "允许的域名";
+    }
+
+    @Override
+    public LinkDomain read(Input input, String id, Instant now) {
+      String domain = domainName(input, input.string("domain", 253));
+      String note = input.optionalString("note", NOTE_MAX);
+      return new LinkDomain(id, domain, note, now);
+    }
+
+    @Override
+    public Future<List<LinkDomain>> list(RoutingContext ctx, Page page) {
+      return store.listDomains(page, query(ctx));
+    }
+
+    /** The domains allowed without being listed are shown with the list. */
+    @Override
+    public JsonObject listed(JsonObject answer) {
+      return answer.put("builtIn", new JsonArray(ContentChecks.BUILT_IN_DOMAINS));
+    }
   }
 
   /** A host name as links use it: lower case, an IDN in its ASCII form, no scheme, port or path. */
@@ -315,13 +407,12 @@ public final class CheckListRoutes {
       input.error("body", "应为字符串（HTML）");
     }
     input.validate();
-    String body = HtmlBodies.sanitize((String) rawBody);
-    checks.check(title, body)
-      .onSuccess(findings -> Reply.ok(ctx, new JsonObject()
-        .put("findings", new JsonArray(findings.stream().map(Finding::toJson).toList()))
-        .put("blocked", findings.stream().anyMatch(Finding::blocks))
+    checks.checkDraft(title, (String) rawBody)
+      .onSuccess(draft -> Reply.ok(ctx, new JsonObject()
+        .put("findings", new JsonArray(draft.findings().stream().map(Finding::toJson).toList()))
+        .put("blocked", draft.findings().stream().anyMatch(Finding::blocks))
         .put("title", title)
-        .put("bodyText", HtmlBodies.text(body))))
+        .put("bodyText", draft.body().text())))
       .onFailure(ctx::fail);
   }
 
@@ -337,25 +428,6 @@ public final class CheckListRoutes {
     Principal.of(ctx).require(Role.ADMIN, Role.REVIEWER);
   }
 
-  /** Reads one entry for an admin or a reviewer. */
-  private static <T> void read(RoutingContext ctx, Function<RoutingContext, Future<T>> lookup,
-                               Function<T, JsonObject> toJson) {
-    reader(ctx);
-    lookup.apply(ctx).onSuccess(found -> Reply.ok(ctx, toJson.apply(found))).onFailure(ctx::fail);
-  }
-
-  private Future<SensitiveWord> word(RoutingContext ctx) {
-    return Ids.lookup(ctx.pathParam("id"), store::findWord, "敏感词");
-  }
-
-  private Future<WordingRule> wording(RoutingContext ctx) {
-    return Ids.lookup(ctx.pathParam("id"), store::findWording, "表述规则");
-  }
-
-  private Future<LinkDomain> domain(RoutingContext ctx) {
-    return Ids.lookup(ctx.pathParam("id"), store::findDomain, "允许的域名");
-  }
-
   private static String query(RoutingContext ctx) {
     String q = ctx.request().getParam("q");
     if (q == null || q.isBlank()) {
@@ -365,13 +437,6 @@ public final class CheckListRoutes {
       throw Problem.badRequest("invalid-parameter", "查询参数有误", "q 至多 " + QUERY_MAX + " 个字符。");
     }
     return q.strip();
-  }
-
-  /** Rebuilds this instance's checks and tells the others, then records the change. */
-  private Future<AuditLog.Entry> changed(RoutingContext ctx, Principal principal, String action, String targetType,
-                                         String targetId, JsonObject before, JsonObject after) {
-    return checks.changed().compose(done -> audit.append(principal.actor(), action, targetType, targetId, before,
-      after, RequestLog.id(ctx)));
   }
 
   private static JsonObject importSummary(CheckListStore.Imported imported) {

@@ -41,11 +41,27 @@ import static com.mongodb.client.model.Sorts.descending;
  */
 public final class CheckListStore {
 
+  /** An entry of any of the lists, as it is stored, shown and audited. */
+  interface Entry {
+    String id();
+
+    /** Counts the entry's changes; a PATCH from a stale view of it is refused. */
+    long version();
+
+    Document toDocument();
+
+    JsonObject toJson();
+
+    /** What the audit log records of the entry. */
+    JsonObject auditSummary();
+  }
+
   /** A sensitive word: {@code block} stops approval, {@code warn} only shows. */
   public record SensitiveWord(String id, String word, Finding.Level level, String category, Instant createdAt,
-                              Instant updatedAt, long version) {
+                              Instant updatedAt, long version) implements Entry {
 
-    Document toDocument() {
+    @Override
+    public Document toDocument() {
       return new Document("_id", id).append("word", word).append("key", CheckText.key(word))
         .append("level", level.wire()).append("category", category).append("createdAt", Times.date(createdAt))
         .append("updatedAt", Times.date(updatedAt)).append("version", version);
@@ -62,16 +78,18 @@ public final class CheckListStore {
         .put("createdAt", Times.show(createdAt)).put("updatedAt", Times.show(updatedAt));
     }
 
-    JsonObject auditSummary() {
+    @Override
+    public JsonObject auditSummary() {
       return new JsonObject().put("word", word).put("level", level.wire()).put("category", category);
     }
   }
 
   /** A serious wording error: the wrong form, found like a sensitive word, and the right one shown as the hint. */
   public record WordingRule(String id, String wrong, String right, String note, Instant createdAt, Instant updatedAt,
-                            long version) {
+                            long version) implements Entry {
 
-    Document toDocument() {
+    @Override
+    public Document toDocument() {
       return new Document("_id", id).append("wrong", wrong).append("key", CheckText.key(wrong)).append("right", right)
         .append("note", note).append("createdAt", Times.date(createdAt)).append("updatedAt", Times.date(updatedAt))
         .append("version", version);
@@ -88,15 +106,17 @@ public final class CheckListStore {
         .put("createdAt", Times.show(createdAt)).put("updatedAt", Times.show(updatedAt));
     }
 
-    JsonObject auditSummary() {
+    @Override
+    public JsonObject auditSummary() {
       return new JsonObject().put("wrong", wrong).put("right", right).put("note", note);
     }
   }
 
   /** A domain links may point at, with its subdomains; lower-case ASCII (an IDN in its xn-- form). */
-  public record LinkDomain(String id, String domain, String note, Instant createdAt) {
+  public record LinkDomain(String id, String domain, String note, Instant createdAt) implements Entry {
 
-    Document toDocument() {
+    @Override
+    public Document toDocument() {
       return new Document("_id", id).append("domain", domain).append("note", note)
         .append("createdAt", Times.date(createdAt));
     }
@@ -106,12 +126,19 @@ public final class CheckListStore {
         Times.instant(d.getDate("createdAt")));
     }
 
+    /** Domains are added and removed, never changed, so each stays at its first version. */
+    @Override
+    public long version() {
+      return 1;
+    }
+
     public JsonObject toJson() {
       return new JsonObject().put("id", id).put("domain", domain).put("note", note)
         .put("createdAt", Times.show(createdAt));
     }
 
-    JsonObject auditSummary() {
+    @Override
+    public JsonObject auditSummary() {
       return new JsonObject().put("domain", domain).put("note", note);
     }
   }
@@ -122,37 +149,100 @@ public final class CheckListStore {
   /** An import's outcome: the words stored, and those already listed (or repeated in the request) left out. */
   record Imported(List<SensitiveWord> created, List<String> duplicates) {}
 
-  private final MongoCollection<Document> words;
-  private final MongoCollection<Document> wordings;
-  private final MongoCollection<Document> domains;
+  /** One list's documents: stored, found, changed, removed and paged alike for every list. */
+  static final class ListCollection<T extends Entry> {
+
+    private final MongoCollection<Document> documents;
+    private final Function<Document, T> from;
+    private final Function<T, Problem> duplicate;
+
+    private ListCollection(MongoCollection<Document> documents, Function<Document, T> from,
+                           Function<T, Problem> duplicate) {
+      this.documents = documents;
+      this.from = from;
+      this.duplicate = duplicate;
+    }
+
+    Future<T> insert(T entry) {
+      return Mongo.first(documents.insertOne(entry.toDocument()))
+        .map(entry)
+        .recover(failure -> Future.failedFuture(Mongo.isDuplicateKey(failure) ? duplicate.apply(entry) : failure));
+    }
+
+    Future<T> find(String id) {
+      return Mongo.first(documents.find(eq("_id", id))).map(d -> d == null ? null : from.apply(d));
+    }
+
+    /** Writes the new state only if nobody changed the entry since {@code before} was read. */
+    Future<T> replace(T before, T after) {
+      return Mongo.first(documents.replaceOne(and(eq("_id", before.id()), eq("version", before.version())),
+          after.toDocument()))
+        .recover(failure -> Future.failedFuture(Mongo.isDuplicateKey(failure) ? duplicate.apply(after) : failure))
+        .compose(result -> result.getMatchedCount() == 1
+          ? Future.succeededFuture(after)
+          : Future.failedFuture(Problem.conflict("edit-conflict", "数据已被他人修改", "请刷新后重试。")));
+    }
+
+    Future<Void> delete(T entry) {
+      return Mongo.first(documents.deleteOne(eq("_id", entry.id()))).mapEmpty();
+    }
+
+    /** Newest first; the cursor is the last id of the previous page. */
+    Future<List<T>> page(Page page, List<Bson> filters) {
+      List<Bson> all = new ArrayList<>(filters);
+      if (page.cursor() != null) {
+        all.add(lt("_id", page.cursor()));
+      }
+      Bson filter = all.isEmpty() ? new Document() : and(all);
+      return Mongo.all(documents.find(filter).sort(descending("_id")).limit(page.limit() + 1))
+        .map(docs -> docs.stream().map(from).toList());
+    }
+
+    private Future<List<T>> all() {
+      return Mongo.all(documents.find()).map(docs -> docs.stream().map(from).toList());
+    }
+
+    private Future<String> createUniqueIndex(String key) {
+      return Mongo.first(documents.createIndex(Indexes.ascending(key), new IndexOptions().unique(true)));
+    }
+  }
+
+  private final ListCollection<SensitiveWord> words;
+  private final ListCollection<WordingRule> wordings;
+  private final ListCollection<LinkDomain> domains;
 
   public CheckListStore(MongoDatabase db) {
-    this.words = db.getCollection("content_sensitive_words");
-    this.wordings = db.getCollection("content_wording_rules");
-    this.domains = db.getCollection("content_link_domains");
+    this.words = new ListCollection<>(db.getCollection("content_sensitive_words"), SensitiveWord::from,
+      word -> duplicateWord());
+    this.wordings = new ListCollection<>(db.getCollection("content_wording_rules"), WordingRule::from,
+      rule -> duplicateWording());
+    this.domains = new ListCollection<>(db.getCollection("content_link_domains"), LinkDomain::from,
+      domain -> Problem.conflict("duplicate-link-domain", "该域名已在允许列表中", domain.domain()));
   }
 
   public Future<Void> createIndexes() {
-    IndexOptions unique = new IndexOptions().unique(true);
-    return Future.all(
-      Mongo.first(words.createIndex(Indexes.ascending("key"), unique)),
-      Mongo.first(wordings.createIndex(Indexes.ascending("key"), unique)),
-      Mongo.first(domains.createIndex(Indexes.ascending("domain"), unique))).mapEmpty();
+    return Future.all(words.createUniqueIndex("key"), wordings.createUniqueIndex("key"),
+      domains.createUniqueIndex("domain")).mapEmpty();
   }
 
   Future<Lists> all() {
-    return Future.all(
-        Mongo.all(words.find()).map(docs -> docs.stream().map(SensitiveWord::from).toList()),
-        Mongo.all(wordings.find()).map(docs -> docs.stream().map(WordingRule::from).toList()),
-        Mongo.all(domains.find()).map(docs -> docs.stream().map(LinkDomain::from).toList()))
+    return Future.all(words.all(), wordings.all(), domains.all())
       .map(all -> new Lists(all.resultAt(0), all.resultAt(1), all.resultAt(2)));
   }
 
-  // Sensitive words
-
-  Future<SensitiveWord> insert(SensitiveWord word) {
-    return insertOne(words, word.toDocument(), word, duplicateWord());
+  ListCollection<SensitiveWord> words() {
+    return words;
   }
+
+  ListCollection<WordingRule> wordings() {
+    return wordings;
+  }
+
+  ListCollection<LinkDomain> domains() {
+    return domains;
+  }
+
+  // Sensitive words
 
   /**
    * Inserts every word not yet listed; repeats within the list count as duplicates too. A failure other than a
@@ -173,7 +263,7 @@ public final class CheckListStore {
       return Future.succeededFuture(new Imported(List.of(), duplicates));
     }
     List<Document> documents = fresh.stream().map(SensitiveWord::toDocument).toList();
-    return Mongo.all(words.insertMany(documents, new InsertManyOptions().ordered(false)))
+    return Mongo.all(words.documents.insertMany(documents, new InsertManyOptions().ordered(false)))
       .map(inserted -> new Imported(fresh, duplicates))
       .recover(failure -> alreadyListed(failure)
         .map(refused -> Future.succeededFuture(imported(fresh, duplicates, refused)))
@@ -208,10 +298,6 @@ public final class CheckListStore {
     return new Imported(created, skipped);
   }
 
-  Future<SensitiveWord> findWord(String id) {
-    return Mongo.first(words.find(eq("_id", id))).map(d -> d == null ? null : SensitiveWord.from(d));
-  }
-
   Future<List<SensitiveWord>> listWords(Page page, String query, Finding.Level level) {
     List<Bson> filters = new ArrayList<>();
     if (query != null) {
@@ -220,92 +306,26 @@ public final class CheckListStore {
     if (level != null) {
       filters.add(eq("level", level.wire()));
     }
-    return page(words, page, filters, SensitiveWord::from);
-  }
-
-  Future<SensitiveWord> replace(SensitiveWord before, SensitiveWord after) {
-    return replaceOne(words, before.id(), before.version(), after.toDocument(), after, duplicateWord());
-  }
-
-  Future<Void> delete(SensitiveWord word) {
-    return Mongo.first(words.deleteOne(eq("_id", word.id()))).mapEmpty();
+    return words.page(page, filters);
   }
 
   // Wording rules
 
-  Future<WordingRule> insert(WordingRule rule) {
-    return insertOne(wordings, rule.toDocument(), rule, duplicateWording());
-  }
-
-  Future<WordingRule> findWording(String id) {
-    return Mongo.first(wordings.find(eq("_id", id))).map(d -> d == null ? null : WordingRule.from(d));
-  }
-
   Future<List<WordingRule>> listWordings(Page page, String query) {
     List<Bson> filters = query == null ? List.of()
       : List.of(or(regex("key", Pattern.quote(CheckText.key(query))), regex("right", Pattern.quote(query), "i")));
-    return page(wordings, page, filters, WordingRule::from);
-  }
-
-  Future<WordingRule> replace(WordingRule before, WordingRule after) {
-    return replaceOne(wordings, before.id(), before.version(), after.toDocument(), after, duplicateWording());
-  }
-
-  Future<Void> delete(WordingRule rule) {
-    return Mongo.first(wordings.deleteOne(eq("_id", rule.id()))).mapEmpty();
+    return wordings.page(page, filters);
   }
 
   // Link domains
 
-  Future<LinkDomain> insert(LinkDomain domain) {
-    return insertOne(domains, domain.toDocument(), domain, Problem.conflict("duplicate-link-domain", "该域名已在允许列表中",
-      domain.domain()));
-  }
-
-  Future<LinkDomain> findDomain(String id) {
-    return Mongo.first(domains.find(eq("_id", id))).map(d -> d == null ? null : LinkDomain.from(d));
-  }
-
   Future<List<LinkDomain>> listDomains(Page page, String query) {
     List<Bson> filters = query == null ? List.of()
       : List.of(regex("domain", Pattern.quote(query.toLowerCase(Locale.ROOT))));
-    return page(domains, page, filters, LinkDomain::from);
-  }
-
-  Future<Void> delete(LinkDomain domain) {
-    return Mongo.first(domains.deleteOne(eq("_id", domain.id()))).mapEmpty();
+    return domains.page(page, filters);
   }
 
   // Shared steps
-
-  private static <T> Future<T> insertOne(MongoCollection<Document> collection, Document document, T value,
-                                         Problem duplicate) {
-    return Mongo.first(collection.insertOne(document))
-      .map(value)
-      .recover(failure -> Future.failedFuture(Mongo.isDuplicateKey(failure) ? duplicate : failure));
-  }
-
-  /** Writes the new state only if nobody changed the entry since {@code version} was read. */
-  private static <T> Future<T> replaceOne(MongoCollection<Document> collection, String id, long version,
-                                          Document after, T value, Problem duplicate) {
-    return Mongo.first(collection.replaceOne(and(eq("_id", id), eq("version", version)), after))
-      .recover(failure -> Future.failedFuture(Mongo.isDuplicateKey(failure) ? duplicate : failure))
-      .compose(result -> result.getMatchedCount() == 1
-        ? Future.succeededFuture(value)
-        : Future.failedFuture(Problem.conflict("edit-conflict", "数据已被他人修改", "请刷新后重试。")));
-  }
-
-  /** Newest first; the cursor is the last id of the previous page. */
-  private static <T> Future<List<T>> page(MongoCollection<Document> collection, Page page, List<Bson> filters,
-                                          Function<Document, T> from) {
-    List<Bson> all = new ArrayList<>(filters);
-    if (page.cursor() != null) {
-      all.add(lt("_id", page.cursor()));
-    }
-    Bson filter = all.isEmpty() ? new Document() : and(all);
-    return Mongo.all(collection.find(filter).sort(descending("_id")).limit(page.limit() + 1))
-      .map(docs -> docs.stream().map(from).toList());
-  }
 
   private static Problem duplicateWord() {
     return Problem.conflict("duplicate-sensitive-word", "该敏感词已存在",

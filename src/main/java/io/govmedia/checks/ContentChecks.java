@@ -117,6 +117,25 @@ public final class ContentChecks implements AutoCloseable {
       : executor.executeBlocking(() -> snapshot.check(title, bodyHtml, others), false));
   }
 
+  /**
+   * Sanitizes a body as written and renders its text, on the worker pool: jsoup takes milliseconds on a large
+   * body, too long for an event loop. Fails with 422 {@code body-too-complex} past {@link HtmlBodies}' limits.
+   */
+  public Future<HtmlBodies.Body> prepare(String rawHtml) {
+    return executor.executeBlocking(() -> HtmlBodies.prepare(rawHtml), false);
+  }
+
+  /** What the checks find in a draft not saved yet: its body sanitized as on save, then checked, on the worker pool. */
+  public Future<Draft> checkDraft(String title, String rawHtml) {
+    return snapshot().compose(snapshot -> executor.executeBlocking(() -> {
+      HtmlBodies.Body body = HtmlBodies.prepare(rawHtml);
+      return new Draft(body, snapshot.check(title, body.html()));
+    }, false));
+  }
+
+  /** A draft's body as it would be stored, and the findings in it; positions point into {@code body.text()}. */
+  public record Draft(HtmlBodies.Body body, List<Finding> findings) {}
+
   /** The lists as this instance checks with them now. */
   Future<Snapshot> snapshot() {
     Snapshot loaded = current.get();

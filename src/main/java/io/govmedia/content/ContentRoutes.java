@@ -1,8 +1,6 @@
 package io.govmedia.content;
 
 import io.govmedia.checks.ContentChecks;
-import io.govmedia.checks.Finding;
-import io.govmedia.checks.HtmlBodies;
 import io.govmedia.checks.PersonalData;
 import io.govmedia.search.SearchIndex;
 
@@ -96,13 +94,13 @@ public final class ContentRoutes {
     Principal principal = Principal.of(ctx);
     principal.require(Role.EDITOR, Role.ADMIN);
     Input input = Input.of(ctx);
-    ItemFields fields = ItemFields.read(kind, input, true);
+    ItemFields read = ItemFields.read(kind, input, true);
     input.validate();
     Instant now = clock.instant();
-    checkReferences(kind, fields)
-      .map(departmentId -> new Item(kind, Ids.newId(), ReviewStatus.DRAFT, 1, fields.title(), fields.body(),
-        departmentId, fields.attrs(), 0, List.of(), List.of(), 0, List.of(Item.historyEntry(principal.actor(),
-        "created", 1, null, null, now)), principal.actor(), now, now, null))
+    scope(principal)
+      .compose(scope -> checkReferences(kind, read, scope).map(scope::requireWritableIn))
+      .compose(departmentId -> read.withBody(checks::prepare)
+        .map(fields -> Item.draft(kind, Ids.newId(), fields, departmentId, principal.actor(), now)))
       .compose(items::insert)
       .compose(item -> indexAndAudit(ctx, item, kind.wire() + ".create", null))
       .onSuccess(item -> Reply.created(ctx, present(item)))
@@ -114,29 +112,53 @@ public final class ContentRoutes {
     Principal principal = Principal.of(ctx);
     principal.require(Role.EDITOR, Role.ADMIN);
     Input input = Input.of(ctx);
-    ItemFields fields = ItemFields.read(kind, input, false);
+    ItemFields read = ItemFields.read(kind, input, false);
     input.validate();
     Instant now = clock.instant();
-    load(kind, ctx.pathParam("id"))
-      .compose(before -> allow(before, ReviewStatus.Action.EDIT)
-        .compose(ok -> checkReferences(kind, fields))
-        .map(departmentId -> edited(before, fields, departmentId, principal, now))
+    scope(principal).compose(scope -> writable(scope, kind, ctx.pathParam("id"))
+      .map(loaded -> scope.requireMove(loaded, read.departmentId()))
+      .compose(before -> checkReferences(kind, read, scope)
+        .compose(departmentId -> read.withBody(checks::prepare)
+          .map(fields -> before.edited(fields, departmentId, principal.actor(), now)))
         .compose(after -> items.snapshot(before).compose(v -> items.replace(before, after)))
-        .compose(after -> indexAndAudit(ctx, after, kind.wire() + ".update", before)))
+        .compose(after -> indexAndAudit(ctx, after, kind.wire() + ".update", before))
+        .compose(after -> carryInterpretations(ctx, after, now).map(after))))
       .onSuccess(item -> Reply.ok(ctx, present(item)))
       .onFailure(ctx::fail);
   }
 
-  private Item edited(Item before, ItemFields fields, String departmentId, Principal principal, Instant now) {
-    Document attrs = new Document(before.attrs());
-    attrs.putAll(fields.attrs());
-    long version = before.version() + 1;
-    return new Item(before.kind(), before.id(), ReviewStatus.DRAFT, version,
-      fields.title() == null ? before.title() : fields.title(), fields.body() == null ? before.body() : fields.body(),
-      fields.departmentId() == null ? before.departmentId() : departmentId, attrs, 0, List.of(), before.findings(),
-      before.findingsVersion(), append(before.history(), Item.historyEntry(principal.actor(), "edited", version, null,
-        before.status() == ReviewStatus.DRAFT || before.status() == ReviewStatus.REJECTED ? null : "修改后需重新审核",
-        now)), before.createdBy(), before.createdAt(), now, before.publishedAt());
+  /**
+   * 谁起草谁解读: when an admin moves a document, its unpublished interpretations move with it, each by a guarded
+   * write of its own, audited ({@code interpretation.move}) and indexed again. Runs after every edit of a document,
+   * not only a move: an interpretation left behind (a failed write, an edit racing the move) follows at the
+   * document's next edit. Published interpretations stay where they were issued.
+   */
+  private Future<Void> carryInterpretations(RoutingContext ctx, Item document, Instant now) {
+    if (document.kind() != ItemKind.DOCUMENT) {
+      return Future.succeededFuture();
+    }
+    return items.interpretationsOutside(document.id(), document.departmentId()).compose(left -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (Item interpretation : left) {
+        chain = chain.compose(v -> moveWithDocument(ctx, interpretation, document.departmentId(), now, true));
+      }
+      return chain;
+    });
+  }
+
+  /** One interpretation moved; on an edit conflict, read again once and move what is there now. */
+  private Future<Void> moveWithDocument(RoutingContext ctx, Item before, String departmentId, Instant now,
+                                        boolean retry) {
+    Item after = before.movedWithDocument(departmentId, Principal.of(ctx).actor(), now);
+    return (after.version() > before.version() ? items.snapshot(before) : Future.<Void>succeededFuture())
+      .compose(v -> items.replace(before, after))
+      .compose(moved -> indexAndAudit(ctx, moved, "interpretation.move", before))
+      .<Void>mapEmpty()
+      .recover(failure -> retry && failure instanceof Problem problem && problem.status() == 409
+        ? items.find(ItemKind.INTERPRETATION, before.id()).compose(current -> current == null
+          || current.status() == ReviewStatus.PUBLISHED || departmentId.equals(current.departmentId())
+          ? Future.succeededFuture() : moveWithDocument(ctx, current, departmentId, now, false))
+        : Future.failedFuture(failure));
   }
 
   // Review
@@ -145,14 +167,10 @@ public final class ContentRoutes {
     Principal principal = Principal.of(ctx);
     principal.require(Role.EDITOR, Role.ADMIN);
     Instant now = clock.instant();
-    load(kind, ctx.pathParam("id"))
-      .compose(before -> allow(before, ReviewStatus.Action.SUBMIT)
-        .compose(ok -> readyForReview(before))
+    scope(principal).compose(scope -> writable(scope, kind, ctx.pathParam("id")))
+      .compose(before -> readyForReview(before)
         .compose(ok -> checks.check(before.title(), before.body(), checkedFields(before)))
-        .map(findings -> new Item(kind, before.id(), ReviewStatus.IN_REVIEW, before.version(), before.title(),
-          before.body(), before.departmentId(), before.attrs(), 0, List.of(), findings, before.version(),
-          append(before.history(), Item.historyEntry(principal.actor(), "submitted", before.version(), 0, null, now)),
-          before.createdBy(), before.createdAt(), now, before.publishedAt()))
+        .map(findings -> before.submitted(findings, principal.actor(), now))
         .compose(after -> items.replace(before, after))
         .compose(after -> indexAndAudit(ctx, after, kind.wire() + ".submit", before)))
       .onSuccess(item -> Reply.ok(ctx, present(item)))
@@ -162,23 +180,23 @@ public final class ContentRoutes {
   private void review(RoutingContext ctx, ItemKind kind) {
     Principal principal = Principal.of(ctx);
     principal.require(Role.REVIEWER);
-    Decision read = Decision.read(Input.of(ctx));
-    Long header = Input.ifMatch(ctx);
-    // The version seen may come in the body or, as for every other edit, in If-Match.
-    Decision decision = read.version() != null || header == null ? read
-      : new Decision(read.verdict(), read.comment(), header);
+    Decision decision = Decision.read(Input.of(ctx), Input.ifMatch(ctx));
     Instant now = clock.instant();
-    load(kind, ctx.pathParam("id"))
-      .compose(before -> decide(before, decision, principal, now)
+    scope(principal).compose(scope -> writable(scope, kind, ctx.pathParam("id")))
+      .compose(before -> Future.succeededFuture(before.decided(decision.verdict(), decision.comment(),
+          decision.version(), principal.actor(), stages.size(), now))
         .compose(after -> items.replace(before, after))
-        .compose(after -> indexAndAudit(ctx, after, kind.wire() + ".review." + decision.verdict(), before)))
+        .compose(after -> indexAndAudit(ctx, after, kind.wire() + ".review." + decision.wire(), before)))
       .onSuccess(item -> Reply.ok(ctx, present(item)))
       .onFailure(ctx::fail);
   }
 
-  /** A reviewer's decision: {@code decision} approve or reject, a comment (required to reject), the version seen. */
-  private record Decision(String verdict, String comment, Long version) {
-    static Decision read(Input input) {
+  /**
+   * A reviewer's decision: {@code decision} approve or reject, a comment (required to reject), the version seen —
+   * in the body or, as for every other edit, in If-Match.
+   */
+  private record Decision(Item.Verdict verdict, String comment, Long version) {
+    static Decision read(Input input, Long ifMatch) {
       String verdict = input.oneOf("decision", Set.of("approve", "reject"));
       String comment = input.optionalString("comment", 1000);
       Long version = input.optionalLong("version");
@@ -186,71 +204,23 @@ public final class ContentRoutes {
         input.error("comment", "退回时必须填写意见");
       }
       input.validate();
-      return new Decision(verdict, comment, version);
+      return new Decision("approve".equals(verdict) ? Item.Verdict.APPROVE : Item.Verdict.REJECT, comment,
+        version != null ? version : ifMatch);
     }
-  }
 
-  private Future<Item> decide(Item before, Decision decision, Principal principal, Instant now) {
-    ReviewStatus.Action action = "approve".equals(decision.verdict()) ? ReviewStatus.Action.APPROVE
-      : ReviewStatus.Action.REJECT;
-    if (!before.status().allows(action)) {
-      return Future.failedFuture(Problem.conflict("not-in-review", "该内容不在审核中", "当前状态：" + before.status().label()));
+    String wire() {
+      return verdict == Item.Verdict.APPROVE ? "approve" : "reject";
     }
-    if (before.authors().contains(principal.staffId())) {
-      return Future.failedFuture(Problem.forbidden("不能审核自己撰写或修改过的内容。").with("reason", "own-item"));
-    }
-    if (before.approvals().stream().anyMatch(a -> a.reviewerId().equals(principal.staffId()))) {
-      return Future.failedFuture(Problem.conflict("already-reviewed", "同一审核人不能审核两个阶段", "请由另一位审核人审核本阶段。"));
-    }
-    if (decision.version() != null && decision.version() != before.version()) {
-      return Future.failedFuture(Problem.conflict("version-changed", "内容已被修改，请审核最新版本",
-        "您审核的是第 " + decision.version() + " 版，当前为第 " + before.version() + " 版。"));
-    }
-    if (action == ReviewStatus.Action.APPROVE && before.blocked()) {
-      return Future.failedFuture(Problem.conflict("blocking-findings", "内容检查发现必须修改的问题，不能通过",
-        "请退回作者修改后重新提交。").with("findings", findingsJson(before)));
-    }
-    return Future.succeededFuture(action == ReviewStatus.Action.APPROVE
-      ? approved(before, decision, principal, now) : rejected(before, decision, principal, now));
-  }
-
-  private Item approved(Item before, Decision decision, Principal principal, Instant now) {
-    List<Item.Approval> approvals = new ArrayList<>(before.approvals());
-    approvals.add(new Item.Approval(before.stage(), principal.staffId(), principal.username(), before.version(), now,
-      decision.comment()));
-    boolean last = before.stage() + 1 >= stages.size();
-    return new Item(before.kind(), before.id(), last ? ReviewStatus.APPROVED : ReviewStatus.IN_REVIEW,
-      before.version(), before.title(), before.body(), before.departmentId(), before.attrs(),
-      last ? before.stage() : before.stage() + 1, List.copyOf(approvals), before.findings(), before.findingsVersion(),
-      append(before.history(), Item.historyEntry(principal.actor(), "approved", before.version(), before.stage(),
-        decision.comment(), now)), before.createdBy(), before.createdAt(), now, before.publishedAt());
-  }
-
-  private Item rejected(Item before, Decision decision, Principal principal, Instant now) {
-    return new Item(before.kind(), before.id(), ReviewStatus.REJECTED, before.version(), before.title(),
-      before.body(), before.departmentId(), before.attrs(), 0, List.of(), before.findings(), before.findingsVersion(),
-      append(before.history(), Item.historyEntry(principal.actor(), "rejected", before.version(), before.stage(),
-        decision.comment(), now)), before.createdBy(), before.createdAt(), now, before.publishedAt());
   }
 
   private void publish(RoutingContext ctx, ItemKind kind) {
     Principal principal = Principal.of(ctx);
     principal.require(Role.EDITOR, Role.ADMIN);
     Instant now = clock.instant();
-    load(kind, ctx.pathParam("id"))
-      .compose(before -> allow(before, ReviewStatus.Action.PUBLISH)
-        .compose(ok -> readyToPublish(before))
+    scope(principal).compose(scope -> writable(scope, kind, ctx.pathParam("id")))
+      .compose(before -> readyToPublish(before)
         .compose(ok -> lateness(before, now))
-        .map(late -> {
-          Document attrs = new Document(before.attrs());
-          if (late != null) {
-            attrs.put("late", late);
-          }
-          return new Item(kind, before.id(), ReviewStatus.PUBLISHED, before.version(), before.title(), before.body(),
-            before.departmentId(), attrs, before.stage(), before.approvals(), before.findings(),
-            before.findingsVersion(), append(before.history(), Item.historyEntry(principal.actor(), "published",
-            before.version(), null, null, now)), before.createdBy(), before.createdAt(), now, now);
-        })
+        .map(late -> before.published(late, principal.actor(), now))
         .compose(after -> items.replace(before, after))
         .compose(after -> indexAndAudit(ctx, after, kind.wire() + ".publish", before)))
       .onSuccess(item -> Reply.ok(ctx, present(item)))
@@ -262,15 +232,16 @@ public final class ContentRoutes {
    * interpretation never before its document.
    */
   private Future<Void> readyToPublish(Item item) {
+    item.status().require(ReviewStatus.Action.PUBLISH);
     if (item.kind() == ItemKind.DOCUMENT) {
-      if (item.attrs().get("interpretationExemption") != null) {
+      if (item.attrs().exemption() != null) {
         return Future.succeededFuture();
       }
       return items.interpretationsApproved(item.id()).compose(count -> count > 0 ? Future.succeededFuture()
         : Future.failedFuture(Problem.conflict("interpretation-required", "政策文件须与解读同步发布",
           "至少一篇解读须已通过审核，或由审核人员登记豁免理由。")));
     }
-    return items.find(ItemKind.DOCUMENT, item.attrs().getString("documentId")).compose(document ->
+    return items.find(ItemKind.DOCUMENT, item.attrs().documentId()).compose(document ->
       document != null && document.status() == ReviewStatus.PUBLISHED ? Future.succeededFuture()
         : Future.failedFuture(Problem.conflict("document-not-published", "解读不能先于政策文件发布", null)));
   }
@@ -279,20 +250,18 @@ public final class ContentRoutes {
    * An interpretation published more than {@link #INTERPRETATION_DUE_DAYS} days after its document is flagged.
    * Counted in calendar days until the working-day calendar (调休) arrives with the inbox; the flag says so.
    */
-  private Future<Document> lateness(Item item, Instant now) {
+  private Future<Attrs.Late> lateness(Item item, Instant now) {
     if (item.kind() != ItemKind.INTERPRETATION) {
       return Future.succeededFuture(null);
     }
-    return items.find(ItemKind.DOCUMENT, item.attrs().getString("documentId")).map(document -> {
+    return items.find(ItemKind.DOCUMENT, item.attrs().documentId()).map(document -> {
       if (document == null || document.publishedAt() == null) {
         return null;
       }
       long days = java.time.temporal.ChronoUnit.DAYS.between(document.publishedAt().atZone(Times.ZONE).toLocalDate(),
         now.atZone(Times.ZONE).toLocalDate());
-      return days > INTERPRETATION_DUE_DAYS
-        ? new Document("days", days).append("dueDays", INTERPRETATION_DUE_DAYS).append("counting", "calendar-days")
-          .append("note", "工作日历上线前按自然日计算；文件发布后 " + days + " 天才发布解读，超过 3 日")
-        : null;
+      return days > INTERPRETATION_DUE_DAYS ? new Attrs.Late(days, INTERPRETATION_DUE_DAYS, "calendar-days",
+        "工作日历上线前按自然日计算；文件发布后 " + days + " 天才发布解读，超过 3 日") : null;
     });
   }
 
@@ -306,25 +275,17 @@ public final class ContentRoutes {
     String reason = input.string("reason", 500);
     input.validate();
     Instant now = clock.instant();
-    load(ItemKind.DOCUMENT, ctx.pathParam("id"))
-      .compose(before -> {
-        if (before.status() != ReviewStatus.DRAFT && before.status() != ReviewStatus.REJECTED) {
-          return Future.failedFuture(Problem.conflict("wrong-status", "只能在送审前登记豁免", null));
-        }
-        if (before.authors().contains(principal.staffId())) {
-          return Future.failedFuture(Problem.forbidden("不能为自己撰写的文件登记豁免。").with("reason", "own-item"));
-        }
-        Document attrs = new Document(before.attrs()).append("interpretationExemption", new Document("reason", reason)
-          .append("by", principal.username()).append("byId", principal.staffId()).append("at", Times.date(now)));
-        Item after = withAttrs(before, attrs, Item.historyEntry(principal.actor(), "exempted", before.version(), null,
-          reason, now), now);
-        return items.replace(before, after).compose(saved -> indexAndAudit(ctx, saved, "document.exemption", before));
-      })
+    scope(principal).compose(scope -> writable(scope, ItemKind.DOCUMENT, ctx.pathParam("id")))
+      .compose(before -> items.replace(before, before.exempted(reason, principal.actor(), now))
+        .compose(after -> indexAndAudit(ctx, after, "document.exemption", before)))
       .onSuccess(item -> Reply.ok(ctx, present(item)))
       .onFailure(ctx::fail);
   }
 
-  /** Marks a document amended, repealed or expired, with a link to its successor; no new version. */
+  /**
+   * Marks a document amended, repealed or expired, with a link to its successor. On a version reviewers saw, this
+   * makes a new version that goes through review again ({@link Item#withValidity}).
+   */
   private void validity(RoutingContext ctx) {
     Principal principal = Principal.of(ctx);
     principal.require(Role.EDITOR, Role.ADMIN);
@@ -341,36 +302,33 @@ public final class ContentRoutes {
       throw Problem.badRequest("invalid-successor", "文件不能以自己为后继", null);
     }
     Instant now = clock.instant();
-    load(ItemKind.DOCUMENT, id)
-      .compose(before -> successor(successorId, id)
-        .compose(successor -> {
-          Document attrs = new Document(before.attrs()).append("validity", validity).append("successorId", successorId)
-            .append("validityNote", note);
-          Item after = withAttrs(before, attrs, Item.historyEntry(principal.actor(), "validity:" + validity,
-            before.version(), null, note, now), now);
-          return items.replace(before, after).compose(saved -> indexAndAudit(ctx, saved, "document.validity", before));
-        }))
+    scope(principal).compose(scope -> writable(scope, ItemKind.DOCUMENT, id)
+      .compose(before -> successor(scope, successorId, id)
+        .map(successor -> before.withValidity(new Attrs.Validity(validity, successorId, note), principal.actor(), now))
+        .compose(after -> (after.version() > before.version() ? items.snapshot(before) : Future.<Void>succeededFuture())
+          .compose(v -> items.replace(before, after)))
+        .compose(after -> indexAndAudit(ctx, after, "document.validity", before))))
       .onSuccess(item -> Reply.ok(ctx, present(item)))
       .onFailure(ctx::fail);
   }
 
-  /** The successor named by a validity change: an existing document that does not name this one back. */
-  private Future<Item> successor(String successorId, String id) {
+  /** The successor named by a validity change: a document the editor sees that does not name this one back. */
+  private Future<Item> successor(ContentScope scope, String successorId, String id) {
     if (successorId == null) {
       return Future.succeededFuture(null);
     }
     return items.find(ItemKind.DOCUMENT, successorId).compose(successor -> {
-      if (successor == null) {
+      if (successor == null || !scope.sees(successor)) {
         return Future.failedFuture(Problem.badRequest("unknown-successor", "后继文件不存在", "successorId: " + successorId));
       }
-      if (id.equals(successor.attrs().getString("successorId"))) {
+      if (successor.attrs().validity() != null && id.equals(successor.attrs().validity().successorId())) {
         return Future.failedFuture(Problem.badRequest("invalid-successor", "两份文件不能互为后继", null));
       }
       return Future.succeededFuture(successor);
     });
   }
 
-  /** 失效文件清单. */
+  /** 失效文件清单: published documents only, which every staff member sees. */
   private void expired(RoutingContext ctx) {
     Page page = Page.of(ctx);
     items.expiredDocuments(clock.instant(), page)
@@ -382,27 +340,28 @@ public final class ContentRoutes {
 
   private void list(RoutingContext ctx, ItemKind kind) {
     Page page = Page.of(ctx);
-    items.list(kind, filter(ctx, kind), page)
+    Bson asked = filter(ctx, kind);
+    scope(Principal.of(ctx)).compose(scope -> items.list(kind, and(scope.listFilter(), asked), page))
       .onSuccess(list -> Reply.ok(ctx, page.answer(list, this::presentSummary, Item::id)))
       .onFailure(ctx::fail);
   }
 
   private void get(RoutingContext ctx, ItemKind kind) {
-    load(kind, ctx.pathParam("id"))
+    scope(Principal.of(ctx)).compose(scope -> load(scope, kind, ctx.pathParam("id")))
       .onSuccess(item -> Reply.ok(ctx, present(item)))
       .onFailure(ctx::fail);
   }
 
   /** The history of versions: earlier ones from their snapshots, then the current one. */
   private void versions(RoutingContext ctx, ItemKind kind) {
-    load(kind, ctx.pathParam("id"))
+    scope(Principal.of(ctx)).compose(scope -> load(scope, kind, ctx.pathParam("id")))
       .compose(item -> items.versions(kind, item.id()).map(snapshots -> {
         JsonArray list = new JsonArray();
         snapshots.forEach(s -> list.add(new JsonObject().put("version", s.get("version")).put("title", s.getString("title"))
           .put("body", s.getString("body")).put("fields", new JsonObject(s.get("attrs", new Document()).toJson()))
           .put("savedAt", Times.show(Times.instant(s.getDate("updatedAt"))))));
         list.add(new JsonObject().put("version", item.version()).put("title", item.title()).put("body", item.body())
-          .put("fields", new JsonObject(item.attrs().toJson())).put("savedAt", Times.show(item.updatedAt()))
+          .put("fields", new JsonObject(item.attrs().toDocument().toJson())).put("savedAt", Times.show(item.updatedAt()))
           .put("current", true));
         return new JsonObject().put("items", list).put("next", (String) null);
       }))
@@ -432,11 +391,13 @@ public final class ContentRoutes {
     return filters.isEmpty() ? new Document() : and(filters);
   }
 
-  /** The department: a document's must exist; an interpretation takes its document's (谁起草谁解读). */
-  private Future<String> checkReferences(ItemKind kind, ItemFields fields) {
-    List<String> assetIds = new ArrayList<>();
-    assetIds.addAll(fields.attrs().getList("attachmentIds", String.class, List.of()));
-    assetIds.addAll(fields.attrs().getList("assetIds", String.class, List.of()));
+  /**
+   * The department: a document's must exist; an interpretation takes its document's (谁起草谁解读), and a
+   * document the writer cannot see is as unknown as a missing one.
+   */
+  private Future<String> checkReferences(ItemKind kind, ItemFields fields, ContentScope scope) {
+    List<String> assetIds = new ArrayList<>(fields.attrs().attachmentIds());
+    assetIds.addAll(fields.attrs().assetIds());
     Future<Void> assets = assetIds.isEmpty() ? Future.succeededFuture() : assetTypes.apply(assetIds).compose(types -> {
       List<String> unknown = assetIds.stream().filter(id -> !types.containsKey(id)).toList();
       return unknown.isEmpty() ? Future.succeededFuture()
@@ -446,33 +407,35 @@ public final class ContentRoutes {
       return assets.compose(v -> departments.requireExisting(fields.departmentId(), "departmentId", "起草部门不存在"))
         .map(fields.departmentId());
     }
-    String documentId = fields.attrs().getString("documentId");
+    String documentId = fields.attrs().documentId();
     if (documentId == null) {
       return assets.map((String) null);
     }
-    return assets.compose(v -> items.find(ItemKind.DOCUMENT, documentId)).compose(document -> document == null
-      ? Future.failedFuture(Problem.badRequest("unknown-document", "解读所对应的政策文件不存在", "documentId: " + documentId))
-      : Future.succeededFuture(document.departmentId()));
+    return assets.compose(v -> items.find(ItemKind.DOCUMENT, documentId)).compose(document ->
+      document == null || !scope.sees(document)
+        ? Future.failedFuture(Problem.badRequest("unknown-document", "解读所对应的政策文件不存在", "documentId: " + documentId))
+        : Future.succeededFuture(document.departmentId()));
   }
 
   /** 同步审签 for documents; for interpretations, the media their form promises. */
   private Future<Void> readyForReview(Item item) {
+    item.status().require(ReviewStatus.Action.SUBMIT);
     if (item.kind() == ItemKind.DOCUMENT) {
-      if (item.attrs().get("interpretationExemption") != null) {
+      if (item.attrs().exemption() != null) {
         return Future.succeededFuture();
       }
       return items.interpretationsGoingWith(item.id()).compose(count -> count > 0 ? Future.succeededFuture()
         : Future.failedFuture(Problem.conflict("interpretation-required", "政策文件须与解读同步送审",
           "请先提交至少一篇解读，或由审核人员登记豁免理由（POST /api/v1/documents/{id}/exemption）。")));
     }
-    String form = item.attrs().getString("form");
+    String form = item.attrs().interpretation().form();
     String needed = switch (form) {
       case "infographic" -> "image";
       case "video" -> "video";
       case "audio" -> "audio";
       default -> null;
     };
-    List<String> assetIds = item.attrs().getList("assetIds", String.class, List.of());
+    List<String> assetIds = item.attrs().assetIds();
     if (needed == null) {
       return Future.succeededFuture();
     }
@@ -485,20 +448,18 @@ public final class ContentRoutes {
   /** The short fields checked besides title and body: where a wrong institution name or title also blocks. */
   private static Map<String, String> checkedFields(Item item) {
     Map<String, String> fields = new java.util.LinkedHashMap<>();
-    for (String name : List.of("docNumber", "issuer", "category")) {
-      fields.put(name, item.attrs().getString(name));
+    Attrs.DocumentInfo document = item.attrs().document();
+    if (document != null) {
+      fields.put("docNumber", document.docNumber());
+      fields.put("issuer", document.issuer());
+      fields.put("category", document.category());
     }
-    if (item.attrs().get("interpreter") instanceof Document interpreter) {
-      fields.put("interpreter.name", interpreter.getString("name"));
-      fields.put("interpreter.title", interpreter.getString("title"));
+    Attrs.InterpretationInfo interpretation = item.attrs().interpretation();
+    if (interpretation != null && interpretation.interpreter() != null) {
+      fields.put("interpreter.name", interpretation.interpreter().name());
+      fields.put("interpreter.title", interpretation.interpreter().title());
     }
     return fields;
-  }
-
-  private Future<Void> allow(Item item, ReviewStatus.Action action) {
-    return item.status().allows(action) ? Future.succeededFuture()
-      : Future.failedFuture(Problem.conflict(item.status() == ReviewStatus.PUBLISHED ? "not-editable" : "wrong-status",
-        "当前状态（" + item.status().label() + "）不能执行此操作", null));
   }
 
   /** Audits the change, then indexes it for search; a failed index update is logged, not the request's failure. */
@@ -506,8 +467,7 @@ public final class ContentRoutes {
     Principal principal = Principal.of(ctx);
     return audit.append(principal.actor(), action, item.kind().wire(), item.id(),
         before == null ? null : auditSummary(before), auditSummary(item), RequestLog.id(ctx))
-      .compose(v -> search.put(new SearchIndex.Entry(item.kind().wire(), item.id(), item.title(),
-          HtmlBodies.text(item.body()), item.status().wire(), item.departmentId(), item.updatedAt()))
+      .compose(v -> search.put(item.searchEntry())
         .recover(failure -> {
           log.warn("search index not updated for {} {}; it catches up on the next change or reload",
             item.kind().wire(), item.id(), failure);
@@ -518,13 +478,7 @@ public final class ContentRoutes {
 
   private static JsonObject auditSummary(Item item) {
     return new JsonObject().put("status", item.status().wire()).put("version", item.version())
-      .put("title", PersonalData.mask(item.title())).put("stage", item.stage());
-  }
-
-  private Item withAttrs(Item before, Document attrs, Document historyEntry, Instant now) {
-    return new Item(before.kind(), before.id(), before.status(), before.version(), before.title(), before.body(),
-      before.departmentId(), attrs, before.stage(), before.approvals(), before.findings(), before.findingsVersion(),
-      append(before.history(), historyEntry), before.createdBy(), before.createdAt(), now, before.publishedAt());
+      .put("title", PersonalData.mask(item.title())).put("stage", item.stage()).put("departmentId", item.departmentId());
   }
 
   private JsonObject present(Item item) {
@@ -537,27 +491,25 @@ public final class ContentRoutes {
 
   /** A document past its expiry date is shown expired, whatever was recorded. */
   private JsonObject withEffectiveValidity(Item item, JsonObject json) {
-    java.util.Date expiresAt = item.attrs().getDate("expiresAt");
+    Instant expiresAt = item.attrs().expiresAt();
     if (item.kind() == ItemKind.DOCUMENT && "valid".equals(json.getString("validity")) && expiresAt != null
-      && expiresAt.toInstant().isBefore(clock.instant())) {
+      && expiresAt.isBefore(clock.instant())) {
       json.put("validity", "expired");
     }
     return json;
   }
 
-  private static JsonArray findingsJson(Item item) {
-    JsonArray array = new JsonArray();
-    item.findings().stream().filter(Finding::blocks).forEach(f -> array.add(f.toJson()));
-    return array;
+  private Future<ContentScope> scope(Principal principal) {
+    return ContentScope.of(principal, departments);
   }
 
-  private Future<Item> load(ItemKind kind, String id) {
-    return Ids.lookup(id, i -> items.find(kind, i), kind.label());
+  /** The item if the principal sees it; 404 otherwise, as for an unknown id. */
+  private Future<Item> load(ContentScope scope, ItemKind kind, String id) {
+    return Ids.lookup(id, i -> items.find(kind, i), kind.label()).map(scope::seen);
   }
 
-  private static List<Document> append(List<Document> history, Document entry) {
-    List<Document> all = new ArrayList<>(history);
-    all.add(entry);
-    return List.copyOf(all);
+  /** The item if the principal may work on it: seen (else 404) and of a department in scope (else 403). */
+  private Future<Item> writable(ContentScope scope, ItemKind kind, String id) {
+    return load(scope, kind, id).map(scope::writable);
   }
 }

@@ -16,8 +16,10 @@ import java.util.List;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.gt;
 import static com.mongodb.client.model.Filters.in;
 import static com.mongodb.client.model.Filters.lt;
+import static com.mongodb.client.model.Filters.ne;
 import static com.mongodb.client.model.Filters.or;
 import static com.mongodb.client.model.Sorts.ascending;
 import static com.mongodb.client.model.Sorts.descending;
@@ -57,6 +59,16 @@ public final class ItemStore {
       .map(docs -> docs.stream().map(d -> Item.from(kind, d)).toList());
   }
 
+  /**
+   * Up to {@code limit} items saved before {@code bodyText} existed, in id order after {@code afterId} (null: from
+   * the start). A scan on every store (no index holds a missing field), for the one-off backfill only.
+   */
+  Future<List<Item>> withoutBodyText(ItemKind kind, String afterId, int limit) {
+    Bson missing = afterId == null ? eq("bodyText", null) : and(eq("bodyText", null), gt("_id", afterId));
+    return Mongo.all(items(kind).find(missing).sort(ascending("_id")).limit(limit))
+      .map(docs -> docs.stream().map(d -> Item.from(kind, d)).toList());
+  }
+
   /** Documents that are no longer in force: repealed, amended, expired by status or by date (失效文件清单). */
   Future<List<Item>> expiredDocuments(Instant now, Page page) {
     Bson filter = and(eq("status", "published"), or(in("attrs.validity", List.of("repealed", "amended", "expired")),
@@ -71,11 +83,18 @@ public final class ItemStore {
   }
 
   /** How many documents and interpretations (any version current now) use an asset. */
-  public Future<Long> referencing(String assetId) {
+  Future<Long> referencing(String assetId) {
     return Future.all(
         Mongo.first(items(ItemKind.DOCUMENT).countDocuments(eq("attrs.attachmentIds", assetId))),
         Mongo.first(items(ItemKind.INTERPRETATION).countDocuments(eq("attrs.assetIds", assetId))))
       .map(both -> both.<Long>resultAt(0) + both.<Long>resultAt(1));
+  }
+
+  /** A document's unpublished interpretations that are not (or no longer) in the given department. */
+  Future<List<Item>> interpretationsOutside(String documentId, String departmentId) {
+    return Mongo.all(items(ItemKind.INTERPRETATION).find(and(eq("attrs.documentId", documentId),
+        ne("departmentId", departmentId), ne("status", ReviewStatus.PUBLISHED.wire()))))
+      .map(docs -> docs.stream().map(d -> Item.from(ItemKind.INTERPRETATION, d)).toList());
   }
 
   /** Interpretations of a document that passed review. */
@@ -102,7 +121,7 @@ public final class ItemStore {
   Future<Void> snapshot(Item item) {
     Document copy = new Document("_id", item.kind().wire() + ":" + item.id() + ":" + item.version())
       .append("kind", item.kind().wire()).append("itemId", item.id()).append("version", item.version())
-      .append("title", item.title()).append("body", item.body()).append("attrs", item.attrs())
+      .append("title", item.title()).append("body", item.body()).append("attrs", item.attrs().toDocument())
       .append("updatedAt", Times.date(item.updatedAt()));
     return Mongo.first(versions.replaceOne(eq("_id", copy.getString("_id")), copy, new ReplaceOptions().upsert(true)))
       .mapEmpty();
@@ -111,5 +130,21 @@ public final class ItemStore {
   /** Earlier versions, oldest first (the current version is the item itself). */
   Future<List<Document>> versions(ItemKind kind, String id) {
     return Mongo.all(versions.find(and(eq("kind", kind.wire()), eq("itemId", id))).sort(ascending("version")));
+  }
+
+  /**
+   * Whether published content uses an asset, so that anyone may load it: a published document attaches it, a
+   * published interpretation shows it, or the body of either embeds its {@code /media/} URL.
+   */
+  Future<Boolean> publishedReferencing(String assetId) {
+    Bson embedded = com.mongodb.client.model.Filters.regex("body",
+      "/media/" + java.util.regex.Pattern.quote(assetId) + "(?![A-Za-z0-9_-])");
+    Document idOnly = new Document("_id", 1);
+    return Future.all(
+        Mongo.first(items(ItemKind.DOCUMENT).find(and(eq("status", "published"),
+          or(eq("attrs.attachmentIds", assetId), embedded))).projection(idOnly).limit(1)),
+        Mongo.first(items(ItemKind.INTERPRETATION).find(and(eq("status", "published"),
+          or(eq("attrs.assetIds", assetId), embedded))).projection(idOnly).limit(1)))
+      .map(both -> both.resultAt(0) != null || both.resultAt(1) != null);
   }
 }

@@ -1,5 +1,7 @@
 package io.govmedia.content;
 
+import io.govmedia.platform.Problem;
+
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
@@ -13,21 +15,43 @@ public enum ReviewStatus {
 
   /** What staff do to an item. */
   public enum Action {
-    EDIT, SUBMIT, APPROVE, REJECT, PUBLISH
+    EDIT, SUBMIT, APPROVE, REJECT, PUBLISH, EXEMPT, MARK_VALIDITY
   }
 
   public Set<Action> allowed() {
     return switch (this) {
-      case DRAFT -> EnumSet.of(Action.EDIT, Action.SUBMIT);
-      case IN_REVIEW -> EnumSet.of(Action.EDIT, Action.APPROVE, Action.REJECT);
-      case REJECTED -> EnumSet.of(Action.EDIT);  // a rejection is answered with a new version, not a resubmission
-      case APPROVED -> EnumSet.of(Action.EDIT, Action.PUBLISH);
-      case PUBLISHED -> EnumSet.noneOf(Action.class);
+      case DRAFT -> EnumSet.of(Action.EDIT, Action.SUBMIT, Action.EXEMPT, Action.MARK_VALIDITY);
+      case IN_REVIEW -> EnumSet.of(Action.EDIT, Action.APPROVE, Action.REJECT, Action.MARK_VALIDITY);
+      // a rejection is answered with a new version, not a resubmission
+      case REJECTED -> EnumSet.of(Action.EDIT, Action.EXEMPT, Action.MARK_VALIDITY);
+      case APPROVED -> EnumSet.of(Action.EDIT, Action.PUBLISH, Action.MARK_VALIDITY);
+      // a published item is final; only its validity changes, and that as a new version through review
+      case PUBLISHED -> EnumSet.of(Action.MARK_VALIDITY);
     };
   }
 
   public boolean allows(Action action) {
     return allowed().contains(action);
+  }
+
+  /** Fails with a 409 problem unless this state allows the action. */
+  void require(Action action) {
+    if (allows(action)) {
+      return;
+    }
+    if (action == Action.APPROVE || action == Action.REJECT) {
+      throw Problem.conflict("not-in-review", "该内容不在审核中", "当前状态：" + label());
+    }
+    throw Problem.conflict(this == PUBLISHED ? "not-editable" : "wrong-status", "当前状态（" + label() + "）不能执行此操作",
+      null);
+  }
+
+  /**
+   * Whether reviewers have seen (or are seeing) the current version: then a change, even of validity alone, makes
+   * a new version that goes back to draft and through review again.
+   */
+  boolean reviewed() {
+    return this == IN_REVIEW || this == APPROVED || this == PUBLISHED;
   }
 
   public String wire() {

@@ -25,9 +25,17 @@ public record Asset(String id, AssetFormat format, long size, int chunkSize, Str
     return format.type();
   }
 
-  /** Where anyone (the mini-program, WeChat articles) loads it; relative to the server's public address. */
+  /**
+   * Where it loads, relative to the server's public address: for anyone once published content uses it, else with
+   * a staff token or as a signed URL ({@link MediaLinks}).
+   */
   public String url() {
     return "/media/" + id;
+  }
+
+  /** Where a list page ends: its upload time and id, as {@link AssetStore#list} continues from it. */
+  String cursor() {
+    return createdAt.toEpochMilli() + "." + id;
   }
 
   AssetFile file() {

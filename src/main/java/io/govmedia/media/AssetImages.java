@@ -45,15 +45,25 @@ public final class AssetImages implements AutoCloseable {
   /** What was read from an image. */
   record Inspected(int width, int height, AssetStore.Thumbnail thumbnail) {}
 
-  /** Dimensions and thumbnail of a stored JPEG, PNG or GIF; a 422 problem if ImageIO cannot decode it. */
+  /**
+   * Dimensions and thumbnail of a stored JPEG, PNG or GIF; a 422 problem if ImageIO cannot decode it. A store that
+   * fails to deliver the bytes fails with the store's exception (503 upstream): ImageIO swallows or rewraps read
+   * errors (a reader that cannot read the header just "does not recognise" the image), so the stream remembers them.
+   */
   Future<Inspected> inspect(AssetStore store, AssetFile file) {
     return workers.executeBlocking(() -> {
-      try (ImageInputStream in = new StoredImage(store, file)) {
-        return read(in);
-      } catch (Problem p) {
-        throw p;
+      StoredImage in = new StoredImage(store, file);
+      try (in) {
+        Inspected inspected = read(in);
+        if (in.storeFailure != null) {
+          throw in.storeFailure;  // a reader that carried on past a failed read made a picture of what it had
+        }
+        return inspected;
       } catch (IOException | RuntimeException e) {
-        throw unreadable(e.getMessage());
+        if (in.storeFailure != null) {
+          throw in.storeFailure;
+        }
+        throw e instanceof Problem problem ? problem : unreadable(e.getMessage());
       }
     }, false);
   }
@@ -139,6 +149,8 @@ public final class AssetImages implements AutoCloseable {
     private final AssetFile file;
     private int chunkNumber = -1;
     private byte[] chunk;
+    /** Why the store failed to deliver a chunk, whatever ImageIO made of it. */
+    private RuntimeException storeFailure;
 
     StoredImage(AssetStore store, AssetFile file) {
       this.store = store;
@@ -183,7 +195,15 @@ public final class AssetImages implements AutoCloseable {
     private int loadChunk() throws IOException {
       int n = (int) (streamPos / file.chunkSize());
       if (n != chunkNumber) {
-        chunk = store.chunkBlocking(file, n);
+        if (storeFailure != null) {
+          throw new IOException("the store failed already", storeFailure);  // readers probe again and again
+        }
+        try {
+          chunk = store.chunkBlocking(file, n);
+        } catch (RuntimeException e) {
+          storeFailure = e;
+          throw new IOException("the store did not deliver chunk " + n, e);
+        }
         chunkNumber = n;
       }
       return (int) (streamPos - (long) n * file.chunkSize());

@@ -1,6 +1,5 @@
 package io.govmedia.media;
 
-
 import io.govmedia.auth.DepartmentStore;
 import io.govmedia.auth.Principal;
 import io.govmedia.auth.Role;
@@ -20,12 +19,13 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.time.Clock;
-import java.util.function.Function;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Function;
 
 /**
  * {@code /api/v1/assets}: the office's shared media library. Admins and editors upload (the library is shared, so
- * no account scope applies); every signed-in member of staff may look; admins delete. The upload is not behind
+ * no account scope applies); every signed-in member of staff may look, and ask for a signed URL; admins delete. The upload is not behind
  * the body handler: {@link #holdBody} and {@link #upload} are mounted ahead of it, with the bearer token between.
  */
 public final class AssetRoutes {
@@ -36,27 +36,29 @@ public final class AssetRoutes {
   private final AssetStore store;
   private final AssetImages images;
   private final DepartmentStore departments;
+  private final Function<String, Future<Long>> users;
+  private final MediaLinks links;
   private final AuditLog audit;
   private final Clock clock;
 
   /** {@code users} counts the content items that reference an asset (the content feature answers it). */
   public AssetRoutes(AssetStore store, AssetImages images, DepartmentStore departments,
-                     Function<String, Future<Long>> users, AuditLog audit, Clock clock) {
+                     Function<String, Future<Long>> users, MediaLinks links, AuditLog audit, Clock clock) {
     this.store = store;
-    this.users = users;
     this.images = images;
     this.departments = departments;
+    this.users = users;
+    this.links = links;
     this.audit = audit;
     this.clock = clock;
   }
-
-  private final Function<String, Future<Long>> users;
 
   public Router routes(Vertx vertx) {
     Router router = Router.router(vertx);
     router.get("/").handler(this::list);
     router.get("/:id").handler(this::get);
     router.delete("/:id").handler(this::delete);
+    router.post("/:id/signed-url").handler(this::signedUrl);
     return router;
   }
 
@@ -91,27 +93,45 @@ public final class AssetRoutes {
 
   private void list(RoutingContext ctx) {
     Principal.of(ctx);
-    Page page = Page.of(ctx);
+    Page page = Page.of(ctx, AssetStore::validCursor);
     String type = ctx.request().getParam("type");
     if (type != null && !AssetType.NAMES.contains(type)) {
       throw Problem.badRequest("invalid-parameter", "查询参数有误", "type 应为 image / video / audio / pdf。");
     }
     store.list(page, AssetType.parse(type).orElse(null))
-      .onSuccess(items -> Reply.ok(ctx, page.answer(items, Asset::toJson, Asset::id)))
+      .onSuccess(items -> Reply.ok(ctx, page.answer(items, Asset::toJson, Asset::cursor)))
       .onFailure(ctx::fail);
   }
 
   private void get(RoutingContext ctx) {
     Principal.of(ctx);
-    Ids.lookup(ctx.pathParam("id"), store::find, "素材")
+    store.require(ctx.pathParam("id"))
       .onSuccess(asset -> Reply.ok(ctx, asset.toJson()))
+      .onFailure(ctx::fail);
+  }
+
+  /**
+   * {@code POST /api/v1/assets/{id}/signed-url {ttlSeconds}}: a {@code /media} URL that works without a token until
+   * it expires (at most an hour), for fetchers such as WeChat's image check. Whoever may look at the asset may ask.
+   */
+  private void signedUrl(RoutingContext ctx) {
+    Principal.of(ctx);
+    Input input = Input.of(ctx);
+    Long seconds = input.optionalLong("ttlSeconds");
+    if (seconds != null && (seconds < 1 || seconds > MediaLinks.MAX_TTL.toSeconds())) {
+      input.error("ttlSeconds", "应为 1 到 " + MediaLinks.MAX_TTL.toSeconds() + " 之间的秒数");
+    }
+    input.validate();
+    Duration ttl = seconds == null ? MediaLinks.DEFAULT_TTL : Duration.ofSeconds(seconds);
+    store.require(ctx.pathParam("id"))
+      .onSuccess(asset -> Reply.ok(ctx, links.sign(asset, ttl).toJson()))
       .onFailure(ctx::fail);
   }
 
   private void delete(RoutingContext ctx) {
     Principal principal = Principal.of(ctx);
     principal.require(Role.ADMIN);
-    Ids.lookup(ctx.pathParam("id"), store::find, "素材")
+    store.require(ctx.pathParam("id"))
       .compose(asset -> this.users.apply(asset.id()).compose(users -> users == 0 ? Future.succeededFuture(asset)
         : Future.failedFuture(Problem.conflict("asset-in-use", "素材仍被政策文件或解读引用，不能删除",
           "被 " + users + " 项内容引用；请先从这些内容中移除。"))))
@@ -133,6 +153,7 @@ public final class AssetRoutes {
       received.filename(), title == null ? received.filename() : title, departmentId, received.sha256(), null, null, null,
       principal.actor(), now);
     return departments.requireExisting(departmentId, "departmentId", "所属部门不存在")
+      .compose(ok -> inScope(principal, departmentId))
       .compose(ok -> switch (asset.format()) {
         case JPEG, PNG, GIF -> images.inspect(store, asset.file()).compose(image ->
           store.save(withSize(asset, image.width(), image.height()), image.thumbnail(), now));
@@ -142,6 +163,19 @@ public final class AssetRoutes {
         }
         default -> store.save(asset, null, now);
       });
+  }
+
+  /**
+   * An asset is filed under a department only by an admin or by a member of that department or one above it, as
+   * content is written only in one's own departments (谁起草谁解读).
+   */
+  private Future<Void> inScope(Principal principal, String departmentId) {
+    if (departmentId == null || principal.isAdmin()) {
+      return Future.succeededFuture();
+    }
+    return departments.tree().compose(tree -> tree.withDescendants(principal.departmentIds()).contains(departmentId)
+      ? Future.succeededFuture()
+      : Future.failedFuture(Problem.forbidden("只能把素材归入您所在的部门或其下级部门。").with("reason", "other-department")));
   }
 
   /** The text fields a form may carry; a field left empty in a browser's form counts as absent. */

@@ -1,5 +1,6 @@
 package io.govmedia.media;
 
+import com.mongodb.MongoTimeoutException;
 import com.mongodb.client.model.DeleteOneModel;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
@@ -7,9 +8,9 @@ import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.WriteModel;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
-import io.govmedia.platform.Ids;
 import io.govmedia.platform.Mongo;
 import io.govmedia.platform.Page;
+import io.govmedia.platform.Problem;
 import io.govmedia.platform.Times;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -20,23 +21,25 @@ import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.in;
 import static com.mongodb.client.model.Filters.lt;
+import static com.mongodb.client.model.Filters.or;
 import static com.mongodb.client.model.Sorts.descending;
 
 /**
@@ -48,6 +51,7 @@ import static com.mongodb.client.model.Sorts.descending;
 public final class AssetStore {
 
   static final Duration ABANDONED_AFTER = Duration.ofHours(24);
+  private static final Pattern CURSOR = Pattern.compile("[0-9]{1,15}\\.(?:" + AssetIds.FORMAT.pattern() + ")");
 
   private final MongoCollection<Document> files;
   private final MongoCollection<Document> chunks;
@@ -89,13 +93,10 @@ public final class AssetStore {
       });
   }
 
-  AssetWriter writer(String fileId, Runnable whenReady) {
-    return new AssetWriter(chunks, fileId, whenReady);
-  }
-
-  /** Records an upload under way; call before its first chunk is written. */
-  Future<Void> begin(String fileId, Instant now) {
-    return Mongo.first(uploads.insertOne(new Document("_id", fileId).append("startedAt", Times.date(now)))).mapEmpty();
+  /** A writer of a new file's chunks; the upload is recorded as under way before its first chunk is written. */
+  AssetWriter writer(String fileId, Instant now) {
+    return new AssetWriter(chunks, fileId,
+      Mongo.first(uploads.insertOne(new Document("_id", fileId).append("startedAt", Times.date(now)))).mapEmpty());
   }
 
   /**
@@ -112,15 +113,12 @@ public final class AssetStore {
   }
 
   private Future<Asset> saveThumbnail(Asset asset, Thumbnail thumbnail, Instant now) {
-    String thumbnailId = Ids.newId();
-    AssetWriter writer = writer(thumbnailId, () -> { });
-    return begin(thumbnailId, now)
-      .compose(v -> {
-        writer.write(Buffer.buffer(thumbnail.jpeg()));
-        return writer.finish();
-      })
-      .compose(sha256 -> insertFile(new AssetFile(thumbnailId, thumbnail.jpeg().length, AssetWriter.CHUNK_SIZE, now,
-        AssetFormat.JPEG.mime(), sha256, thumbnailName(asset.filename())).toThumbnailDocument(asset.id(), thumbnail.width(), thumbnail.height())))
+    String thumbnailId = AssetIds.newId();
+    AssetWriter writer = writer(thumbnailId, now);
+    return writer.end(Buffer.buffer(thumbnail.jpeg()))
+      .compose(v -> insertFile(new AssetFile(thumbnailId, thumbnail.jpeg().length, AssetWriter.CHUNK_SIZE, now,
+        AssetFormat.JPEG.mime(), writer.sha256(), thumbnailName(asset.filename()))
+        .toThumbnailDocument(asset.id(), thumbnail.width(), thumbnail.height())))
       .map(v -> withThumbnail(asset, thumbnailId))
       .recover(failure -> writer.settle().transform(settled -> deleteFile(thumbnailId, writer.chunksStarted()))
         .compose(deleted -> finished(thumbnailId))
@@ -136,22 +134,38 @@ public final class AssetStore {
     return Mongo.first(files.find(eq("_id", id))).map(d -> isAsset(d) ? Asset.from(d) : null);
   }
 
+  /** The asset an id names, or a 404 problem for a malformed or unknown id. */
+  Future<Asset> require(String id) {
+    return (AssetIds.valid(id) ? find(id) : Future.<Asset>succeededFuture(null))
+      .compose(asset -> asset != null ? Future.succeededFuture(asset) : Future.failedFuture(Problem.notFound("素材")));
+  }
+
   Future<AssetFile> thumbnail(Asset asset) {
     return asset.thumbnailId() == null ? Future.succeededFuture(null)
       : Mongo.first(files.find(eq("_id", asset.thumbnailId()))).map(d -> d == null ? null : AssetFile.from(d));
   }
 
-  /** Newest first; the cursor is the id of the last asset of the previous page. */
+  /**
+   * Newest first. Random ids say nothing about age, so the order is by upload time, then id; the cursor
+   * ({@link Asset#cursor()}) names both for the last asset of the previous page.
+   */
   Future<List<Asset>> list(Page page, AssetType type) {
     List<Bson> filters = new ArrayList<>(List.of(eq("metadata.kind", Asset.KIND)));
     if (type != null) {
       filters.add(eq("metadata.type", type.wire()));
     }
     if (page.cursor() != null) {
-      filters.add(lt("_id", page.cursor()));
+      int dot = page.cursor().indexOf('.');
+      Date at = new Date(Long.parseLong(page.cursor().substring(0, dot)));
+      String id = page.cursor().substring(dot + 1);
+      filters.add(or(lt("uploadDate", at), and(eq("uploadDate", at), lt("_id", id))));
     }
-    return Mongo.all(files.find(and(filters)).sort(descending("_id")).limit(page.limit() + 1))
+    return Mongo.all(files.find(and(filters)).sort(descending("uploadDate", "_id")).limit(page.limit() + 1))
       .map(docs -> docs.stream().map(Asset::from).toList());
+  }
+
+  static boolean validCursor(String cursor) {
+    return CURSOR.matcher(cursor).matches();
   }
 
   /** The file document goes first, so that nothing serves the asset while its chunks are deleted. */
@@ -172,8 +186,11 @@ public final class AssetStore {
     });
   }
 
-  /** As {@link #chunk}, for worker threads: blocks for at most 30 s. */
-  byte[] chunkBlocking(AssetFile file, int n) throws IOException {
+  /**
+   * As {@link #chunk}, for worker threads: blocks for at most 30 s. Every failure here is the store's (unreachable,
+   * timing out, or a chunk missing), never the file's: it fails with the driver's exception where there is one.
+   */
+  byte[] chunkBlocking(AssetFile file, int n) {
     CompletableFuture<Document> found = new CompletableFuture<>();
     chunkQuery(file.id(), n).subscribe(new Subscriber<>() {
       @Override
@@ -196,19 +213,23 @@ public final class AssetStore {
         found.complete(null);
       }
     });
+    Document d;
     try {
-      Document d = found.get(30, TimeUnit.SECONDS);
-      byte[] data = d == null ? null : d.get("data", Binary.class).getData();
-      if (data == null || data.length != file.chunkLength(n)) {
-        throw new IOException("chunk " + n + " of media file " + file.id() + " is missing or has the wrong length");
-      }
-      return data;
+      d = found.get(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IOException(e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IOException("reading chunk " + n + " of media file " + file.id(), e);
+      throw new IllegalStateException("interrupted reading chunk " + n + " of media file " + file.id(), e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r
+        : new IllegalStateException("reading chunk " + n + " of media file " + file.id(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new MongoTimeoutException("no answer from MongoDB within 30 s for chunk " + n + " of media file " + file.id());
     }
+    byte[] data = d == null ? null : d.get("data", Binary.class).getData();
+    if (data == null || data.length != file.chunkLength(n)) {
+      throw new IllegalStateException("chunk " + n + " of media file " + file.id() + " is missing or has the wrong length");
+    }
+    return data;
   }
 
   private Publisher<Document> chunkQuery(String fileId, int n) {

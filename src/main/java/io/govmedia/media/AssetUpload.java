@@ -1,28 +1,29 @@
 package io.govmedia.media;
 
-import io.govmedia.platform.Ids;
 import io.govmedia.platform.Problem;
+import io.netty.handler.codec.DecoderException;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerFileUpload;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.streams.Pipe;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * One multipart upload, its file in the field {@code file}, streaming into GridFS as it arrives. The file's first
- * bytes decide its format (and nothing is stored for a format the library does not take); its type's size limit is
- * enforced on every buffer, so an oversized upload stops at the limit; while two chunk inserts are running the
- * upload is paused, which pauses the client's TCP stream. On any failure (wrong type, too large, incomplete, a
- * client that goes away or stalls) every chunk already written is deleted before the failure is reported.
+ * One multipart upload, its file in the field {@code file}: the file part is piped into an {@link AssetIntake}
+ * (format by the first bytes, size limit, structure) and on into GridFS, {@code pipeTo} carrying back-pressure to
+ * the client's TCP stream. The upload succeeds once the file is stored and checked and the request has ended; on
+ * any failure (wrong type, too large, incomplete, a form that does not parse, a client that goes away or stalls)
+ * the pipe is closed, the rest of the body passes unread, and {@link #discard()} deletes every chunk written.
  * Lives on the request's event loop.
  */
 final class AssetUpload {
@@ -39,34 +40,24 @@ final class AssetUpload {
                   MultiMap form) {}
 
   private final Vertx vertx;
-  private final AssetStore store;
   private final HttpServerRequest request;
   private final Clock clock;
-  private final String fileId = Ids.newId();
-  private final Promise<Received> result = Promise.promise();
-  private HttpServerFileUpload part;
+  private final String fileId = AssetIds.newId();
+  private final AssetIntake intake;
+  private final Promise<Void> outcome = Promise.promise();
+  private final CloseDelimiter closeDelimiter;
+  private Pipe<Buffer> pipe;
+  private Future<Void> stored;
   private String filename;
-  private Buffer head = Buffer.buffer();
-  private byte[] headBytes;
-  private AssetFormat format;
-  private AssetStructure structure;
-  private AssetWriter writer;
-  private String sha256;
-  private boolean partEnded;
-  private boolean partStored;
-  private boolean requestEnded;
-  private boolean pausedForStore;
-  private boolean done;
-  private long lastProgress;
-  private long idleTimer = -1;
-  private Future<Void> begun = Future.succeededFuture();
-  private Future<Void> discarded;
+  private long progressSeen;
+  private long progressAt;
 
   AssetUpload(Vertx vertx, AssetStore store, HttpServerRequest request, Clock clock) {
     this.vertx = vertx;
-    this.store = store;
     this.request = request;
     this.clock = clock;
+    this.intake = new AssetIntake(store, fileId, clock.instant());
+    this.closeDelimiter = CloseDelimiter.of(request.getHeader("Content-Type"));
   }
 
   /** Refuses, before reading any of it, a body that is not a multipart form or is larger than any file may be. */
@@ -95,25 +86,23 @@ final class AssetUpload {
   Future<Received> receive() {
     request.setExpectMultipart(true);
     request.uploadHandler(this::part);
-    request.exceptionHandler(this::broken);
-    request.endHandler(v -> requestEnded());
-    lastProgress = System.nanoTime();
-    idleTimer = vertx.setPeriodic(15_000, id -> checkIdle());
+    request.handler(closeDelimiter::scan);
+    (request.isEnded() ? Future.<Void>succeededFuture() : request.end()).onComplete(this::requestEnded);
+    progressAt = clock.millis();
+    long idleTimer = vertx.setPeriodic(15_000, id -> checkIdle());
     if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
       request.response().writeContinue();
     }
     request.resume();
-    return result.future();
+    return outcome.future()
+      .onComplete(done -> vertx.cancelTimer(idleTimer))
+      .map(v -> new Received(fileId, intake.format(), intake.size(), intake.sha256(), filename, intake.head(),
+        request.formAttributes()));
   }
 
   /** Deletes every chunk written so far; safe to call more than once, and after success to give the file up. */
   Future<Void> discard() {
-    if (discarded == null) {
-      // After the upload's record is written (or not), so that deleting it cannot overtake writing it.
-      discarded = writer == null ? Future.succeededFuture() : begun.transform(recorded -> writer.settle())
-        .transform(settled -> store.discard(fileId, writer.chunksStarted()));
-    }
-    return discarded;
+    return intake.discard();
   }
 
   /**
@@ -137,182 +126,125 @@ final class AssetUpload {
     return name;
   }
 
-  private void part(HttpServerFileUpload upload) {
-    if (done) {
+  private void part(HttpServerFileUpload part) {
+    if (!FIELD.equals(part.name()) || pipe != null) {
+      refuse(Problem.badRequest("one-file-only", "一次只能上传一个文件", "文件放在表单字段 file 中，每次一个。"));
       return;
     }
-    if (!FIELD.equals(upload.name()) || part != null) {
-      fail(Problem.badRequest("one-file-only", "一次只能上传一个文件", "文件放在表单字段 file 中，每次一个。"));
-      return;
-    }
-    filename = sanitizeFilename(upload.filename());
+    filename = sanitizeFilename(part.filename());
     if (filename == null) {
-      fail(Problem.badRequest("invalid-filename", "文件名无效", "文件名去掉路径和控制字符后为空。"));
+      refuse(Problem.badRequest("invalid-filename", "文件名无效", "文件名去掉路径和控制字符后为空。"));
       return;
     }
-    part = upload;
-    upload.handler(this::data);
-    upload.endHandler(v -> partEnded());
-    upload.exceptionHandler(this::broken);
+    pipe = part.pipe().endOnFailure(false);  // a failed file is discarded, not finished
+    stored = pipe.to(intake);
+    stored.onFailure(this::refuse);
   }
 
-  private void data(Buffer data) {
-    if (done) {
-      return;
-    }
-    lastProgress = System.nanoTime();
-    if (format != null) {
-      feed(data);
-      return;
-    }
-    head.appendBuffer(data);
-    if (head.length() >= AssetFormat.HEAD_BYTES) {
-      recognise();
-    }
-  }
-
-  /** Decides the format from the first bytes, records the upload as under way, then stores what came so far. */
-  private void recognise() {
-    headBytes = head.getBytes(0, Math.min(head.length(), AssetFormat.HEAD_BYTES));
-    Optional<AssetFormat> sniffed = AssetFormat.sniff(headBytes);
-    if (sniffed.isEmpty()) {
-      fail(new Problem(415, "unsupported-media-type", "不支持的文件类型", "只接受 JPEG、PNG、GIF、WebP 图片，MP4 视频，"
-        + "MP3、AMR 音频和 PDF 文件。类型按文件内容判断，与文件名和扩展名无关。"));
-      return;
-    }
-    format = sniffed.get();
-    structure = new AssetStructure(format, headBytes);
-    writer = store.writer(fileId, this::storeReady);
-    Buffer received = head;
-    head = null;
-    pauseForStore();
-    begun = store.begin(fileId, clock.instant());
-    begun.onComplete(recorded -> {
-      if (done) {
-        return;
-      }
-      if (recorded.failed()) {
-        fail(recorded.cause());
-        return;
-      }
-      feed(received);
-      if (!done && partEnded) {
-        finishPart();
-      } else {
-        storeReady();
-      }
-    });
-  }
-
-  private void feed(Buffer data) {
-    if (writer.failure() != null) {
-      fail(writer.failure());
-      return;
-    }
-    if (writer.size() + data.length() > format.type().limitBytes()) {
-      fail(new Problem(413, "file-too-large", format.type().limitTitle(), sizeDetail()));
-      return;
-    }
-    structure.accept(data);
-    writer.write(data);
-    if (writer.busy()) {
-      pauseForStore();
+  private void requestEnded(AsyncResult<Void> ended) {
+    if (ended.failed()) {
+      refuse(ended.cause());
+    } else if (stored == null) {
+      refuse(Problem.badRequest("missing-file", "缺少文件", "请在 multipart 表单字段 file 中上传文件。"));
+    } else if (!closeDelimiter.seen()) {
+      // The decoder never ends a file part cut off before the closing boundary: without this the client would
+      // wait for the idle limit, for an answer blaming a stall.
+      refuse(Problem.badRequest("invalid-multipart", "上传内容格式错误", "multipart/form-data 请求体不完整（缺少结束分隔符）。"));
+    } else {
+      stored.onSuccess(outcome::tryComplete);
     }
   }
 
-  private void pauseForStore() {
-    pausedForStore = true;
-    part.pause();
-  }
-
-  /** A chunk insert finished: take more of the file, unless the store is still busy. */
-  private void storeReady() {
-    if (pausedForStore && !done && !writer.busy()) {
-      pausedForStore = false;
-      lastProgress = System.nanoTime();
-      part.resume();
-    }
-  }
-
-  private void partEnded() {
-    if (done) {
-      return;
-    }
-    partEnded = true;
-    if (format == null) {
-      if (head.length() == 0) {
-        fail(Problem.badRequest("empty-file", "文件为空", null));
-      } else {
-        recognise();  // a file shorter than the head: stored once the upload is recorded
-      }
-      return;
-    }
-    finishPart();
-  }
-
-  private void finishPart() {
-    writer.finish().onComplete(finished -> {
-      if (done) {
-        return;
-      }
-      if (finished.failed()) {
-        fail(finished.cause());
-        return;
-      }
-      String incomplete = structure.problem(writer.size());
-      if (incomplete != null) {
-        fail(new Problem(422, "incomplete-file", "文件不完整", incomplete + "。未保存任何内容。"));
-        return;
-      }
-      sha256 = finished.result();
-      partStored = true;
-      completeIfDone();
-    });
-  }
-
-  private void requestEnded() {
-    requestEnded = true;
-    if (part == null) {
-      fail(Problem.badRequest("missing-file", "缺少文件", "请在 multipart 表单字段 file 中上传文件。"));
-      return;
-    }
-    completeIfDone();
-  }
-
-  private void completeIfDone() {
-    if (partStored && requestEnded && !done) {
-      done = true;
-      vertx.cancelTimer(idleTimer);
-      result.complete(new Received(fileId, format, writer.size(), sha256, filename, headBytes, request.formAttributes()));
-    }
-  }
-
+  /** No byte for two minutes, while the store was not the one holding the upload up. */
   private void checkIdle() {
-    if (!pausedForStore && System.nanoTime() - lastProgress > IDLE_LIMIT.toNanos()) {
-      fail(new Problem(408, "upload-stalled", "上传中断", "超过 " + IDLE_LIMIT.toMinutes() + " 分钟没有收到数据，上传已放弃。"));
+    long now = clock.millis();
+    if (intake.received() != progressSeen || intake.writeQueueFull()) {
+      progressSeen = intake.received();
+      progressAt = now;
+    } else if (now - progressAt > IDLE_LIMIT.toMillis()) {
+      refuse(new Problem(408, "upload-stalled", "上传中断", "超过 " + IDLE_LIMIT.toMinutes() + " 分钟没有收到数据，上传已放弃。"));
     }
   }
 
-  /** Stops storing, lets the rest of the body pass unread, deletes what was written, then reports. */
-  private void fail(Throwable cause) {
-    if (done) {
-      return;
+  /** The first failure is the upload's: storing stops and the rest of the body passes unread. */
+  private void refuse(Throwable cause) {
+    if (outcome.tryFail(multipartFailure(cause)) && pipe != null) {
+      pipe.close();
     }
-    done = true;
-    vertx.cancelTimer(idleTimer);
-    if (part != null) {
-      part.resume();
-    }
-    discard().onComplete(deleted -> result.fail(cause));
   }
 
-  /** The request failed under us: the client went away, or the multipart body does not parse. */
-  private void broken(Throwable cause) {
-    fail(cause instanceof HttpClosedException ? cause
-      : Problem.badRequest("invalid-multipart", "上传内容格式错误", "multipart/form-data 请求体无法解析。"));
+  /** A body that does not parse as multipart is the client's 400; a client gone or the store failing stay what they are. */
+  private static Throwable multipartFailure(Throwable cause) {
+    return cause instanceof DecoderException
+      ? Problem.badRequest("invalid-multipart", "上传内容格式错误", "multipart/form-data 请求体无法解析。") : cause;
   }
 
-  private static String sizeDetail() {
+  /**
+   * Watches the raw body for the form's close delimiter ({@code --boundary--}), which senders keep out of every
+   * part, matching across chunks in linear time (Knuth–Morris–Pratt). Without a boundary it cannot tell and says
+   * seen; so does a file holding the delimiter mid-line: then only the idle limit ends a cut-off body, as before.
+   */
+  private static final class CloseDelimiter {
+    private final byte[] pattern;
+    private final int[] fallback;
+    private int matched;
+    private boolean seen;
+
+    private CloseDelimiter(byte[] pattern) {
+      this.pattern = pattern;
+      this.fallback = new int[pattern.length];
+      for (int i = 1, k = 0; i < pattern.length; i++) {
+        while (k > 0 && pattern[i] != pattern[k]) {
+          k = fallback[k - 1];
+        }
+        if (pattern[i] == pattern[k]) {
+          k++;
+        }
+        fallback[i] = k;
+      }
+      this.seen = pattern.length == 4;
+    }
+
+    static CloseDelimiter of(String contentType) {
+      return new CloseDelimiter(("--" + boundary(contentType) + "--").getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** The boundary parameter, unquoted; empty when there is none. */
+    static String boundary(String contentType) {
+      for (String parameter : contentType == null ? new String[0] : contentType.split(";")) {
+        String p = parameter.strip();
+        if (p.regionMatches(true, 0, "boundary=", 0, 9)) {
+          String value = p.substring(9).strip();
+          return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
+            ? value.substring(1, value.length() - 1) : value;
+        }
+      }
+      return "";
+    }
+
+    void scan(Buffer chunk) {
+      if (seen) {
+        return;
+      }
+      byte[] bytes = chunk.getBytes();
+      for (int i = 0; i < bytes.length && !seen; i++) {
+        byte b = bytes[i];
+        while (matched > 0 && b != pattern[matched]) {
+          matched = fallback[matched - 1];
+        }
+        if (b == pattern[matched]) {
+          matched++;
+        }
+        seen = matched == pattern.length;
+      }
+    }
+
+    boolean seen() {
+      return seen;
+    }
+  }
+
+  static String sizeDetail() {
     StringBuilder limits = new StringBuilder("上传已中止，未保存任何内容。各类文件上限：");
     for (AssetType type : AssetType.values()) {
       limits.append(type.label()).append(' ').append(type.limitBytes() / (1024 * 1024)).append("MB");

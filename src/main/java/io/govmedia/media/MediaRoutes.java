@@ -1,9 +1,10 @@
 package io.govmedia.media;
 
-import io.govmedia.platform.Ids;
+import io.govmedia.auth.Principal;
 import io.govmedia.platform.Problem;
 import io.govmedia.platform.RequestLog;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -15,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -22,29 +24,48 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
- * {@code GET|HEAD /media/{id}} and {@code /media/{id}/thumbnail}: public, since citizens' mini-program and WeChat
- * articles load media without signing in. An asset never changes under its id, so answers are cacheable for a
- * year, validated by the SHA-256 as ETag. {@code Range} requests (one range; see {@link AssetRange}) are answered
- * 206 by reading only the GridFS chunks that hold the range; every body streams chunk by chunk, waiting whenever
- * the connection's write queue is full, so a slow client holds two chunks of memory, not the file.
+ * {@code GET|HEAD /media/{id}} and {@code /media/{id}/thumbnail}. Anyone may load an asset that published content
+ * uses (the mini-program and WeChat articles load media without signing in): cacheable for five minutes, so that a
+ * withdrawal takes effect within minutes even behind caches, validated by the SHA-256 as ETag. Any other asset
+ * needs a staff bearer token or an expiring signed URL ({@link MediaLinks}) and is never stored by caches; without
+ * either it is a 404, exactly as an id that names nothing, so that probing tells nothing. {@code Range} requests
+ * (one range; see {@link AssetRange}) are answered 206 by reading only the GridFS chunks that hold the range;
+ * every body streams chunk by chunk, waiting whenever the connection's write queue is full, so a slow client
+ * holds two chunks of memory, not the file.
  */
 public final class MediaRoutes {
 
   private static final Logger log = LoggerFactory.getLogger(MediaRoutes.class);
   private static final DateTimeFormatter HTTP_DATE =
     DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
-  private static final String CACHE_FOREVER = "public, max-age=31536000, immutable";
+  static final String CACHE_PUBLIC = "public, max-age=300";
+  static final String CACHE_PRIVATE = "private, no-store";
 
   private final AssetStore store;
+  private final MediaLinks links;
+  private final PublicAssets publicAssets;
 
-  public MediaRoutes(AssetStore store) {
+  /** {@code published} answers whether published content uses an asset (the content feature knows). */
+  public MediaRoutes(AssetStore store, MediaLinks links, Function<String, Future<Boolean>> published, Clock clock) {
     this.store = store;
+    this.links = links;
+    this.publicAssets = new PublicAssets(published, clock);
   }
 
-  public Router routes(Vertx vertx) {
+  /** {@code staffAuth} checks a bearer token where a request sends one (a wrong one is 401). */
+  public Router routes(Vertx vertx, Handler<RoutingContext> staffAuth) {
     Router router = Router.router(vertx);
+    router.route().handler(ctx -> {
+      ctx.response().putHeader("Cache-Control", CACHE_PRIVATE);  // errors and private answers alike
+      if (ctx.request().headers().contains("Authorization")) {
+        staffAuth.handle(ctx);
+      } else {
+        ctx.next();
+      }
+    });
     router.get("/:id").handler(this::asset);
     router.head("/:id").handler(this::asset);
     router.get("/:id/thumbnail").handler(this::thumbnail);
@@ -53,18 +74,48 @@ public final class MediaRoutes {
   }
 
   private void asset(RoutingContext ctx) {
-    Ids.lookup(ctx.pathParam("id"), store::find, "素材")
+    visible(ctx)
       .onSuccess(asset -> serve(ctx, asset.file()))
       .onFailure(ctx::fail);
   }
 
   private void thumbnail(RoutingContext ctx) {
-    Ids.lookup(ctx.pathParam("id"), store::find, "素材")
+    visible(ctx)
       .compose(store::thumbnail)
       .compose(file -> file == null ? Future.<AssetFile>failedFuture(Problem.notFound("缩略图（仅 JPEG、PNG、GIF 图片有缩略图）"))
         : Future.succeededFuture(file))
       .onSuccess(file -> serve(ctx, file))
       .onFailure(ctx::fail);
+  }
+
+  /**
+   * The asset, if this request may see it: staff (the bearer check before this passed) and signed URLs see every
+   * asset, privately; anyone else only what published content uses, with a public answer. Else 404 "素材".
+   */
+  private Future<Asset> visible(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    String id = ctx.pathParam("id");
+    boolean entitled = signedIn(ctx) || links.valid(id, request.getParam("expires"), request.getParam("sig"));
+    Future<Asset> found = store.require(id);
+    if (entitled) {
+      return found;
+    }
+    return found.compose(asset -> publicAssets.isPublic(asset.id()).compose(open -> {
+      if (!open) {
+        return Future.failedFuture(Problem.notFound("素材"));
+      }
+      ctx.response().putHeader("Cache-Control", CACHE_PUBLIC);
+      return Future.succeededFuture(asset);
+    }));
+  }
+
+  /** A request that sends a token got past the bearer check in front only with a valid one. */
+  private static boolean signedIn(RoutingContext ctx) {
+    if (!ctx.request().headers().contains("Authorization")) {
+      return false;
+    }
+    Principal.of(ctx);
+    return true;
   }
 
   private void serve(RoutingContext ctx, AssetFile file) {
@@ -159,8 +210,7 @@ public final class MediaRoutes {
 
   private static HttpServerResponse validators(HttpServerResponse response, AssetFile file) {
     return response.putHeader("ETag", file.etag())
-      .putHeader("Last-Modified", HTTP_DATE.format(file.uploadedAt()))
-      .putHeader("Cache-Control", CACHE_FOREVER);
+      .putHeader("Last-Modified", HTTP_DATE.format(file.uploadedAt()));
   }
 
   /** If-None-Match (weak comparison) wins over If-Modified-Since, as RFC 9110 §13.2.2 orders them. */

@@ -15,8 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static com.mongodb.client.model.Filters.and;
@@ -33,12 +35,18 @@ import static com.mongodb.client.model.Sorts.descending;
  * cannot recompute it. A separate head record remembers the newest entry, so cutting entries off the end is
  * detected too. Entries are numbered; the number is the document id, so two instances appending at once cannot
  * both take the same place: the loser re-reads the head and tries again.
+ * <p>
+ * What is hashed is exactly what is stored: every text is made well-formed (an unpaired surrogate becomes U+FFFD, as
+ * MongoDB would store it) before it is hashed, so an odd character that got past the input checks cannot break the
+ * chain. Verification walks on past a broken entry, judging each entry against the one stored before it, so one
+ * damaged entry does not hide tampering further on.
  */
 public final class AuditLog {
 
   public static final String GENESIS = "0".repeat(64);
   private static final int MAX_ATTEMPTS = 50;
   private static final int VERIFY_BATCH = 1000;
+  private static final int MAX_BROKEN_IDS = 100;
 
   public record Actor(String id, String username) {
     public static final Actor SYSTEM = new Actor("system", "system");
@@ -77,9 +85,20 @@ public final class AuditLog {
     }
   }
 
-  public record Verification(boolean ok, long checked, String firstBrokenId) {
+  /** {@code brokenIds}: the first {@value #MAX_BROKEN_IDS} broken entries in chain order; {@code brokenCount}: all. */
+  public record Verification(long checked, List<String> brokenIds, long brokenCount) {
+
+    public boolean ok() {
+      return brokenCount == 0;
+    }
+
+    public String firstBrokenId() {
+      return brokenIds.isEmpty() ? null : brokenIds.get(0);
+    }
+
     public JsonObject toJson() {
-      return new JsonObject().put("ok", ok).put("checked", checked).put("firstBrokenId", firstBrokenId);
+      return new JsonObject().put("ok", ok()).put("checked", checked).put("firstBrokenId", firstBrokenId())
+        .put("brokenIds", new JsonArray(brokenIds)).put("brokenCount", brokenCount);
     }
   }
 
@@ -102,8 +121,9 @@ public final class AuditLog {
   /** Appends one entry; {@code before} and {@code after} are summaries that must hold no secret. */
   public Future<Entry> append(Actor actor, String action, String targetType, String targetId,
                               JsonObject before, JsonObject after, String requestId) {
-    Draft draft = new Draft(actor, action, targetType, targetId, before == null ? null : before.encode(),
-      after == null ? null : after.encode(), requestId);
+    Draft draft = new Draft(new Actor(wellFormed(actor.id()), wellFormed(actor.username())), wellFormed(action),
+      wellFormed(targetType), wellFormed(targetId), before == null ? null : wellFormed(before.encode()),
+      after == null ? null : wellFormed(after.encode()), wellFormed(requestId));
     return currentHead().compose(latest -> attempt(draft, latest, 1));
   }
 
@@ -113,37 +133,58 @@ public final class AuditLog {
       .map(docs -> docs.stream().map(Entry::from).toList());
   }
 
-  /** Walks the whole chain in order, recomputing every hash, then checks nothing was cut off the end. */
+  /**
+   * Walks the whole chain in order, recomputing every hash, then checks nothing was cut off the end. Each entry is
+   * judged against the one stored before it, so the walk goes on past a broken entry and reports every one.
+   */
   public Future<Verification> verify() {
-    return verifyFrom(0, GENESIS, 0).compose(walked -> !walked.ok() ? Future.succeededFuture(walked)
-      : Mongo.first(heads.find(eq("_id", HEAD_ID))).map(recorded -> {
-        long recordedSeq = recorded == null ? 0 : ((Number) recorded.get("seq")).longValue();
-        return recordedSeq > walked.checked()
-          ? new Verification(false, walked.checked(), String.valueOf(walked.checked() + 1))
-          : walked;
-      }));
+    // The head is read first: entries appended while the walk runs are then never mistaken for a cut-off end.
+    return Mongo.first(heads.find(eq("_id", HEAD_ID))).compose(recorded -> {
+      long recordedSeq = recorded == null ? 0 : ((Number) recorded.get("seq")).longValue();
+      Walk walk = new Walk();
+      return verifyFrom(0, walk).map(walked -> {
+        if (recordedSeq >= walk.nextSeq) {
+          walk.broken(String.valueOf(walk.nextSeq));
+        }
+        return new Verification(walk.checked, List.copyOf(walk.brokenIds), walk.brokenCount);
+      });
+    });
   }
 
-  private Future<Verification> verifyFrom(long afterSeq, String prevHash, long checked) {
-    return Mongo.all(entries.find(gt("_id", afterSeq)).sort(ascending("_id")).limit(VERIFY_BATCH)).compose(docs -> {
-      long expectedSeq = afterSeq + 1;
-      String previous = prevHash;
-      long count = checked;
-      for (Document doc : docs) {
-        count++;
-        Entry entry = readable(doc);
-        if (entry == null || entry.seq() != expectedSeq || !previous.equals(entry.prevHash())
-          || !entry.computeHash(key).equals(entry.hash())) {
-          return Future.succeededFuture(new Verification(false, count, String.valueOf(doc.get("_id"))));
-        }
-        previous = entry.hash();
-        expectedSeq++;
-      }
-      if (docs.size() < VERIFY_BATCH) {
-        return Future.succeededFuture(new Verification(true, count, null));
-      }
-      return verifyFrom(expectedSeq - 1, previous, count);
+  private Future<Void> verifyFrom(long afterId, Walk walk) {
+    return Mongo.all(entries.find(gt("_id", afterId)).sort(ascending("_id")).limit(VERIFY_BATCH)).compose(docs -> {
+      docs.forEach(doc -> walk.check(doc, key));
+      return docs.size() < VERIFY_BATCH ? Future.succeededFuture()
+        : verifyFrom(((Number) docs.get(docs.size() - 1).get("_id")).longValue(), walk);
     });
+  }
+
+  /** What a walk along the chain has found so far. */
+  private static final class Walk {
+    long checked;
+    long nextSeq = 1;
+    String previousHash = GENESIS;
+    final List<String> brokenIds = new ArrayList<>();
+    long brokenCount;
+
+    void check(Document doc, byte[] key) {
+      checked++;
+      Entry entry = readable(doc);
+      boolean intact = entry != null && entry.seq() == nextSeq && Objects.equals(previousHash, entry.prevHash())
+        && entry.computeHash(key).equals(entry.hash());
+      if (!intact) {
+        broken(String.valueOf(doc.get("_id")));
+      }
+      previousHash = doc.get("hash") instanceof String hash ? hash : null;
+      nextSeq = ((Number) doc.get("_id")).longValue() + 1;
+    }
+
+    void broken(String id) {
+      brokenCount++;
+      if (brokenIds.size() < MAX_BROKEN_IDS) {
+        brokenIds.add(id);
+      }
+    }
   }
 
   /** The entry, or null when the stored document no longer has the shape of one (tampered). */
@@ -206,6 +247,34 @@ public final class AuditLog {
 
   private record Draft(Actor actor, String action, String targetType, String targetId, String before, String after,
                        String requestId) {}
+
+  /**
+   * The text as MongoDB stores it: an unpaired surrogate cannot be written as UTF-8 and comes back as U+FFFD, so it
+   * is replaced before hashing. Well-formed text is returned as it is.
+   */
+  static String wellFormed(String text) {
+    if (text == null) {
+      return null;
+    }
+    StringBuilder out = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        if (out != null) {
+          out.append(c).append(text.charAt(i + 1));
+        }
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        if (out == null) {
+          out = new StringBuilder(text.length()).append(text, 0, i);
+        }
+        out.append('\uFFFD');
+      } else if (out != null) {
+        out.append(c);
+      }
+    }
+    return out == null ? text : out.toString();
+  }
 
   static String hmac(byte[] key, String text) {
     try {

@@ -1,16 +1,38 @@
 package io.govmedia.platform;
 
+import com.mongodb.MongoConnectionPoolClearedException;
+import com.mongodb.MongoException;
+import com.mongodb.MongoExecutionTimeoutException;
+import com.mongodb.MongoNodeIsRecoveringException;
+import com.mongodb.MongoNotPrimaryException;
+import com.mongodb.MongoServerUnavailableException;
+import com.mongodb.MongoSocketException;
+import com.mongodb.MongoTimeoutException;
+import io.lettuce.core.RedisBusyException;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisLoadingException;
+import io.lettuce.core.RedisReadOnlyException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
+
 /** The one error handler: every failure leaves as {@code application/problem+json}. */
 public final class Failures {
 
   public static final String PROBLEM_JSON = "application/problem+json; charset=utf-8";
   private static final Logger log = LoggerFactory.getLogger(Failures.class);
+  /** Server selection or an operation timed out, a socket failed, or the primary is changing (a failover). */
+  private static final List<Class<? extends MongoException>> MONGO_UNAVAILABLE = List.of(MongoTimeoutException.class,
+    MongoSocketException.class, MongoExecutionTimeoutException.class, MongoNotPrimaryException.class,
+    MongoNodeIsRecoveringException.class, MongoConnectionPoolClearedException.class,
+    MongoServerUnavailableException.class);
 
   private Failures() {
   }
@@ -40,20 +62,37 @@ public final class Failures {
     response.end(problem.toJson(ctx.request().path(), RequestLog.id(ctx)).encode());
   }
 
-  /** MongoDB or Redis unreachable or timing out: the client may retry, so 503 rather than 500. */
-  private static boolean isStoreUnavailable(Throwable failure) {
+  /**
+   * MongoDB or Redis unreachable, timing out, or unable to serve just now (failover, loading): the client may retry,
+   * so 503 rather than 500. Told apart by the drivers' exception types along the cause chain, never by message text.
+   * Public for code that must not mistake a store failure for bad input.
+   */
+  public static boolean isStoreUnavailable(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof io.lettuce.core.RedisConnectionException || t instanceof io.lettuce.core.RedisCommandTimeoutException
-        || t instanceof com.mongodb.MongoTimeoutException || t instanceof com.mongodb.MongoSocketException
-        || t instanceof io.lettuce.core.RedisException && String.valueOf(t.getMessage()).contains("not connected")) {
+      if (t instanceof RedisCommandExecutionException) {
+        // Redis answered: an error reply is our mistake, unless it says Redis cannot serve at the moment.
+        return t instanceof RedisLoadingException || t instanceof RedisBusyException || t instanceof RedisReadOnlyException;
+      }
+      // Lettuce rejects commands while disconnected, and cancels those in flight when the connection drops, with a
+      // bare RedisException; its subclasses (protocol errors, interrupts) are not outages.
+      if (t.getClass() == RedisException.class || t instanceof RedisConnectionException
+        || t instanceof RedisCommandTimeoutException || isMongoUnavailable(t)) {
         return true;
       }
     }
     return false;
   }
 
+  private static boolean isMongoUnavailable(Throwable t) {
+    return MONGO_UNAVAILABLE.stream().anyMatch(type -> type.isInstance(t));
+  }
+
   static Problem toProblem(RoutingContext ctx) {
-    Throwable failure = ctx.failure();
+    return toProblem(ctx.failure(), ctx.statusCode());
+  }
+
+  /** The problem for a failure, or, when there is none, for the status code a route failed with. */
+  static Problem toProblem(Throwable failure, int statusCode) {
     if (failure instanceof Problem problem) {
       return problem;
     }
@@ -61,7 +100,7 @@ public final class Failures {
       return new Problem(503, "store-unavailable", "服务暂不可用，请稍后重试", "数据存储暂时无法访问。")
         .with("retryAfterSeconds", 5);
     }
-    int status = failure instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
+    int status = failure instanceof HttpException http ? http.getStatusCode() : statusCode;
     return switch (status) {
       case 400 -> Problem.badRequest("bad-request", "请求格式错误", null);
       case 401 -> Problem.unauthorized("unauthorized", "未登录或登录已失效");

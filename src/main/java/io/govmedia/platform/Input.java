@@ -1,5 +1,6 @@
 package io.govmedia.platform;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,12 +17,15 @@ import java.util.regex.Pattern;
 /**
  * A JSON request body read field by field with types checked. Every problem is collected, then
  * {@link #validate()} fails with all of them at once. Values are only ever handed on as typed Java values,
- * never as raw JSON, so a {@code {"$gt": ""}} cannot reach a query.
+ * never as raw JSON, so a {@code {"$gt": ""}} cannot reach a query. Before any field is read, every string in the
+ * body, nested ones and names included, must be clean text ({@link #isCleanText}): what is stored, hashed into the
+ * audit chain and sent on to WeChat is then exactly what the client sent.
  */
 public final class Input {
 
   private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
   private static final Instant LATEST = Instant.parse("2100-01-01T00:00:00Z");
+  private static final int MAX_CHARACTER_ERRORS = 100;
 
   private final JsonObject json;
   private final JsonArray errors = new JsonArray();
@@ -31,11 +35,68 @@ public final class Input {
   }
 
   public static Input of(RoutingContext ctx) {
-    return new Input(jsonBody(ctx));
+    return of(jsonBody(ctx));
   }
 
+  /** Fails with 400 {@code invalid-characters} when any string in {@code json} is not {@linkplain #isCleanText clean}. */
   public static Input of(JsonObject json) {
+    JsonArray errors = new JsonArray();
+    findUncleanText(json, "", errors);
+    if (!errors.isEmpty()) {
+      throw new Problem(400, "invalid-characters", "请求内容含有不允许的字符",
+        "文本中不能有不成对的代理项（如 \\ud800）、Unicode 非字符（如 U+FFFE、U+FDD0）或制表、换行、回车以外的控制字符。")
+        .with("errors", errors);
+    }
     return new Input(json);
+  }
+
+  /**
+   * Text that every store, hash and channel takes as it is: no unpaired UTF-16 surrogate (MongoDB would store
+   * U+FFFD for it, UTF-8 encoders elsewhere '?'), no Unicode noncharacter (U+FDD0–U+FDEF, U+nFFFE, U+nFFFF), and no
+   * C0 control but tab, line feed and carriage return (XML 1.0, and so WeChat's messages, cannot carry the others,
+   * and no form a citizen or staff member fills in needs them). DEL and the C1 controls are let through, as XML
+   * does.
+   */
+  static boolean isCleanText(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        if (isNoncharacter(Character.toCodePoint(c, text.charAt(++i)))) {
+          return false;
+        }
+      } else if (Character.isSurrogate(c) || isNoncharacter(c) || c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isNoncharacter(int codePoint) {
+    return codePoint >= 0xFDD0 && codePoint <= 0xFDEF || (codePoint & 0xFFFE) == 0xFFFE;
+  }
+
+  /** Names each string (value or member name) that is not clean by its path, e.g. {@code items[2].name}. */
+  private static void findUncleanText(Object value, String path, JsonArray errors) {
+    if (errors.size() >= MAX_CHARACTER_ERRORS) {
+      return;
+    }
+    if (value instanceof String text && !isCleanText(text)) {
+      errors.add(new JsonObject().put("field", path.isEmpty() ? "(body)" : path).put("message", "含有不允许的字符"));
+    } else if (value instanceof JsonObject object) {
+      for (String name : object.fieldNames()) {
+        String at = path.isEmpty() ? name : path + "." + name;
+        if (!isCleanText(name)) {
+          errors.add(new JsonObject().put("field", path.isEmpty() ? "(body)" : path)
+            .put("message", "字段名含有不允许的字符"));
+        } else {
+          findUncleanText(object.getValue(name), at, errors);
+        }
+      }
+    } else if (value instanceof JsonArray array) {
+      for (int i = 0; i < array.size(); i++) {
+        findUncleanText(array.getValue(i), path + "[" + i + "]", errors);
+      }
+    }
   }
 
   /**
@@ -67,14 +128,16 @@ public final class Input {
     if (type == null || !type.toLowerCase().startsWith("application/json")) {
       throw new Problem(415, "unsupported-media-type", "不支持的内容类型", "请以 application/json 提交。");
     }
-    if (ctx.body() == null || ctx.body().length() == 0) {
+    // Without any body bytes the body handler leaves no buffer at all: length() is -1, not 0.
+    Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+    if (body == null || body.length() == 0) {
       throw Problem.badRequest("invalid-json", "请求体不是合法的 JSON", "请求体为空。");
     }
     Object parsed;
     try {
-      parsed = ctx.body().buffer().toJsonValue();
+      parsed = body.toJsonValue();
     } catch (DecodeException e) {
-      throw Problem.badRequest("invalid-json", "请求体不是合法的 JSON", null);
+      throw Problem.badRequest("invalid-json", "请求体不是合法的 JSON", "请求体应为 UTF-8 编码的完整 JSON。");
     }
     if (!(parsed instanceof JsonObject object)) {
       throw Problem.badRequest("invalid-json", "请求体应为 JSON 对象", null);

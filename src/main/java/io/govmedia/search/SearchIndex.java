@@ -50,6 +50,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SearchIndex implements AutoCloseable {
 
   public static final Set<String> KINDS = Set.of("document", "interpretation");
+  /** The {@link Entry#status} every staff member finds; any other status only the entry's department scope. */
+  public static final String PUBLISHED = "published";
   public static final int MAX_QUERY = 100;
   /** Paging goes this deep into the ranking and no further. */
   public static final int MAX_OFFSET = 1000;
@@ -77,6 +79,23 @@ public final class SearchIndex implements AutoCloseable {
     }
   }
 
+  /**
+   * Whose search it is (谁起草谁解读): the departments in their scope (theirs and every one below), or everything
+   * for an admin. A reader finds published entries and the unpublished ones of departments in their scope.
+   */
+  public record Reader(Set<String> departmentIds) {
+    public static final Reader ADMIN = new Reader(null);
+
+    public Reader {
+      departmentIds = departmentIds == null ? null : Set.copyOf(departmentIds);
+    }
+
+    boolean finds(SearchMemoryIndex.Owner owner) {
+      return departmentIds == null || owner.published()
+        || owner.departmentId() != null && departmentIds.contains(owner.departmentId());
+    }
+  }
+
   /** One hit: {@code titleHighlighted} and {@code snippet} are HTML, matches in {@code <em>}, the rest escaped. */
   public record Hit(String kind, String id, String title, String titleHighlighted, double score, String snippet,
                     Instant updatedAt) {
@@ -98,7 +117,7 @@ public final class SearchIndex implements AutoCloseable {
     }
   }
 
-  private record Query(List<String> terms, int kindMask, int offset, int limit) {}
+  private record Query(List<String> terms, int kindMask, Reader reader, int offset, int limit) {}
 
   private final SearchStore store;
   private final Redis redis;
@@ -150,7 +169,8 @@ public final class SearchIndex implements AutoCloseable {
   public Future<Void> put(Entry entry) {
     String key = SearchStore.key(entry.kind(), entry.id());
     return workers.executeBlocking(() -> SearchMemoryIndex.Prepared.of(key, kindCode(entry.kind()), entry.id(),
-        entry.title(), entry.text(), entry.updatedAt().toEpochMilli(), 0), false)
+        entry.title(), entry.text(), entry.updatedAt().toEpochMilli(), owner(entry.status(), entry.departmentId()), 0),
+        false)
       .compose(prepared -> store.put(entry, prepared.storedTerms())
         .compose(rev -> rev == null ? Future.<Void>succeededFuture()
           : apply(prepared.withRev(rev)).compose(v -> announce(rev, key))));
@@ -163,10 +183,11 @@ public final class SearchIndex implements AutoCloseable {
   }
 
   /**
-   * Ranked hits for {@code q} among the given kinds (all when empty); {@code cursor} is a previous page's
-   * {@code next}. Fails with a 400 problem for a query outside 1..{@value #MAX_QUERY} characters or a bad cursor.
+   * Ranked hits for {@code q} among the given kinds (all when empty) that the reader may find; {@code cursor} is a
+   * previous page's {@code next}. Fails with a 400 problem for a query outside 1..{@value #MAX_QUERY} characters or
+   * a bad cursor.
    */
-  public Future<Hits> search(String q, Set<String> kinds, int limit, String cursor) {
+  public Future<Hits> search(String q, Set<String> kinds, Reader reader, int limit, String cursor) {
     try {
       checkQuery(q);
       if (kinds != null && !KINDS.containsAll(kinds)) {
@@ -179,8 +200,8 @@ public final class SearchIndex implements AutoCloseable {
       return Future.failedFuture(problem);
     }
     Set<String> wanted = kinds == null || kinds.isEmpty() ? KINDS : kinds;
-    Query query = new Query(SearchTerms.query(q), kindMask(wanted), cursor == null ? 0 : Integer.parseInt(cursor),
-      Math.max(1, Math.min(limit, Page.MAX_LIMIT)));
+    Query query = new Query(SearchTerms.query(q), kindMask(wanted), Objects.requireNonNull(reader, "reader"),
+      cursor == null ? 0 : Integer.parseInt(cursor), Math.max(1, Math.min(limit, Page.MAX_LIMIT)));
     if (query.terms().isEmpty()) {
       return Future.succeededFuture(new Hits(List.of(), null));
     }
@@ -189,7 +210,7 @@ public final class SearchIndex implements AutoCloseable {
     }
     SearchMemoryIndex current = memory;
     if (Context.isOnEventLoopThread() && query.limit() <= INLINE_LIMIT) {
-      SearchMemoryIndex.Ranked cheap = current.searchIfCheap(query.terms(), query.kindMask(),
+      SearchMemoryIndex.Ranked cheap = current.searchIfCheap(query.terms(), query.kindMask(), query.reader(),
         query.offset() + query.limit(), INLINE_POSTINGS);
       if (cheap != null) {
         return textsToScan(query, cheap) <= INLINE_TEXT ? Future.succeededFuture(page(query, cheap))
@@ -197,7 +218,7 @@ public final class SearchIndex implements AutoCloseable {
       }
     }
     return workers.executeBlocking(() -> page(query,
-      current.search(query.terms(), query.kindMask(), query.offset() + query.limit())), false);
+      current.search(query.terms(), query.kindMask(), query.reader(), query.offset() + query.limit())), false);
   }
 
   public static void checkQuery(String q) {
@@ -253,7 +274,8 @@ public final class SearchIndex implements AutoCloseable {
     return store.candidates(query.terms(), kinds).compose(found -> workers.executeBlocking(() -> {
       SearchMemoryIndex scratch = new SearchMemoryIndex();
       found.forEach(stored -> scratch.apply(prepare(stored)));
-      return page(query, scratch.search(query.terms(), query.kindMask(), query.offset() + query.limit()));
+      return page(query, scratch.search(query.terms(), query.kindMask(), query.reader(),
+        query.offset() + query.limit()));
     }, false));
   }
 
@@ -385,7 +407,13 @@ public final class SearchIndex implements AutoCloseable {
     }
     return SearchMemoryIndex.Prepared.of(stored.key(), kindCode(stored.kind()), stored.id(),
       stored.title() == null ? "" : stored.title(), stored.text() == null ? "" : stored.text(),
-      stored.updatedAt() == null ? 0 : stored.updatedAt().toEpochMilli(), stored.rev());
+      stored.updatedAt() == null ? 0 : stored.updatedAt().toEpochMilli(), owner(stored.status(), stored.departmentId()),
+      stored.rev());
+  }
+
+  /** An entry stored before status was kept is unpublished as far as anyone knows: admins only until re-indexed. */
+  private static SearchMemoryIndex.Owner owner(String status, String departmentId) {
+    return new SearchMemoryIndex.Owner(departmentId, PUBLISHED.equals(status));
   }
 
   private static byte kindCode(String kind) {

@@ -31,11 +31,11 @@ final class SearchMemoryIndex {
   private static final double TITLE_BONUS = 2.5;
 
   /** An entry's terms counted, ready to append (done before taking the lock); a removal has no terms. */
-  record Prepared(String key, byte kind, String id, String title, String text, long updatedAt, int rev,
+  record Prepared(String key, byte kind, String id, String title, String text, long updatedAt, Owner owner, int rev,
                   String[] terms, int[] values, int length) {
 
     static Prepared removal(String key, int rev) {
-      return new Prepared(key, (byte) 0, null, null, null, 0, rev, null, null, 0);
+      return new Prepared(key, (byte) 0, null, null, null, 0, null, rev, null, null, 0);
     }
 
     boolean removed() {
@@ -43,7 +43,7 @@ final class SearchMemoryIndex {
     }
 
     Prepared withRev(int newRev) {
-      return new Prepared(key, kind, id, title, text, updatedAt, newRev, terms, values, length);
+      return new Prepared(key, kind, id, title, text, updatedAt, owner, newRev, terms, values, length);
     }
 
     /** The terms MongoDB keeps: all but single characters. */
@@ -57,7 +57,8 @@ final class SearchMemoryIndex {
       return stored;
     }
 
-    static Prepared of(String key, byte kind, String id, String title, String text, long updatedAt, int rev) {
+    static Prepared of(String key, byte kind, String id, String title, String text, long updatedAt, Owner owner,
+                       int rev) {
       Map<String, int[]> counts = new HashMap<>();
       SearchTerms.scan(title, (term, start, end, k) -> counts.computeIfAbsent(term, t -> new int[1])[0] |= 1);
       int[] length = {0};
@@ -74,7 +75,17 @@ final class SearchMemoryIndex {
         terms[i] = e.getKey();
         values[i++] = e.getValue()[0];
       }
-      return new Prepared(key, kind, id, title, text, updatedAt, rev, terms, values, length[0]);
+      return new Prepared(key, kind, id, title, text, updatedAt, owner, rev, terms, values, length[0]);
+    }
+  }
+
+  /**
+   * Who may find an entry: every staff member once it is published, before that only staff whose department scope
+   * holds its department (an entry without one: admins only).
+   */
+  record Owner(String departmentId, boolean published) {
+    Owner {
+      departmentId = departmentId == null ? null : departmentId.intern();
     }
   }
 
@@ -123,6 +134,7 @@ final class SearchMemoryIndex {
   private String[] titles;
   private String[] texts;
   private long[] updatedAt;
+  private Owner[] owners;
   private int[] lengths;
   private byte[] kinds;
   private boolean[] live;
@@ -142,6 +154,7 @@ final class SearchMemoryIndex {
     titles = new String[capacity];
     texts = new String[capacity];
     updatedAt = new long[capacity];
+    owners = new Owner[capacity];
     lengths = new int[capacity];
     kinds = new byte[capacity];
     live = new boolean[capacity];
@@ -166,7 +179,8 @@ final class SearchMemoryIndex {
     lock.writeLock().lock();
     try {
       drop(entry.key());
-      int n = append(entry.kind(), entry.id(), entry.title(), entry.text(), entry.updatedAt(), entry.length());
+      int n = append(entry.kind(), entry.id(), entry.title(), entry.text(), entry.updatedAt(), entry.owner(),
+        entry.length());
       for (int i = 0; i < entry.terms().length; i++) {
         dictionary.computeIfAbsent(entry.terms()[i], t -> new Postings()).add(n, entry.values()[i]);
       }
@@ -204,13 +218,14 @@ final class SearchMemoryIndex {
     }
   }
 
-  private int append(byte kind, String id, String title, String text, long updated, int length) {
+  private int append(byte kind, String id, String title, String text, long updated, Owner owner, int length) {
     if (entries == ids.length) {
       int capacity = entries * 2;
       ids = Arrays.copyOf(ids, capacity);
       titles = Arrays.copyOf(titles, capacity);
       texts = Arrays.copyOf(texts, capacity);
       updatedAt = Arrays.copyOf(updatedAt, capacity);
+      owners = Arrays.copyOf(owners, capacity);
       lengths = Arrays.copyOf(lengths, capacity);
       kinds = Arrays.copyOf(kinds, capacity);
       live = Arrays.copyOf(live, capacity);
@@ -220,6 +235,7 @@ final class SearchMemoryIndex {
     titles[n] = title;
     texts[n] = text;
     updatedAt[n] = updated;
+    owners[n] = owner;
     lengths[n] = length;
     kinds[n] = kind;
     live[n] = true;
@@ -240,7 +256,7 @@ final class SearchMemoryIndex {
       new HashMap<>(dictionary.size() * 2), new ConcurrentHashMap<>(revs));
     int[] renumbered = new int[entries];
     for (int n = 0; n < entries; n++) {
-      renumbered[n] = live[n] ? fresh.append(kinds[n], ids[n], titles[n], texts[n], updatedAt[n], lengths[n]) : -1;
+      renumbered[n] = live[n] ? fresh.append(kinds[n], ids[n], titles[n], texts[n], updatedAt[n], owners[n], lengths[n]) : -1;
     }
     entryOf.forEach((key, n) -> fresh.entryOf.put(key, renumbered[n]));
     dictionary.forEach((term, postings) -> {
@@ -304,7 +320,7 @@ final class SearchMemoryIndex {
    * The search, for an event loop: null, having waited for nothing, when the writer holds the lock or the query
    * would walk more than {@code maxPostings} postings.
    */
-  Ranked searchIfCheap(List<String> terms, int kindMask, int wanted, long maxPostings) {
+  Ranked searchIfCheap(List<String> terms, int kindMask, SearchIndex.Reader reader, int wanted, long maxPostings) {
     if (!lock.readLock().tryLock()) {
       return null;
     }
@@ -314,17 +330,20 @@ final class SearchMemoryIndex {
         Postings postings = dictionary.get(term);
         cost += postings == null ? 0 : postings.count;
       }
-      return cost <= maxPostings ? rank(terms, kindMask, wanted) : null;
+      return cost <= maxPostings ? rank(terms, kindMask, reader, wanted) : null;
     } finally {
       lock.readLock().unlock();
     }
   }
 
-  /** Entries with at least {@link #minimumMatch} of the terms, best first; {@code wanted} of them, and how many matched. */
-  Ranked search(List<String> terms, int kindMask, int wanted) {
+  /**
+   * Entries the reader finds with at least {@link #minimumMatch} of the terms, best first; {@code wanted} of them,
+   * and how many matched. Entries the reader may not find are left out before counting, so pages stay full.
+   */
+  Ranked search(List<String> terms, int kindMask, SearchIndex.Reader reader, int wanted) {
     lock.readLock().lock();
     try {
-      return rank(terms, kindMask, wanted);
+      return rank(terms, kindMask, reader, wanted);
     } finally {
       lock.readLock().unlock();
     }
@@ -350,7 +369,7 @@ final class SearchMemoryIndex {
     return share * share;
   }
 
-  private Ranked rank(List<String> terms, int kindMask, int wanted) {
+  private Ranked rank(List<String> terms, int kindMask, SearchIndex.Reader reader, int wanted) {
     int needed = minimumMatch(terms.size());
     float[] scores = new float[entries];
     short[] matched = new short[entries];
@@ -364,7 +383,7 @@ final class SearchMemoryIndex {
       present++;
       double idf = idf(liveEntries, Math.min(postings.count, liveEntries));
       forEach(postings, (n, value) -> {
-        if (live[n] && (kinds[n] & kindMask) != 0) {
+        if (live[n] && (kinds[n] & kindMask) != 0 && reader.finds(owners[n])) {
           scores[n] += (float) termScore(idf, value, lengths[n], averageLength);
           matched[n]++;
         }

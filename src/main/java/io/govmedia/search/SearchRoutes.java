@@ -1,9 +1,11 @@
 package io.govmedia.search;
 
+import io.govmedia.auth.DepartmentStore;
 import io.govmedia.auth.Principal;
 import io.govmedia.platform.Page;
 import io.govmedia.platform.Problem;
 import io.govmedia.platform.Reply;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -13,14 +15,17 @@ import java.util.Set;
 
 /**
  * {@code GET /api/v1/search?q=&kind=&limit=&cursor=}: any signed-in staff member searches documents and
- * interpretations, drafts included; a hit shows only kind, id, title, snippet, score and time.
+ * interpretations: the published ones, and the unpublished ones (drafts, in review…) of the departments in their
+ * scope, as content shows them; admins search everything. A hit shows only kind, id, title, snippet, score and time.
  */
-public final class SearchRoutes {
+final class SearchRoutes {
 
   private final SearchIndex index;
+  private final DepartmentStore departments;
 
-  public SearchRoutes(SearchIndex index) {
+  SearchRoutes(SearchIndex index, DepartmentStore departments) {
     this.index = index;
+    this.departments = departments;
   }
 
   public Router routes(Vertx vertx) {
@@ -30,14 +35,26 @@ public final class SearchRoutes {
   }
 
   private void search(RoutingContext ctx) {
-    Principal.of(ctx);
+    Principal principal = Principal.of(ctx);
     String q = ctx.request().getParam("q");
     SearchIndex.checkQuery(q);
     Set<String> kinds = kinds(ctx);
     Page page = Page.of(ctx, SearchIndex::validCursor);
-    index.search(q, kinds, page.limit(), page.cursor())
+    reader(principal)
+      .compose(reader -> index.search(q, kinds, reader, page.limit(), page.cursor()))
       .onSuccess(hits -> Reply.ok(ctx, hits.toJson()))
       .onFailure(ctx::fail);
+  }
+
+  /** The same scope as content's: the member's departments and every one below them; admins everywhere. */
+  private Future<SearchIndex.Reader> reader(Principal principal) {
+    if (principal.isAdmin()) {
+      return Future.succeededFuture(SearchIndex.Reader.ADMIN);
+    }
+    if (principal.departmentIds().isEmpty()) {
+      return Future.succeededFuture(new SearchIndex.Reader(Set.of()));
+    }
+    return departments.tree().map(tree -> new SearchIndex.Reader(tree.withDescendants(principal.departmentIds())));
   }
 
   /** {@code kind} repeated or comma-separated; none means both. */

@@ -42,14 +42,14 @@ final class SearchStore {
 
   static final String COLLECTION = "search_entries";
 
-  /** An entry as stored: {@code removed} ones carry only kind, id, rev and updatedAt. */
-  record Stored(String key, String kind, String id, String title, String text, Instant updatedAt, int rev,
-                boolean removed) {
+  /** An entry as stored: {@code removed} ones carry only kind, id, rev and updatedAt; old ones may lack status. */
+  record Stored(String key, String kind, String id, String title, String text, String status, String departmentId,
+                Instant updatedAt, int rev, boolean removed) {
 
     static Stored from(Document d) {
       return new Stored(d.getString("_id"), d.getString("kind"), d.getString("entryId"), d.getString("title"),
-        d.getString("text"), Times.instant(d.getDate("updatedAt")), d.getInteger("rev", 0),
-        d.getBoolean("removed", false));
+        d.getString("text"), d.getString("status"), d.getString("departmentId"), Times.instant(d.getDate("updatedAt")),
+        d.getInteger("rev", 0), d.getBoolean("removed", false));
     }
   }
 

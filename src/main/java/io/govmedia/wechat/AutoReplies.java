@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ import java.util.regex.PatternSyntaxException;
  * millisecond in all and count as no match; so
  * does one whose recursion would overflow the stack on a long message.
  */
-public final class AutoReplies {
+final class AutoReplies {
 
   public static final Duration TTL = Duration.ofSeconds(5);
   static final int REGEX_MAX_LENGTH = 200;
@@ -54,16 +55,18 @@ public final class AutoReplies {
   }
 
   private final AutoReplyStore store;
-  private final long ttlNanos;
+  private final Clock clock;
+  private final long ttlMillis;
   private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
-  public AutoReplies(AutoReplyStore store) {
-    this(store, TTL);
+  public AutoReplies(AutoReplyStore store, Clock clock) {
+    this(store, clock, TTL);
   }
 
-  AutoReplies(AutoReplyStore store, Duration ttl) {
+  AutoReplies(AutoReplyStore store, Clock clock, Duration ttl) {
     this.store = store;
-    this.ttlNanos = ttl.toNanos();
+    this.clock = clock;
+    this.ttlMillis = ttl.toMillis();
   }
 
   /**
@@ -85,8 +88,8 @@ public final class AutoReplies {
   }
 
   private Future<Rules> rules(String accountId) {
-    long now = System.nanoTime();
-    Cached cached = cache.compute(accountId, (id, old) -> old != null && old.usableAt(now, ttlNanos) ? old
+    long now = clock.millis();
+    Cached cached = cache.compute(accountId, (id, old) -> old != null && old.usableAt(now, ttlMillis) ? old
       : new Cached(load(id), now));
     return onCallersContext(cached.rules());
   }
@@ -111,8 +114,8 @@ public final class AutoReplies {
 
   private record Cached(Future<Rules> rules, long loadedAt) {
 
-    boolean usableAt(long now, long ttlNanos) {
-      return !rules.failed() && now - loadedAt < ttlNanos;
+    boolean usableAt(long now, long ttlMillis) {
+      return !rules.failed() && now - loadedAt < ttlMillis;
     }
   }
 

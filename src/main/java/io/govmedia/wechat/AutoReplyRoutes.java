@@ -29,7 +29,7 @@ import java.util.List;
  * whoever may read the account sees them. Every change takes effect on this instance at once and on the others
  * within {@link AutoReplies#TTL}.
  */
-public final class AutoReplyRoutes {
+final class AutoReplyRoutes {
 
   static final int KEYWORD_MAX = 60;
 

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  * One auto-reply rule of an official account: a keyword rule (exact, contains, regex), the subscribe greeting, or
  * the default reply. Lower {@code priority} is tried first; ties go to the older rule.
  */
-public record AutoReplyRule(String id, String accountId, MatchType match, String keyword, int priority,
+record AutoReplyRule(String id, String accountId, MatchType match, String keyword, int priority,
                             boolean enabled, PassiveReplies.Stored reply, Instant createdAt, Instant updatedAt,
                             long version) {
 

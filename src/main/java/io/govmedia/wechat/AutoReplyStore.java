@@ -22,7 +22,7 @@ import static com.mongodb.client.model.Sorts.ascending;
 import static com.mongodb.client.model.Sorts.orderBy;
 
 /** Auto-reply rules ({@code wechat_auto_replies}) and each account's acknowledgement setting. */
-public final class AutoReplyStore {
+final class AutoReplyStore {
 
   /** WeChat's own console allows 200 keyword rules per account; more would only slow every message down. */
   static final int MAX_RULES = 200;

@@ -3,6 +3,7 @@ package io.govmedia.wechat;
 import io.govmedia.accounts.Account;
 import io.govmedia.accounts.AccountStore;
 import io.govmedia.accounts.AccountType;
+import io.govmedia.accounts.CallbackMode;
 import io.govmedia.platform.Ids;
 import io.govmedia.platform.Problem;
 import io.vertx.core.Future;
@@ -14,13 +15,23 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The callback's view of an official account: its token, its AES key opened once, and who it is. Kept in
- * memory for a short while so that a callback costs no store read; a rotated token or key reaches every
- * instance within {@link #TTL}.
+ * memory for a short while so that a callback costs no store read; a rotated token or key, or a changed
+ * callback mode, reaches every instance within {@link #TTL}.
  */
 final class CallbackAccounts {
 
-  /** What the callback needs to check and open a delivery. {@code crypto} is null when no AES key is set. */
-  record Keys(String accountId, String appId, String originalId, String token, WeChatCrypto crypto) {}
+  /**
+   * What the callback needs to check and open a delivery. {@code crypto} is null when no AES key is set;
+   * {@code mode} is null for an account stored before modes existed.
+   */
+  record Keys(String accountId, String appId, String originalId, String token, WeChatCrypto crypto,
+              CallbackMode mode) {
+
+    /** Whether an unencrypted delivery is refused: WeChat encrypts every one in compatible and safe mode. */
+    boolean encryptionRequired() {
+      return mode != null && mode.encrypts();
+    }
+  }
 
   private record Cached(Keys keys, long expiresAt) {}
 
@@ -68,7 +79,7 @@ final class CallbackAccounts {
       return null;
     }
     return new Keys(account.id(), account.appId(), account.originalId(), token,
-      aesKey == null ? null : new WeChatCrypto(aesKey, account.appId()));
+      aesKey == null ? null : new WeChatCrypto(aesKey, account.appId()), account.callbackMode());
   }
 
   private static Problem unknown() {

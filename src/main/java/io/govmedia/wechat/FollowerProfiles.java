@@ -20,7 +20,7 @@ import java.util.List;
  * Fetches a new follower's details (user/info) through the gateway in the background: the callback that reported
  * the subscription never waits for WeChat. WeChat no longer gives nicknames or avatars; what it gives is kept.
  */
-public final class FollowerProfiles {
+final class FollowerProfiles {
 
   private static final Logger log = LoggerFactory.getLogger(FollowerProfiles.class);
 

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * {@code GET /api/v1/accounts/{id}/followers}: an official account's followers, for whoever may read the account.
  * {@code total} counts the current followers; the cursor is the last openid of the page.
  */
-public final class FollowerRoutes {
+final class FollowerRoutes {
 
   static final Pattern OPENID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 

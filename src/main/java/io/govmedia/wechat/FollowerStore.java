@@ -35,7 +35,7 @@ import static com.mongodb.client.model.Updates.set;
  * kept by {@code $min}/{@code $max}, so events arriving out of order (a retry after a later event) still leave
  * the right first and latest times; the subscribed flag follows only an event newer than the one that last set it.
  */
-public final class FollowerStore {
+final class FollowerStore {
 
   private static final String QR_SCENE_PREFIX = "qrscene_";
 

@@ -20,7 +20,7 @@ import java.time.Instant;
  * @param content    what a person would read: the text, a link's title, a location's label, a voice's
  *                   recognition; null when there is none
  */
-public record InboundMessage(String toUser, String fromUser, long createTime, String msgType, String event,
+record InboundMessage(String toUser, String fromUser, long createTime, String msgType, String event,
                              String eventKey, Long msgId, String content, Document fields, String xml) {
 
   public boolean isEvent() {

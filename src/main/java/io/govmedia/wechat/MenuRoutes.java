@@ -20,7 +20,7 @@ import java.time.Instant;
  * {@code /api/v1/accounts/{id}/menu}: admins and the account's editors push its custom menu to WeChat, checked
  * against WeChat's limits first; the answer is the pushed menu, or WeChat's refusal as a problem with its errcode.
  */
-public final class MenuRoutes {
+final class MenuRoutes {
 
   private final MenuStore store;
   private final WeChatGateway gateway;

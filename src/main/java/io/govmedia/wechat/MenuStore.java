@@ -21,7 +21,7 @@ import static com.mongodb.client.model.Updates.set;
  * The last menu pushed to each official account, and the outcome of the last attempt (which may have failed,
  * leaving the pushed one live). One document per account, each change one atomic upsert.
  */
-public final class MenuStore {
+final class MenuStore {
 
   /** What the office last pushed ({@code buttons} null until a push succeeded) and how the last attempt went. */
   record StoredMenu(String accountId, JsonObject buttons, Instant pushedAt, JsonObject pushedBy, JsonObject lastAttempt) {

@@ -9,7 +9,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /** {@code GET /api/v1/wechat/{accountId}/messages}: what came in to an official account, newest first. */
-public final class MessageRoutes {
+final class MessageRoutes {
 
   private final MessageStore messages;
   private final AccountAccess access;

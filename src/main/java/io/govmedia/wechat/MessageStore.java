@@ -32,7 +32,7 @@ import static com.mongodb.client.model.Sorts.descending;
  * lookups cost more than the insert itself). Citizen messages carry {@code inbox.status = "pending"}: the
  * stored half of the hand-off to the inbox.
  */
-public final class MessageStore {
+final class MessageStore {
 
   public static final String COLLECTION = "wechat_messages";
   private static final Pattern CURSOR = Pattern.compile("[A-Za-z0-9_-]{4,2000}");

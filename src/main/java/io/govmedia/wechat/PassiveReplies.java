@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * renders WeChat's reply XML; {@link #read} checks staff input against WeChat's limits, so a stored reply always
  * renders to something WeChat accepts.
  */
-public final class PassiveReplies {
+final class PassiveReplies {
 
   static final Set<String> TYPES = Set.of("text", "image", "news");
   static final int TEXT_MAX_CHARS = 600;

@@ -56,6 +56,8 @@ class AccountsTest {
     assertEquals(body.getString("appId"), account.getString("appId"));
     assertEquals(body.getString("originalId"), account.getString("originalId"));
     assertEquals("active", account.getString("status"));
+    assertEquals("safe", account.getString("callbackMode"));
+    assertEquals(false, account.getBoolean("callbackModeUnset"));
     assertEquals(new JsonObject().put("appSecret", true).put("token", true).put("aesKey", true),
       account.getJsonObject("secretsSet"));
     assertNoSecrets(created.text(), body);
@@ -69,7 +71,7 @@ class AccountsTest {
   @Test
   @DisplayName("a service 公众号 registered without an EncodingAESKey shows that key as not set")
   void createServiceAccountWithoutAesKey() {
-    JsonObject body = Fixtures.wechatMp(client.department(admin, "政务服务科", null), "service");
+    JsonObject body = Fixtures.wechatMp(client.department(admin, "政务服务科", null), "service").put("callbackMode", "plain");
     body.remove("aesKey");
 
     JsonObject account = Fixtures.create(client, admin, body);
@@ -210,6 +212,16 @@ class AccountsTest {
         .put("appSecret", new JsonObject().put("$gt", "")), "invalid-body", "appSecret"),
       arguments("a kind that is neither subscription nor service", (Function<String, JsonObject>) d -> mp.apply(d)
         .put("kind", "enterprise"), "invalid-body", "kind"),
+      arguments("an official account without its callback mode", (Function<String, JsonObject>) d ->
+        without(mp.apply(d), "callbackMode"), "invalid-body", "callbackMode"),
+      arguments("a callback mode WeChat does not have", (Function<String, JsonObject>) d -> mp.apply(d)
+        .put("callbackMode", "encrypted"), "invalid-body", "callbackMode"),
+      arguments("safe mode without an EncodingAESKey", (Function<String, JsonObject>) d ->
+        without(mp.apply(d).put("callbackMode", "safe"), "aesKey"), "invalid-body", "callbackMode"),
+      arguments("compatible mode without an EncodingAESKey", (Function<String, JsonObject>) d ->
+        without(mp.apply(d).put("callbackMode", "compatible"), "aesKey"), "invalid-body", "callbackMode"),
+      arguments("a mini-program with a callback mode WeChat does not have", (Function<String, JsonObject>) d ->
+        Fixtures.miniapp(d).put("callbackMode", "aes"), "invalid-body", "callbackMode"),
       arguments("a Weibo access token without its expiry", (Function<String, JsonObject>) d ->
         without(Fixtures.weibo(d), "tokenExpiresAt"), "invalid-body", "tokenExpiresAt"),
       arguments("a Weibo token expiry without a time zone", (Function<String, JsonObject>) d -> Fixtures.weibo(d)
@@ -266,6 +278,39 @@ class AccountsTest {
     assertEquals(true, update.getJsonObject("after").getJsonObject("secretsSet").getBoolean("appSecret"));
     assertFalse(update.encode().contains(newSecret), update.encode());
     assertNoSecrets(update.encode(), body);
+  }
+
+  @Test
+  @DisplayName("an admin changes the callback mode; safe mode is refused while no EncodingAESKey is set, and a mini-program may record its mode")
+  void changeCallbackMode() {
+    JsonObject body = Fixtures.wechatMp(client.department(admin, "应急局", null), "service").put("callbackMode", "plain");
+    body.remove("aesKey");
+    String id = Fixtures.create(client, admin, body).getString("id");
+
+    Client.Response noKey = client.patch("/api/v1/accounts/" + id, admin, new JsonObject().put("callbackMode", "safe"));
+    assertEquals(400, noKey.status(), noKey::toString);
+    assertEquals("callbackMode", noKey.json().getJsonArray("errors").getJsonObject(0).getString("field"));
+    Client.Response unset = client.patch("/api/v1/accounts/" + id, admin, new JsonObject().putNull("callbackMode"));
+    assertEquals(400, unset.status(), "a mode once set cannot be unset: " + unset);
+    assertEquals("plain", client.get("/api/v1/accounts/" + id, admin).json().getString("callbackMode"));
+
+    Client.Response safe = client.patch("/api/v1/accounts/" + id, admin,
+      new JsonObject().put("callbackMode", "safe").put("aesKey", Fixtures.alnum(43)));
+    assertEquals(200, safe.status(), safe::toString);
+    assertEquals("safe", safe.json().getString("callbackMode"));
+    Client.Response compatible = client.patch("/api/v1/accounts/" + id, admin, new JsonObject().put("callbackMode", "compatible"));
+    assertEquals("compatible", compatible.json().getString("callbackMode"), "the key set before serves");
+    assertEquals("compatible", client.get("/api/v1/accounts/" + id, admin).json().getString("callbackMode"));
+    JsonObject lastUpdate = auditEntries(id, 3).get(0);
+    assertEquals("safe", lastUpdate.getJsonObject("before").getString("callbackMode"));
+    assertEquals("compatible", lastUpdate.getJsonObject("after").getString("callbackMode"));
+
+    JsonObject miniapp = Fixtures.create(client, admin, Fixtures.miniapp(client.department(admin, "应急局", null)));
+    assertNull(miniapp.getString("callbackMode"), "optional for a mini-program");
+    assertFalse(miniapp.containsKey("callbackModeUnset"), "nothing to warn about where the server takes no callback");
+    Client.Response recorded = client.patch("/api/v1/accounts/" + miniapp.getString("id"), admin,
+      new JsonObject().put("callbackMode", "safe"));
+    assertEquals("safe", recorded.json().getString("callbackMode"), recorded::toString);
   }
 
   @Test

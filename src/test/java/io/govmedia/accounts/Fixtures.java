@@ -50,7 +50,8 @@ final class Fixtures {
   static JsonObject wechatMp(String departmentId, String kind) {
     return new JsonObject().put("type", "wechat_mp").put("name", "公众号-" + Client.unique()).put("departmentId", departmentId)
       .put("kind", kind).put("appId", appId()).put("originalId", originalId())
-      .put("appSecret", "Sec" + alnum(29)).put("token", "Tok" + alnum(17)).put("aesKey", alnum(43));
+      .put("appSecret", "Sec" + alnum(29)).put("token", "Tok" + alnum(17)).put("aesKey", alnum(43))
+      .put("callbackMode", "safe");
   }
 
   static JsonObject miniapp(String departmentId) {

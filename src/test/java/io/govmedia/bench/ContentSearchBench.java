@@ -96,7 +96,7 @@ public final class ContentSearchBench {
         long[] fromMongo = new long[3];
         for (int i = 0; i < fromMongo.length; i++) {
           long started = System.nanoTime();
-          loading.search(workload.get(i), Set.of(), 20, null).await(600, TimeUnit.SECONDS);
+          loading.search(workload.get(i), Set.of(), SearchIndex.Reader.ADMIN, 20, null).await(600, TimeUnit.SECONDS);
           fromMongo[i] = System.nanoTime() - started;
         }
         System.out.printf("before an index is loaded (a MongoDB query, the embedded store scans): %s ms%n",
@@ -134,7 +134,7 @@ public final class ContentSearchBench {
   private static void warmUp(SearchIndex index, List<String> workload) throws Exception {
     for (int round = 0; round < 3; round++) {
       for (String q : workload) {
-        index.search(q, Set.of(), 20, null).await(30, TimeUnit.SECONDS);
+        index.search(q, Set.of(), SearchIndex.Reader.ADMIN, 20, null).await(30, TimeUnit.SECONDS);
       }
     }
   }
@@ -149,7 +149,7 @@ public final class ContentSearchBench {
       Thread thread = new Thread(() -> {
         for (int i = client; i < workload.size(); i += clients) {
           long started = System.nanoTime();
-          Future<SearchIndex.Hits> hits = index.search(workload.get(i), Set.of(), 20, null);
+          Future<SearchIndex.Hits> hits = index.search(workload.get(i), Set.of(), SearchIndex.Reader.ADMIN, 20, null);
           try {
             found[i] = hits.await(30, TimeUnit.SECONDS).items().size();
           } catch (Exception e) {

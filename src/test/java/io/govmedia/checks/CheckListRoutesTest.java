@@ -281,6 +281,37 @@ class CheckListRoutesTest {
     assertEquals(List.of("content.link-domain.create", "content.link-domain.delete"), auditActions(id));
   }
 
+  @Test
+  @DisplayName("reviewers read single wording rules and link domains; unknown ids are 404 naming the list; a link domain cannot be changed")
+  void readingAndUnknownEntries() {
+    String rule = client.post("/api/v1/wording-rules", admin, new JsonObject().put("wrong", "錯字" + token())
+      .put("right", "正字")).json().getString("id");
+    String domain = client.post("/api/v1/link-domains", admin, new JsonObject().put("domain", token() + ".example.org"))
+      .json().getString("id");
+    String unknown = "0123456789abcdef01234567";
+
+    Client.Response readRule = client.get("/api/v1/wording-rules/" + rule, reviewer);
+    Client.Response readDomain = client.get("/api/v1/link-domains/" + domain, reviewer);
+    Client.Response patchDomain = client.patch("/api/v1/link-domains/" + domain, admin, new JsonObject().put("note", "改"));
+
+    assertEquals(200, readRule.status(), readRule::toString);
+    assertEquals("正字", readRule.json().getString("right"));
+    assertEquals(200, readDomain.status(), readDomain::toString);
+    assertEquals(405, patchDomain.status(), patchDomain::toString);
+    assertEquals("method-not-allowed", patchDomain.problemCode());
+    for (String[] list : new String[][] {{"sensitive-words", "未找到敏感词"}, {"wording-rules", "未找到表述规则"},
+      {"link-domains", "未找到允许的域名"}}) {
+      Client.Response missing = client.get("/api/v1/" + list[0] + "/" + unknown, admin);
+      Client.Response deleteMissing = client.raw("DELETE", "/api/v1/" + list[0] + "/" + unknown, admin, null, null);
+      assertEquals(404, missing.status(), missing::toString);
+      assertEquals(list[1], missing.json().getString("title"));
+      assertEquals(404, deleteMissing.status(), deleteMissing::toString);
+    }
+    assertEquals(List.of("content.wording-rule.create"), auditActions(rule));
+    Document audited = StoreAccess.first(StoreAccess.collection("audit_log").find(eq("targetId", domain)));
+    assertEquals("content_link_domain", audited.getString("targetType"));
+  }
+
   private static void assertRefused(JsonObject body, String field) {
     assertRefused("/api/v1/sensitive-words", body, field);
   }

@@ -1,5 +1,6 @@
 package io.govmedia.checks;
 
+import io.govmedia.platform.Problem;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -7,6 +8,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @DisplayName("HTML bodies")
@@ -137,5 +139,38 @@ class HtmlBodiesTest {
     assertEquals(HtmlBodies.text(html), HtmlBodies.text(HtmlBodies.sanitize(html)));
     assertFalse(HtmlBodies.sanitize(html).contains("\n"));
     assertTrue(HtmlBodies.text(html).startsWith("标题\n"));
+  }
+
+  @Test
+  @DisplayName("keep a body nested 64 levels deep and refuse one nested 65 levels with 422 body-too-complex naming the depth")
+  void depthLimit() {
+    String deepest = "<div>".repeat(HtmlBodies.MAX_DEPTH) + "正文" + "</div>".repeat(HtmlBodies.MAX_DEPTH);
+    assertEquals("正文", HtmlBodies.prepare(deepest).text());
+
+    Problem refused = assertThrows(Problem.class, () -> HtmlBodies.prepare("<ul><li>".repeat(33) + "正文"));
+    assertEquals(422, refused.status());
+    assertEquals("body-too-complex", refused.code());
+    assertEquals("depth", refused.extensions().getString("limit"));
+    assertEquals(HtmlBodies.MAX_DEPTH, refused.extensions().getInteger("max"));
+    assertTrue(refused.getMessage().contains("66 层"), refused.getMessage());
+  }
+
+  @Test
+  @DisplayName("keep a body of 20,000 elements and refuse 20,001 with 422 body-too-complex naming the element count")
+  void elementLimit() {
+    assertEquals(HtmlBodies.MAX_ELEMENTS, HtmlBodies.prepare("<p>段</p>".repeat(HtmlBodies.MAX_ELEMENTS)).html()
+      .split("<p>", -1).length - 1);
+
+    Problem refused = assertThrows(Problem.class, () -> HtmlBodies.sanitize("<br>".repeat(HtmlBodies.MAX_ELEMENTS + 1)));
+    assertEquals("body-too-complex", refused.code());
+    assertEquals("elements", refused.extensions().getString("limit"));
+  }
+
+  @Test
+  @DisplayName("count elements a parser makes, not tag-like text: 30,000 escaped tags in a paragraph are plain text")
+  void escapedTagsAreText() {
+    String text = "&lt;div&gt;".repeat(30_000);
+
+    assertEquals("<div>".repeat(30_000), HtmlBodies.prepare("<p>" + text + "</p>").text());
   }
 }

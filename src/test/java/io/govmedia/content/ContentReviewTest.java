@@ -91,6 +91,15 @@ class ContentReviewTest {
     return id;
   }
 
+  /** Takes an exempted document that went back to draft through review and out again. */
+  static void republish(String id) {
+    String path = "/api/v1/documents/" + id;
+    assertEquals(200, post(path + "/submit", editor, null).status());
+    reviewers.forEach(r -> assertEquals(200, approve(path, r).status()));
+    Client.Response published = post(path + "/publish", editor, null);
+    assertEquals(200, published.status(), published::toString);
+  }
+
   @Test
   @DisplayName("a document is created as a version-1 draft with the contract's fields")
   void create() {
@@ -162,9 +171,14 @@ class ContentReviewTest {
   @DisplayName("a rejected item must be changed before it goes back to review, and its author cannot exempt it")
   void rejectionNeedsAChange() {
     String path = "/api/v1/documents/" + documentInReview();
-    post(path + "/review", reviewers.get(0), new JsonObject().put("decision", "reject").put("comment", "请补充依据"));
+    Client.Response rejected = post(path + "/review", reviewers.get(0), new JsonObject().put("decision", "reject")
+      .put("comment", "请补充依据"));
+    assertEquals(200, rejected.status(), rejected::toString);
+    assertEquals("rejected", rejected.json().getString("status"));
+    assertEquals("rejected", client.get(path, editor).json().getString("status"));
     Client.Response unchanged = post(path + "/submit", editor, null);
     assertEquals(409, unchanged.status(), unchanged::toString);
+    assertEquals("wrong-status", unchanged.problemCode(), "refused because it was rejected, not for another reason");
 
     String both = client.staffToken(admin, List.of("editor", "reviewer"), List.of(department), List.of());
     String own = create("/api/v1/documents", both, documentBody("自行豁免")).getString("id");
@@ -312,6 +326,8 @@ class ContentReviewTest {
       .put("successorId", successor)).json();
     assertEquals("repealed", repealed.getString("validity"));
     assertEquals(successor, repealed.getString("successorId"));
+    assertEquals("draft", repealed.getString("status"), "a published document's validity changes through review");
+    republish(old);
     Client.Response cycle = post("/api/v1/documents/" + successor + "/validity", editor, new JsonObject()
       .put("validity", "amended").put("successorId", old));
     assertEquals("invalid-successor", cycle.problemCode());

@@ -185,6 +185,34 @@ class AssetBadInputTest {
   }
 
   @Test
+  @DisplayName("a multipart body the decoder refuses (an unknown transfer encoding) is 400 invalid-multipart, nothing stored")
+  void undecodable() {
+    String boundary = "b" + Client.unique();
+    byte[] body = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n"
+      + "Content-Transfer-Encoding: rot13\r\n\r\n" + new String(Samples.pdf(), StandardCharsets.ISO_8859_1) + "\r\n--"
+      + boundary + "--\r\n").getBytes(StandardCharsets.ISO_8859_1);
+
+    Client.Response refused = client.raw("POST", "/api/v1/assets", editor, "multipart/form-data; boundary=" + boundary, body);
+
+    assertEquals(List.of(400, "invalid-multipart"), List.of(refused.status(), refused.problemCode()), refused::toString);
+    assertNothingHalfStored();
+  }
+
+  @Test
+  @DisplayName("a whole request whose multipart body stops before its closing boundary is answered at once 400 invalid-multipart, nothing stored")
+  void cutBeforeClosingBoundary() {
+    String boundary = "b" + Client.unique();
+    byte[] body = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n"
+      + new String(Samples.pdf(), StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.ISO_8859_1);
+
+    Client.Response refused = client.raw("POST", "/api/v1/assets", editor, "multipart/form-data; boundary=\"" + boundary + "\"",
+      body);
+
+    assertEquals(List.of(400, "invalid-multipart"), List.of(refused.status(), refused.problemCode()), refused::toString);
+    assertNothingHalfStored();
+  }
+
+  @Test
   @DisplayName("a client that goes away in the middle of an upload leaves no chunk behind")
   void clientDisconnects() throws Exception {
     String boundary = "b" + Client.unique();

@@ -82,7 +82,7 @@ class AssetUploadTest {
 
     assertEquals(201, created.status(), created::toString);
     JsonObject asset = created.json();
-    assertTrue(asset.getString("id").matches("[0-9a-f]{24}"));
+    assertTrue(asset.getString("id").matches("[A-Za-z0-9_-]{22}"), asset::encode);
     assertEquals("image", asset.getString("type"));
     assertEquals("image/jpeg", asset.getString("mime"));
     assertEquals(jpeg.length, asset.getLong("size"));
@@ -194,6 +194,7 @@ class AssetUploadTest {
   @DisplayName("the list shows newest first, filters by type and pages; a department that does not exist is refused")
   void listAndFields() {
     String department = client.department(admin, "宣传科", null);
+    String editor = client.staffToken(admin, List.of("editor"), List.of(department), List.of());
     JsonObject first = created(upload(editor, "a.mp3", Samples.mp3(), Map.of("departmentId", department, "title", "")));
     JsonObject second = created(upload(editor, "b.mp3", Samples.mp3(), Map.of("departmentId", department)));
     assertEquals(department, first.getString("departmentId"));
@@ -214,6 +215,25 @@ class AssetUploadTest {
     Client.Response malformed = upload(editor, "c.mp3", Samples.mp3(), Map.of("departmentId", "../x"));
     assertEquals("invalid-body", malformed.problemCode());
     AssetBadInputTest.assertNothingHalfStored();
+  }
+
+  @Test
+  @DisplayName("an editor files an asset under their own department or one below it, not under another department (403, nothing stored); an admin under any")
+  void departmentOfAnUpload() {
+    String office = client.department(admin, "办公室", null);
+    String section = client.department(admin, "秘书科", office);
+    String other = client.department(admin, "财政局", null);
+    String officeEditor = client.staffToken(admin, List.of("editor"), List.of(office), List.of());
+
+    assertEquals(section, created(upload(officeEditor, "a.pdf", Samples.pdf(), Map.of("departmentId", section)))
+      .getString("departmentId"));
+    Client.Response refused = upload(officeEditor, "b.pdf", Samples.pdf(), Map.of("departmentId", other, "title", "别部门的素材"));
+    assertEquals(403, refused.status(), refused::toString);
+    assertEquals("forbidden", refused.problemCode());
+    assertFalse(client.get("/api/v1/assets?limit=200", admin).items().stream()
+      .anyMatch(item -> "别部门的素材".equals(((JsonObject) item).getString("title"))), "nothing of it listed");
+    AssetBadInputTest.assertNothingHalfStored();
+    assertEquals(other, created(upload(admin, "c.pdf", Samples.pdf(), Map.of("departmentId", other))).getString("departmentId"));
   }
 
   @Test
@@ -245,7 +265,7 @@ class AssetUploadTest {
 
     assertEquals(204, client.raw("DELETE", "/api/v1/assets/" + id, admin, null, null).status());
 
-    assertEquals(404, MediaTest.get("/media/" + id, Map.of()).statusCode());
+    assertEquals(404, MediaTest.get("/media/" + id, Map.of()).statusCode(), "not even for staff");
     assertEquals(404, client.get("/api/v1/assets/" + id, admin).status());
     assertTrue(chunkNumbers(id).isEmpty());
     assertTrue(chunkNumbers(thumbnailId).isEmpty());
@@ -257,7 +277,8 @@ class AssetUploadTest {
   @DisplayName("an infographic interpretation attaches an uploaded image by its id; an id that names no asset is refused")
   void attachedToInterpretations() throws Exception {
     String department = client.department(admin, "住建局", null);
-    Client.Response document = client.post("/api/v1/documents", editor, new JsonObject().put("title", "老旧小区改造办法")
+    String writer = client.staffToken(admin, List.of("editor"), List.of(department), List.of()); // 谁起草谁解读
+    Client.Response document = client.post("/api/v1/documents", writer, new JsonObject().put("title", "老旧小区改造办法")
       .put("docNumber", "建城〔2026〕" + (100 + new Random().nextInt(800)) + "号").put("issuer", "市住房和城乡建设局")
       .put("departmentId", department).put("category", "住房保障").put("body", "<p>为规范老旧小区改造工作，制定本办法。</p>"));
     assertEquals(201, document.status(), document::toString);
@@ -265,9 +286,9 @@ class AssetUploadTest {
     JsonObject interpretation = new JsonObject().put("documentId", document.json().getString("id")).put("form", "infographic")
       .put("title", "一图读懂老旧小区改造").put("body", "<p>一图读懂。</p>");
 
-    Client.Response attached = client.post("/api/v1/interpretations", editor,
+    Client.Response attached = client.post("/api/v1/interpretations", writer,
       interpretation.copy().put("assetIds", new JsonArray().add(image.getString("id"))));
-    Client.Response unknown = client.post("/api/v1/interpretations", editor,
+    Client.Response unknown = client.post("/api/v1/interpretations", writer,
       interpretation.copy().put("assetIds", new JsonArray().add("0".repeat(24))));
 
     assertEquals(201, attached.status(), attached::toString);
@@ -276,7 +297,7 @@ class AssetUploadTest {
     Client.Response delete = client.raw("DELETE", "/api/v1/assets/" + image.getString("id"), admin, null, null);
     assertEquals(409, delete.status(), "an image an interpretation uses cannot be deleted from under it");
     assertEquals("asset-in-use", delete.problemCode());
-    assertEquals(200, client.get("/media/" + image.getString("id"), null).status());
+    assertEquals(200, client.get("/media/" + image.getString("id"), editor).status());
   }
 
   // ---- helpers shared with the other media tests ----

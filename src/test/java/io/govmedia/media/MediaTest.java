@@ -24,10 +24,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-@DisplayName("Media: GET /media/{id} with caching and Range requests")
+@DisplayName("Media: GET /media/{id} with caching and Range requests (as staff; see MediaAccessTest for who may load what)")
 class MediaTest {
 
   static Client client;
+  private static String staff;
   static byte[] video;
   static JsonObject asset;
   static String url;
@@ -43,7 +44,7 @@ class MediaTest {
   }
 
   @Test
-  @DisplayName("the whole file, without signing in, with its type, length, SHA-256 ETag, a year's immutable caching and Accept-Ranges")
+  @DisplayName("the whole file with its type, length, SHA-256 ETag, Accept-Ranges, and no caching of a draft's file")
   void whole() {
     HttpResponse<byte[]> response = get(url, Map.of("Accept-Encoding", "gzip"));
 
@@ -52,7 +53,7 @@ class MediaTest {
     assertEquals("video/mp4", header(response, "Content-Type"));
     assertEquals(String.valueOf(video.length), header(response, "Content-Length"));
     assertEquals("\"" + asset.getString("sha256") + "\"", header(response, "ETag"));
-    assertEquals("public, max-age=31536000, immutable", header(response, "Cache-Control"));
+    assertEquals("private, no-store", header(response, "Cache-Control"));
     assertEquals("bytes", header(response, "Accept-Ranges"));
     assertEquals("nosniff", header(response, "X-Content-Type-Options"));
     assertTrue(header(response, "Last-Modified").endsWith(" GMT"), header(response, "Last-Modified"));
@@ -161,12 +162,33 @@ class MediaTest {
     return response.headers().firstValue(name).orElse(null);
   }
 
+  /** A member of staff's bearer header. */
+  static synchronized String staff() {
+    if (staff == null) {
+      Client shared = TestServer.get().client();
+      staff = "Bearer " + shared.staffToken(shared.adminToken(), List.of("reviewer"), List.of(), List.of());
+    }
+    return staff;
+  }
+
+  /** A GET as a member of staff. */
   static HttpResponse<byte[]> get(String path, Map<String, String> headers) {
     return send(path, "GET", headers);
   }
 
+  /** As a member of staff. */
   static HttpResponse<byte[]> send(String path, String method, Map<String, String> headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + TestServer.get().client().port() + path))
+    Map<String, String> signedIn = new java.util.HashMap<>(headers);
+    signedIn.put("Authorization", staff());
+    return anonymous(path, method, signedIn);
+  }
+
+  static HttpResponse<byte[]> anonymous(String path, String method, Map<String, String> headers) {
+    return anonymous(TestServer.get().client().port(), path, method, headers);
+  }
+
+  static HttpResponse<byte[]> anonymous(int port, String path, String method, Map<String, String> headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
       .timeout(Duration.ofSeconds(30)).method(method, HttpRequest.BodyPublishers.noBody());
     headers.forEach(request::header);
     try {

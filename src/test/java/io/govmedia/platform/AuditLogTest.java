@@ -122,12 +122,15 @@ class AuditLogTest {
       JsonObject broken = client.get("/api/v1/audit/verify", admin).json();
       assertEquals(false, broken.getBoolean("ok"), broken::encode);
       assertEquals(entry.getString("id"), broken.getString("firstBrokenId"));
+      assertEquals(List.of(entry.getString("id")), broken.getJsonArray("brokenIds").getList(), broken::encode);
+      assertEquals(1, broken.getLong("brokenCount"), broken::encode);
     } finally {
       await(log.updateOne(eq("_id", seq), Updates.set("after", original)));
     }
     JsonObject restored = client.get("/api/v1/audit/verify", admin).json();
     assertEquals(true, restored.getBoolean("ok"), restored::encode);
     assertNull(restored.getValue("firstBrokenId"));
+    assertEquals(List.of(), restored.getJsonArray("brokenIds").getList());
   }
 
   // AuditLog itself, each test on a database of its own.
@@ -217,6 +220,71 @@ class AuditLogTest {
     AuditLog.Verification result = onVertx(audit::verify);
     assertFalse(result.ok());
     assertEquals("6", result.firstBrokenId());
+  }
+
+  @Test
+  @DisplayName("an entry holding lone surrogates is stored and hashed alike (as U+FFFD), so the chain still verifies")
+  void loneSurrogateKeepsTheChain() throws Exception {
+    MongoDatabase db = freshDatabase();
+    AuditLog audit = filledLog(db, 2);
+
+    AuditLog.Entry odd = onVertx(() -> audit.append(new AuditLog.Actor("0123456789abcdef01234567", "张\ud800"),
+      "document.create", "document", "d1", null, new JsonObject().put("title", "通知\ud800"), "r\udc00"));
+    onVertx(() -> audit.append(actor(), "test.append", "thing", "t", null, null, null));
+
+    Document stored = await(db.getCollection("audit_log").find(eq("_id", odd.seq()))).get(0);
+    assertEquals("{\"title\":\"通知\uFFFD\"}", stored.getString("after"));
+    assertEquals("张\uFFFD", stored.getString("actorName"));
+    assertEquals(odd.after(), stored.getString("after"), "what was hashed is what is stored");
+    AuditLog.Verification result = onVertx(audit::verify);
+    assertTrue(result.ok(), result::toString);
+    assertEquals(4, result.checked());
+  }
+
+  @Test
+  @DisplayName("two tampered entries are both reported, and the entries between and after them still verify")
+  void everyBrokenEntryReported() throws Exception {
+    MongoDatabase db = freshDatabase();
+    AuditLog audit = filledLog(db, 10);
+
+    await(db.getCollection("audit_log").updateOne(eq("_id", 3L), Updates.set("after", "{\"n\":30}")));
+    await(db.getCollection("audit_log").updateOne(eq("_id", 7L), Updates.set("actorName", "someone-else")));
+
+    AuditLog.Verification result = onVertx(audit::verify);
+    assertFalse(result.ok());
+    assertEquals(List.of("3", "7"), result.brokenIds());
+    assertEquals("3", result.firstBrokenId());
+    assertEquals(2, result.brokenCount());
+    assertEquals(10, result.checked());
+  }
+
+  @Test
+  @DisplayName("a deletion in the middle and a cut-off end are both reported, each once")
+  void deletionAndTruncationReported() throws Exception {
+    MongoDatabase db = freshDatabase();
+    AuditLog audit = filledLog(db, 10);
+
+    await(db.getCollection("audit_log").deleteOne(eq("_id", 4L)));
+    await(db.getCollection("audit_log").deleteOne(eq("_id", 10L)));
+
+    AuditLog.Verification result = onVertx(audit::verify);
+    assertEquals(List.of("5", "10"), result.brokenIds(), result::toString);
+  }
+
+  @Test
+  @DisplayName("the broken entries named are capped at 100, and all are counted")
+  void brokenIdsCapped() throws Exception {
+    MongoDatabase db = freshDatabase();
+    List<Document> forged = LongStream.rangeClosed(1, 150).mapToObj(seq -> new Document("_id", seq)
+      .append("at", "2026-03-01T00:00:00Z").append("actorId", "x").append("actorName", "x").append("action", "forged")
+      .append("prevHash", "x").append("hash", "x")).toList();
+    await(db.getCollection("audit_log").insertMany(forged));
+
+    AuditLog.Verification result = onVertx(new AuditLog(db, KEY, Clock.systemUTC())::verify);
+    assertEquals(150, result.brokenCount());
+    assertEquals(100, result.brokenIds().size());
+    assertEquals("1", result.firstBrokenId());
+    assertEquals(150, result.toJson().getLong("brokenCount"));
   }
 
   @Test

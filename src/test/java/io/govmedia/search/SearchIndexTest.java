@@ -89,7 +89,7 @@ class SearchIndexTest {
   }
 
   static List<SearchIndex.Hit> search(SearchIndex index, String q) {
-    return await(index.search(q, Set.of(), 200, null)).items();
+    return await(index.search(q, Set.of(), SearchIndex.Reader.ADMIN, 200, null)).items();
   }
 
   static List<String> ids(List<SearchIndex.Hit> hits, Set<String> among) {
@@ -250,6 +250,26 @@ class SearchIndexTest {
   }
 
   @Test
+  @DisplayName("loaded or not, a reader finds published entries and the unpublished ones of departments in their scope only")
+  void readerScope() throws Exception {
+    String ours = io.govmedia.platform.Ids.newId();
+    String theirs = io.govmedia.platform.Ids.newId();
+    String published = io.govmedia.platform.Ids.newId();
+    await(first.put(new SearchIndex.Entry("document", ours, "城市更新试点方案", "城市更新试点。", "draft", "dept-a", T0)));
+    await(first.put(new SearchIndex.Entry("document", theirs, "城市更新试点评估", "城市更新试点。", "approved", "dept-b", T0)));
+    await(first.put(new SearchIndex.Entry("document", published, "城市更新试点通知", "城市更新试点。", "published", "dept-b", T0)));
+    Set<String> all = Set.of(ours, theirs, published);
+    SearchIndex.Reader readerA = new SearchIndex.Reader(Set.of("dept-a"));
+    try (SearchIndex notLoaded = new SearchIndex(vertx, db, redis)) {
+      for (SearchIndex index : List.of(first, notLoaded)) {
+        Set<String> found = Set.copyOf(ids(await(index.search("城市更新试点", Set.of(), readerA, 200, null)).items(), all));
+        assertEquals(Set.of(ours, published), found);
+        assertEquals(all, Set.copyOf(ids(search(index, "城市更新试点"), all)), "admins find everything");
+      }
+    }
+  }
+
+  @Test
   @DisplayName("pages walk through every hit once; kind narrows the search")
   void paging() {
     Set<String> documents = new HashSet<>();
@@ -262,7 +282,7 @@ class SearchIndexTest {
     String cursor = null;
     int pages = 0;
     do {
-      SearchIndex.Hits page = await(first.search("乡村振兴示范村", Set.of(), 2, cursor));
+      SearchIndex.Hits page = await(first.search("乡村振兴示范村", Set.of(), SearchIndex.Reader.ADMIN, 2, cursor));
       assertTrue(page.items().size() <= 2);
       page.items().forEach(hit -> assertTrue(seen.add(hit.id()), "seen twice: " + hit.id()));
       cursor = page.next();
@@ -271,7 +291,7 @@ class SearchIndexTest {
     assertEquals(3, pages);
     assertTrue(seen.containsAll(documents) && seen.contains(interpretation), seen.toString());
 
-    SearchIndex.Hits interpretations = await(first.search("乡村振兴示范村", Set.of("interpretation"), 10, null));
+    SearchIndex.Hits interpretations = await(first.search("乡村振兴示范村", Set.of("interpretation"), SearchIndex.Reader.ADMIN, 10, null));
     assertEquals(List.of(interpretation), interpretations.items().stream().map(SearchIndex.Hit::id).toList());
     assertNull(interpretations.next());
   }
@@ -280,10 +300,10 @@ class SearchIndexTest {
   @DisplayName("an empty or over-long query, or a cursor not handed out, fails with a 400 problem")
   void badQueries() {
     for (String q : new String[] {null, "  ", "长".repeat(101)}) {
-      Throwable failure = first.search(q, Set.of(), 10, null).cause();
+      Throwable failure = first.search(q, Set.of(), SearchIndex.Reader.ADMIN, 10, null).cause();
       assertTrue(failure instanceof Problem p && p.status() == 400 && p.code().equals("invalid-query"), String.valueOf(failure));
     }
-    Throwable failure = first.search("公积金", Set.of(), 10, "1001").cause();
+    Throwable failure = first.search("公积金", Set.of(), SearchIndex.Reader.ADMIN, 10, "1001").cause();
     assertTrue(failure instanceof Problem p && p.code().equals("invalid-cursor"), String.valueOf(failure));
     assertEquals(List.of(), search(first, "，。"));
     assertFalse(search(first, "长".repeat(100)).size() > 0);

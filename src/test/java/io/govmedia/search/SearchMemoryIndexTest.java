@@ -14,11 +14,11 @@ class SearchMemoryIndexTest {
 
   static SearchMemoryIndex.Prepared entry(int n, int rev, String text) {
     return SearchMemoryIndex.Prepared.of("document:" + n, SearchMemoryIndex.DOCUMENT, "id" + n, "第" + n + "号文件", text,
-      1_000L * n, rev);
+      1_000L * n, new SearchMemoryIndex.Owner("department", false), rev);
   }
 
   static List<String> found(SearchMemoryIndex index, String q) {
-    return index.search(SearchTerms.query(q), SearchMemoryIndex.DOCUMENT, 100).top().stream()
+    return index.search(SearchTerms.query(q), SearchMemoryIndex.DOCUMENT, SearchIndex.Reader.ADMIN, 100).top().stream()
       .map(SearchMemoryIndex.Scored::id).toList();
   }
 

@@ -33,6 +33,8 @@ class SearchRoutesTest {
 
   static Client client;
   static String staff;
+  static String staffDepartment;
+  static String otherDepartment;
   static Vertx vertx;
   static MongoClient mongo;
   static Redis redis;
@@ -43,7 +45,9 @@ class SearchRoutesTest {
     TestServer server = TestServer.get();
     client = server.client();
     String admin = client.adminToken();
-    staff = client.staffToken(admin, List.of("replier"), List.of(client.department(admin, "信访局", null)), List.of());
+    staffDepartment = client.department(admin, "信访局", null);
+    otherDepartment = client.department(admin, "民政局", null);
+    staff = client.staffToken(admin, List.of("replier"), List.of(staffDepartment), List.of());
     vertx = Vertx.vertx();
     mongo = MongoClients.create(server.mongoUri());
     redis = Redis.connect(server.redisUri());
@@ -59,9 +63,14 @@ class SearchRoutesTest {
     vertx.close().await(10, TimeUnit.SECONDS);
   }
 
+  /** An entry in review in the staff member's own department, which they find. */
   static String put(String kind, String title, String text) throws Exception {
+    return put(kind, title, text, staffDepartment);
+  }
+
+  static String put(String kind, String title, String text, String departmentId) throws Exception {
     String id = Ids.newId();
-    feeder.put(new SearchIndex.Entry(kind, id, title, text, "in_review", Ids.newId(), Instant.now())).await(10, TimeUnit.SECONDS);
+    feeder.put(new SearchIndex.Entry(kind, id, title, text, "in_review", departmentId, Instant.now())).await(10, TimeUnit.SECONDS);
     return id;
   }
 
@@ -111,6 +120,27 @@ class SearchRoutesTest {
       items.forEach(item -> seen.add(((JsonObject) item).getString("id")));
     }
     assertTrue(seen.containsAll(ids), seen + " " + firstPage + " " + secondPage);
+  }
+
+  @Test
+  @DisplayName("another department's unpublished entries are left out before paging: every page is full and next stops at the last")
+  void pagesLeaveOutOtherDepartments() throws Exception {
+    Set<String> own = new HashSet<>();
+    for (int i = 0; i < 3; i++) {
+      own.add(put("document", "养老服务补贴第" + i + "批", "发放养老服务补贴。"));
+      put("document", "养老服务补贴内部稿" + i, "养老服务补贴拟调整。", otherDepartment);
+    }
+    eventually(q("养老服务补贴"), own);
+    Client.Response firstPage = search(q("养老服务补贴") + "&limit=2");
+    assertEquals(2, firstPage.items().size(), firstPage::toString);
+    Client.Response secondPage = search(q("养老服务补贴") + "&limit=2&cursor=" + firstPage.json().getString("next"));
+    assertEquals(1, secondPage.items().size(), secondPage::toString);
+    assertNull(secondPage.json().getString("next"), "no third page of hidden entries");
+    Set<String> seen = new HashSet<>();
+    for (JsonArray items : List.of(firstPage.items(), secondPage.items())) {
+      items.forEach(item -> seen.add(((JsonObject) item).getString("id")));
+    }
+    assertEquals(own, seen);
   }
 
   @Test

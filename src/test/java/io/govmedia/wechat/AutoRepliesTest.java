@@ -6,6 +6,7 @@ import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import io.govmedia.platform.Ids;
 import io.govmedia.support.Client;
+import io.govmedia.support.MovableClock;
 import io.govmedia.support.TestServer;
 import io.govmedia.wechat.AutoReplies.Match;
 import io.govmedia.wechat.AutoReplyRule.MatchType;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,7 +69,7 @@ class AutoRepliesTest {
   @BeforeEach
   void freshAccount() {
     account = Ids.newId();
-    replies = new AutoReplies(store);
+    replies = new AutoReplies(store, Clock.systemUTC());
   }
 
   @Test
@@ -233,7 +235,10 @@ class AutoRepliesTest {
   @Test
   @DisplayName("rules are cached: a write on this instance shows at once, one on another instance within the TTL")
   void cacheInvalidation() throws Exception {
-    AutoReplies otherInstance = new AutoReplies(store, Duration.ofMillis(300));
+    MovableClock clock = new MovableClock();
+    // A long TTL, so that the real time this test takes can never reach it; the clock is moved instead.
+    Duration ttl = Duration.ofHours(1);
+    AutoReplies otherInstance = new AutoReplies(store, clock, ttl);
     assertEquals(ACK, content(match(text("营业时间"))));
     assertEquals(ACK, content(match(otherInstance, text("营业时间"))));
 
@@ -242,7 +247,9 @@ class AutoRepliesTest {
     assertEquals(ACK, content(match(text("营业时间"))), "still the cached rules");
     replies.invalidate(account);
     assertEquals("工作日 9:00-17:00", content(match(text("营业时间"))), "invalidated by the write");
-    Thread.sleep(350);
+    clock.advance(ttl.minusMinutes(1));
+    assertEquals(ACK, content(match(otherInstance, text("营业时间"))), "still cached a minute before the TTL");
+    clock.advance(Duration.ofMinutes(2));
     assertEquals("工作日 9:00-17:00", content(match(otherInstance, text("营业时间"))), "expired after the TTL");
   }
 
@@ -273,7 +280,7 @@ class AutoRepliesTest {
       .applyConnectionString(new ConnectionString("mongodb://127.0.0.1:" + TestServer.freePort()))
       .applyToClusterSettings(b -> b.serverSelectionTimeout(200, TimeUnit.MILLISECONDS)).build());
     try {
-      AutoReplies unreachable = new AutoReplies(new AutoReplyStore(nowhere.getDatabase("x")));
+      AutoReplies unreachable = new AutoReplies(new AutoReplyStore(nowhere.getDatabase("x")), Clock.systemUTC());
       assertSame(Match.NONE, match(unreachable, text("你好")));
     } finally {
       nowhere.close();

@@ -315,7 +315,7 @@ class AutoReplyRoutesTest {
   private static String officialAccount(String departmentId) {
     return createAccount(new JsonObject().put("type", "wechat_mp").put("name", "公众号-" + Client.unique())
       .put("departmentId", departmentId).put("kind", "service").put("appId", "wx" + hex(16))
-      .put("originalId", "gh_" + hex(12)).put("appSecret", "Sec" + hex(29)).put("token", "Tok" + hex(17)));
+      .put("originalId", "gh_" + hex(12)).put("appSecret", "Sec" + hex(29)).put("token", "Tok" + hex(17)).put("callbackMode", "plain"));
   }
 
   private static String weiboAccount(String departmentId) {

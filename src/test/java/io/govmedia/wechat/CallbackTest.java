@@ -2,9 +2,11 @@ package io.govmedia.wechat;
 
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Updates;
 import io.govmedia.Main;
 import io.govmedia.fakes.WeChatCallbacks;
 import io.govmedia.support.Client;
+import io.govmedia.support.MovableClock;
 import io.govmedia.support.StoreAccess;
 import io.govmedia.support.TestServer;
 import io.vertx.core.json.JsonObject;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -52,7 +55,12 @@ class CallbackTest {
     admin = client.adminToken();
   }
 
+  /** An account in plain mode: WeChat sends it unencrypted deliveries (and the server takes encrypted ones too). */
   static Mp register(Client client, String admin) {
+    return register(client, admin, "plain");
+  }
+
+  static Mp register(Client client, String admin, String callbackMode) {
     String appId = "wx" + HexFormat.of().formatHex(bytes(8));
     String originalId = "gh_" + HexFormat.of().formatHex(bytes(6));
     String token = "tok" + Client.unique();
@@ -60,7 +68,7 @@ class CallbackTest {
     JsonObject body = new JsonObject().put("type", "wechat_mp").put("name", "测试公众号" + Client.unique())
       .put("departmentId", client.department(admin, "宣传科", null)).put("appId", appId)
       .put("appSecret", HexFormat.of().formatHex(bytes(16))).put("token", token).put("aesKey", aesKey)
-      .put("originalId", originalId).put("kind", "service");
+      .put("originalId", originalId).put("kind", "service").put("callbackMode", callbackMode);
     Client.Response created = client.post("/api/v1/accounts", admin, body);
     assertEquals(201, created.status(), created::toString);
     return new Mp(created.json().getString("id"), appId, originalId, new WeChatCallbacks(token, aesKey, appId));
@@ -148,21 +156,146 @@ class CallbackTest {
   @Test
   @DisplayName("safe mode is decrypted, and compatible mode trusts the encrypted copy over the plain one")
   void safeAndCompatibleModes() {
-    Mp mp = register(client, admin);
+    Mp mp = register(client, admin, "safe");
     long safeId = msgId();
     String safe = WeChatCallbacks.textMessage(mp.originalId(), "oCitizen002", now(), safeId, "安全模式留言");
     String reply = mp.wechat().openReply(deliver(client, mp, mp.wechat().encrypted(safe, now(), false)).text());
     assertTrue(reply.contains(ACK), "the passive reply is encrypted for the account: " + reply);
 
+    Mp compatibleMp = register(client, admin, "compatible");
     long compatibleId = msgId();
-    String real = WeChatCallbacks.textMessage(mp.originalId(), "oCitizen002", now(), compatibleId, "加密内容");
-    WeChatCallbacks.Delivery compatible = mp.wechat().encrypted(real, now(), true);
+    String real = WeChatCallbacks.textMessage(compatibleMp.originalId(), "oCitizen002", now(), compatibleId, "加密内容");
+    WeChatCallbacks.Delivery compatible = compatibleMp.wechat().encrypted(real, now(), true);
     String tampered = compatible.body().replace("<Content><![CDATA[加密内容]]></Content>", "<Content><![CDATA[明文内容]]></Content>");
-    assertEquals(200, deliver(client, mp, new WeChatCallbacks.Delivery(compatible.query(), tampered)).status());
+    assertEquals(200, deliver(client, compatibleMp, new WeChatCallbacks.Delivery(compatible.query(), tampered)).status());
+
+    assertEquals("安全模式留言", stored(mp).get(0).getString("content"));
+    assertEquals("加密内容", stored(compatibleMp).get(0).getString("content"));
+  }
+
+  @ParameterizedTest(name = "{0} mode")
+  @ValueSource(strings = {"safe", "compatible"})
+  @DisplayName("an unencrypted delivery to an account in safe or compatible mode is refused with 403, even correctly signed, and nothing is stored")
+  void plainRefusedWhereWeChatEncrypts(String mode) {
+    Mp mp = register(client, admin, mode);
+    String xml = WeChatCallbacks.textMessage(mp.originalId(), "oCitizen018", now(), msgId(), "明文推送");
+    assertProblem(403, "encryption-required", deliver(client, mp, mp.wechat().plain(xml, now())));
+
+    // A compatible-mode delivery stripped of encrypt_type still carries a valid plain signature: refused too.
+    WeChatCallbacks.Delivery compatible = mp.wechat().encrypted(xml, now(), true);
+    String stripped = compatible.query().replace("&encrypt_type=aes", "");
+    assertProblem(403, "encryption-required", deliver(client, mp, new WeChatCallbacks.Delivery(stripped, compatible.body())));
+    assertEquals(List.of(), stored(mp));
+
+    assertEquals(200, deliver(client, mp, compatible).status(), "the encrypted delivery itself is taken");
+    assertEquals(1, stored(mp).size());
+  }
+
+  @ParameterizedTest(name = "{0} mode")
+  @ValueSource(strings = {"plain", "compatible", "safe"})
+  @DisplayName("the URL check (GET with echostr) stays plain and answers in every mode")
+  void urlCheckInEveryMode(String mode) {
+    Mp mp = register(client, admin, mode);
+    Client.Response ok = client.get("/wechat/callback/" + mp.id() + "?" + mp.wechat().verification(now(), "echo-" + mode).query(), null);
+    assertEquals(200, ok.status(), ok::toString);
+    assertEquals("echo-" + mode, ok.text());
+  }
+
+  @Test
+  @DisplayName("a signed plain URL replayed with another body within the window is refused and nothing of it stored; the same body again is an ordinary repeat")
+  void plainReplayWithAnotherBody() {
+    Mp mp = register(client, admin);
+    long id = msgId();
+    WeChatCallbacks.Delivery original = mp.wechat().plain(WeChatCallbacks.textMessage(mp.originalId(), "oCitizen019",
+      now(), id, "原始留言"), now());
+    Client.Response first = deliver(client, mp, original);
+    assertEquals(200, first.status(), first::toString);
+
+    Client.Response again = deliver(client, mp, original);
+    assertEquals(200, again.status(), again::toString);
+    assertEquals(first.text(), again.text(), "the same body gets the same answer");
+
+    long forgedId = msgId();
+    String forged = WeChatCallbacks.textMessage(mp.originalId(), "oCitizen019", now(), forgedId, "伪造内容");
+    assertProblem(403, "callback-replayed", deliver(client, mp, new WeChatCallbacks.Delivery(original.query(), forged)));
+    String sameIdOtherText = WeChatCallbacks.textMessage(mp.originalId(), "oCitizen019", now(), id, "篡改内容");
+    assertProblem(403, "callback-replayed", deliver(client, mp, new WeChatCallbacks.Delivery(original.query(), sameIdOtherText)));
+    String upperCase = original.query().replace(param(original.query(), "signature"),
+      param(original.query(), "signature").toUpperCase(java.util.Locale.ROOT));
+    assertProblem(403, "callback-replayed", deliver(client, mp, new WeChatCallbacks.Delivery(upperCase, forged)));
 
     List<Document> docs = stored(mp);
-    assertEquals("安全模式留言", docs.stream().filter(d -> d.getLong("msgId") == safeId).findFirst().orElseThrow().getString("content"));
-    assertEquals("加密内容", docs.stream().filter(d -> d.getLong("msgId") == compatibleId).findFirst().orElseThrow().getString("content"));
+    assertEquals(1, docs.size(), "stored once, and nothing of the replays");
+    assertEquals("原始留言", docs.get(0).getString("content"));
+  }
+
+  @Test
+  @DisplayName("the URL of an encrypted delivery to an account that takes plain ones cannot be replayed without encrypt_type to carry another body")
+  void encryptedUrlReplayedAsPlain() {
+    Mp mp = register(client, admin);
+    WeChatCallbacks.Delivery encrypted = mp.wechat().encrypted(WeChatCallbacks.textMessage(mp.originalId(),
+      "oCitizen020", now(), msgId(), "加密留言"), now(), false);
+    assertEquals(200, deliver(client, mp, encrypted).status());
+
+    String asPlain = encrypted.query().replace("&encrypt_type=aes", "");
+    String forged = WeChatCallbacks.textMessage(mp.originalId(), "oCitizen020", now(), msgId(), "伪造的明文");
+    assertProblem(403, "callback-replayed", deliver(client, mp, new WeChatCallbacks.Delivery(asPlain, forged)));
+    assertEquals(List.of("加密留言"), stored(mp).stream().map(d -> d.getString("content")).toList());
+  }
+
+  @Test
+  @DisplayName("the signature of a URL check cannot carry a message: a POST under it is refused and nothing stored, while the check itself may repeat")
+  void urlCheckSignatureCarriesNoMessage() {
+    Mp mp = register(client, admin);
+    WeChatCallbacks.Delivery check = mp.wechat().verification(now(), "echo-check");
+    assertEquals("echo-check", client.get("/wechat/callback/" + mp.id() + "?" + check.query(), null).text());
+
+    String signed = check.query().replace("&echostr=echo-check", "");
+    String forged = WeChatCallbacks.textMessage(mp.originalId(), "oCitizen022", now(), msgId(), "借验证签名伪造的留言");
+    assertProblem(403, "callback-replayed", deliver(client, mp, new WeChatCallbacks.Delivery(signed, forged)));
+    assertEquals(List.of(), stored(mp));
+
+    Client.Response again = client.get("/wechat/callback/" + mp.id() + "?" + check.query(), null);
+    assertEquals(200, again.status(), again::toString);
+    assertEquals("echo-check", again.text());
+  }
+
+  @Test
+  @DisplayName("a body that is not UTF-8 is refused with 400 invalid-encoding and nothing is stored, rather than stored as replacement characters")
+  void notUtf8() {
+    Mp mp = register(client, admin);
+    String xml = WeChatCallbacks.textMessage(mp.originalId(), "oCitizen023", now(), msgId(), "国标编码的留言");
+    WeChatCallbacks.Delivery signed = mp.wechat().plain(xml, now());
+    Client.Response refused = client.raw("POST", "/wechat/callback/" + mp.id() + "?" + signed.query(), null, "text/xml",
+      xml.getBytes(java.nio.charset.Charset.forName("GBK")));
+    assertProblem(400, "invalid-encoding", refused);
+    assertEquals(List.of(), stored(mp));
+  }
+
+  @Test
+  @DisplayName("an account stored before callback modes shows callbackModeUnset and takes plain deliveries as before, until an admin sets its mode")
+  void accountWithoutMode() {
+    MovableClock clock = new MovableClock();
+    try (Main.Running server = TestServer.get().startAnother(Map.of(), clock)) {
+      Client own = new Client(server.port());
+      String ownAdmin = own.adminToken();
+      Mp mp = register(own, ownAdmin);
+      StoreAccess.first(StoreAccess.collection("accounts").updateOne(eq("_id", mp.id()), Updates.unset("callbackMode")));
+      JsonObject legacy = own.get("/api/v1/accounts/" + mp.id(), ownAdmin).json();
+      assertTrue(legacy.getBoolean("callbackModeUnset"), legacy::encode);
+      assertNull(legacy.getString("callbackMode"));
+
+      String xml = WeChatCallbacks.textMessage(mp.originalId(), "oCitizen021", now(), msgId(), "旧账号的明文留言");
+      assertEquals(200, deliver(own, mp, mp.wechat().plain(xml, now())).status());
+
+      Client.Response set = own.patch("/api/v1/accounts/" + mp.id(), ownAdmin, new JsonObject().put("callbackMode", "safe"));
+      assertEquals(200, set.status(), set::toString);
+      assertFalse(set.json().getBoolean("callbackModeUnset"));
+      clock.advance(CallbackAccounts.TTL.plusSeconds(1));
+      String later = WeChatCallbacks.textMessage(mp.originalId(), "oCitizen021", now(), msgId(), "设置后的明文留言");
+      assertProblem(403, "encryption-required", deliver(own, mp, mp.wechat().plain(later, now())));
+      assertEquals(1, stored(mp).size());
+    }
   }
 
   @Test
@@ -184,6 +317,10 @@ class CallbackTest {
     assertProblem(400, "undecryptable", deliver(client, mp, new WeChatCallbacks.Delivery(query, envelope)));
     assertProblem(401, "invalid-signature", deliver(client, mp,
       new WeChatCallbacks.Delivery(safe.query().replaceAll("msg_signature=[0-9a-f]+", "msg_signature=00"), safe.body())));
+    // msg_signature covers the Encrypt field: a captured safe-mode URL cannot carry another encrypted body.
+    String swapped = mp.wechat().encrypted(WeChatCallbacks.textMessage(mp.originalId(), "oCitizen003", now(), msgId(),
+      "换掉的密文"), now(), false).body();
+    assertProblem(401, "invalid-signature", deliver(client, mp, new WeChatCallbacks.Delivery(safe.query(), swapped)));
 
     String otherAccount = WeChatCallbacks.textMessage("gh_000000000000", "oCitizen003", now(), msgId(), "发错号了");
     assertProblem(400, "wrong-account", deliver(client, mp, mp.wechat().plain(otherAccount, now())));
@@ -331,12 +468,8 @@ class CallbackTest {
         "路灯坏了，请派人修理"), now()));
       Document doc = stored(mp).get(0);
       assertEquals("pending", doc.get("inbox", Document.class).getString("status"));
-      long deadline = System.currentTimeMillis() + 5000;
-      while (handed.stream().noneMatch(m -> mp.id().equals(m.getString("accountId"))) && System.currentTimeMillis() < deadline) {
-        Thread.sleep(20);
-      }
-      JsonObject message = handed.stream().filter(m -> mp.id().equals(m.getString("accountId"))).findFirst().orElseThrow();
-      assertEquals(doc.getString("_id"), message.getString("messageId"));
+      JsonObject message = awaitHandOff(handed, doc.getString("_id"));
+      assertEquals(mp.id(), message.getString("accountId"));
       assertEquals("wechat_mp", message.getString("channel"));
     } finally {
       consumer.unregister();
@@ -363,9 +496,16 @@ class CallbackTest {
         redis.shutdown();
       }
       assertEquals(200, deliver(client, mp, delivery).status());
-      Thread.sleep(300);
+      // The bus queues each hand-off on the consumer's event loop when it is published, in order; so once the
+      // hand-off of a later message has arrived, one of the repeat (published before its answer) would have too.
+      long later = msgId();
+      assertEquals(200, deliver(client, mp, mp.wechat().plain(WeChatCallbacks.textMessage(mp.originalId(),
+        "oCitizen013", now(), later, "另一处井盖"), now())).status());
+      String laterId = stored(mp).stream().filter(d -> d.getLong("msgId") == later).findFirst().orElseThrow().getString("_id");
+      awaitHandOff(handed, laterId);
       assertEquals(1, storedWithMsgId(mp, id));
-      assertEquals(1, handed.stream().filter(m -> mp.id().equals(m.getString("accountId"))).count());
+      assertEquals(2, handed.stream().filter(m -> mp.id().equals(m.getString("accountId"))).count(),
+        "the first delivery and the later message, not the repeat");
     } finally {
       consumer.unregister();
     }
@@ -425,6 +565,10 @@ class CallbackTest {
       assertEquals(200, deliver(own, mp, delivery).status());
       assertEquals(200, deliver(own, mp, delivery).status());
       assertEquals(1, storedWithMsgId(mp, id));
+      String forged = WeChatCallbacks.textMessage(mp.originalId(), "oCitizen017", now(), msgId(), "伪造");
+      assertProblem(403, "callback-replayed", deliver(own, mp, new WeChatCallbacks.Delivery(delivery.query(), forged)),
+        "the instance that took the original remembers it without Redis");
+      assertEquals(1, stored(mp).size());
     } finally {
       redis.close();
     }
@@ -472,13 +616,35 @@ class CallbackTest {
         assertEquals(200, b.get(20, TimeUnit.SECONDS).status());
         assertEquals(1, storedWithMsgId(mp, id), "round " + round);
       }
+      WeChatCallbacks.Delivery plain = mp.wechat().plain(WeChatCallbacks.textMessage(mp.originalId(), "oCitizen008",
+        now(), msgId(), "明文"), now());
+      assertEquals(200, deliver(client, mp, plain).status());
+      String forged = WeChatCallbacks.textMessage(mp.originalId(), "oCitizen008", now(), msgId(), "换到另一实例的伪造");
+      assertProblem(403, "callback-replayed", deliver(second, mp, new WeChatCallbacks.Delivery(plain.query(), forged)));
     }
   }
 
   static void assertProblem(int status, String code, Client.Response response) {
-    assertEquals(status, response.status(), response::toString);
-    assertEquals(code, response.problemCode());
+    assertProblem(status, code, response, "");
+  }
+
+  static void assertProblem(int status, String code, Client.Response response, String why) {
+    assertEquals(status, response.status(), () -> why + " " + response);
+    assertEquals(code, response.problemCode(), why);
     assertNotEquals("success", response.text());
+  }
+
+  /** Waits for the inbox hand-off naming the stored message: a positive signal, so no time limit proves anything. */
+  static JsonObject awaitHandOff(List<JsonObject> handed, String messageId) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (System.currentTimeMillis() < deadline) {
+      var found = handed.stream().filter(m -> messageId.equals(m.getString("messageId"))).findFirst();
+      if (found.isPresent()) {
+        return found.get();
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("no inbox hand-off of " + messageId);
   }
 
 

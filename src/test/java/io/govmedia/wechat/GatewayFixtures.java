@@ -38,7 +38,7 @@ final class GatewayFixtures {
     JsonObject body = new JsonObject().put("type", "wechat_mp").put("name", "公众号-" + Client.unique())
       .put("departmentId", departmentId).put("kind", "service").put("appId", appId)
       .put("originalId", "gh_" + chars("0123456789abcdef", 12)).put("appSecret", secret)
-      .put("token", "Tok" + chars("abcdefghijklmnopqrstuvwxyz", 17));
+      .put("token", "Tok" + chars("abcdefghijklmnopqrstuvwxyz", 17)).put("callbackMode", "plain");
     Client.Response created = client.post("/api/v1/accounts", admin, body);
     if (created.status() != 201) {
       throw new AssertionError("account creation failed: " + created);

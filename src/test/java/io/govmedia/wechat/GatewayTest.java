@@ -256,7 +256,7 @@ class GatewayTest {
   @DisplayName("only official accounts can be called")
   void notAnOfficialAccount() {
     Account weibo = new Account(account.id(), io.govmedia.accounts.AccountType.WEIBO, "微博", department,
-      Account.Status.ACTIVE, null, null, null, "123456", "654321", null, java.util.Map.of(), null, null, null, 1);
+      Account.Status.ACTIVE, null, null, null, null, "123456", "654321", null, java.util.Map.of(), null, null, null, 1);
 
     Problem problem = assertInstanceOf(Problem.class, failure(gatewayA.call(weibo, wx -> wx.getUserService().userInfo(openid))));
 

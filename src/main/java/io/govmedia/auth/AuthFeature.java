@@ -1,0 +1,91 @@
+package io.govmedia.auth;
+
+import io.govmedia.platform.Feature;
+import io.govmedia.platform.Platform;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/** Staff, departments (the scopes), sign-in and tokens, and the audit routes. */
+public final class AuthFeature implements Feature {
+
+  private final Platform platform;
+  private final DepartmentStore departments;
+  private final StaffStore staff;
+  private final Passwords passwords;
+  private final Sessions sessions;
+  private final AuthRoutes authRoutes;
+  private final DepartmentRoutes departmentRoutes;
+  private final StaffRoutes staffRoutes;
+  private final AuditRoutes auditRoutes;
+  private Function<Collection<String>, Future<Set<String>>> existingAccounts =
+    ids -> Future.failedFuture(new IllegalStateException("no account store registered"));
+
+  public AuthFeature(Platform platform) {
+    this.platform = platform;
+    var security = platform.config().security();
+    departments = new DepartmentStore(platform.db());
+    staff = new StaffStore(platform.db());
+    passwords = new Passwords(platform.vertx());
+    sessions = new Sessions(platform.vertx(), platform.db(), staff, platform.secrets().derive("access-token-signing"),
+      platform.clock(), security.accessTokenTtl(), security.refreshTokenTtl());
+    var audit = platform.audit();
+    var clock = platform.clock();
+    authRoutes = new AuthRoutes(staff, sessions, passwords, platform.redis(), security.loginMaxFailures(),
+      security.loginWindow(), audit, clock);
+    departmentRoutes = new DepartmentRoutes(departments, audit, clock);
+    staffRoutes = new StaffRoutes(staff, departments, ids -> existingAccounts.apply(ids), sessions, passwords, audit,
+      clock);
+    auditRoutes = new AuditRoutes(audit);
+  }
+
+  public DepartmentStore departments() {
+    return departments;
+  }
+
+  /** Checks the staff bearer token and puts the signed-in principal on the request. */
+  public Handler<RoutingContext> bearer() {
+    return new BearerAuth(sessions);
+  }
+
+  /**
+   * Staff records name the accounts an editor may publish to; the accounts feature (built on this one's
+   * departments) says which ids exist.
+   */
+  public void checkAccountIdsWith(Function<Collection<String>, Future<Set<String>>> existingAccounts) {
+    this.existingAccounts = existingAccounts;
+  }
+
+  @Override
+  public Future<?> start() {
+    return Future.all(departments.createIndexes(), staff.createIndexes())
+      .compose(indexed -> FirstAdmin.ensure(staff, passwords, platform.audit(), platform.clock(),
+        platform.config().security().adminPassword()));
+  }
+
+  @Override
+  public List<Periodic> periodic() {
+    return List.of(new Periodic("session purge", Duration.ofHours(1), () -> sessions.purge(platform.clock().instant())));
+  }
+
+  @Override
+  public void mountPublicApi(Mount mount) {
+    mount.root().route("/api/v1/auth/*").subRouter(authRoutes.publicRoutes(mount.vertx()));
+  }
+
+  @Override
+  public void mountStaffApi(Mount mount) {
+    var vertx = mount.vertx();
+    var root = mount.root();
+    root.route("/api/v1/auth/*").subRouter(authRoutes.routes(vertx));
+    root.route("/api/v1/departments*").subRouter(departmentRoutes.routes(vertx));
+    root.route("/api/v1/staff*").subRouter(staffRoutes.routes(vertx));
+    root.route("/api/v1/audit*").subRouter(auditRoutes.routes(vertx));
+  }
+}

@@ -1,0 +1,97 @@
+package io.govmedia;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The package-per-feature layout of ARCHITECTURE.md, read from the sources: who may use whom. */
+class LayoutTest {
+
+  private static final Path MAIN = Path.of("src/main/java/io/govmedia");
+  private static final Pattern IMPORT = Pattern.compile("^import (?:static )?io\\.govmedia\\.([a-z]+)\\.", Pattern.MULTILINE);
+
+  /** The features each feature may use; platform is open to all. Anything else is a new edge to decide on. */
+  private static final Map<String, Set<String>> ALLOWED = Map.of(
+    "auth", Set.of(),
+    "accounts", Set.of("auth"),
+    "wechat", Set.of("auth", "accounts"),
+    "checks", Set.of("auth", "media"),
+    "search", Set.of("auth"),
+    "media", Set.of("auth"),
+    "content", Set.of("auth", "checks", "search", "media"));
+
+  @Test
+  @DisplayName("Each feature package uses only the features below it, so checks, search and media stay usable by publishing and the inbox")
+  void featuresDependDownwardsOnly() {
+    Map<String, Set<String>> uses = uses();
+    assertEquals(new TreeSet<>(ALLOWED.keySet()), new TreeSet<>(uses.keySet()), "feature packages");
+    uses.forEach((feature, used) -> {
+      Set<String> unexpected = new TreeSet<>(used);
+      unexpected.removeAll(ALLOWED.get(feature));
+      assertTrue(unexpected.isEmpty(), feature + " uses " + unexpected);
+    });
+  }
+
+  @Test
+  @DisplayName("Main is the one place that lists the features: each package has exactly one Feature class")
+  void oneFeatureObjectPerPackage() throws IOException {
+    String main = Files.readString(MAIN.resolve("Main.java"));
+    for (String feature : ALLOWED.keySet()) {
+      List<Path> features = new ArrayList<>();
+      try (Stream<Path> files = Files.list(MAIN.resolve(feature))) {
+        files.filter(file -> read(file).matches("(?s).*public final class \\w+ implements Feature\\b.*")).forEach(features::add);
+      }
+      assertEquals(1, features.size(), feature + " feature classes " + features);
+      String name = features.get(0).getFileName().toString().replace(".java", "");
+      assertTrue(main.contains("new " + name + "("), "Main builds " + name);
+    }
+  }
+
+  private static Map<String, Set<String>> uses() {
+    Map<String, Set<String>> uses = new TreeMap<>();
+    try (Stream<Path> dirs = Files.list(MAIN)) {
+      for (Path dir : dirs.filter(Files::isDirectory).filter(d -> !d.endsWith("platform")).toList()) {
+        Set<String> used = new HashSet<>();
+        try (Stream<Path> files = Files.list(dir)) {
+          files.forEach(file -> {
+            Matcher m = IMPORT.matcher(read(file));
+            while (m.find()) {
+              used.add(m.group(1));
+            }
+          });
+        }
+        used.remove("platform");
+        used.remove(dir.getFileName().toString());
+        uses.put(dir.getFileName().toString(), used);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return uses;
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
