@@ -38,7 +38,9 @@ record Api(Config.Http http, Handler<RoutingContext> readiness, PrometheusMeterR
     // Operations: no auth, no body.
     root.get("/health").handler(ctx -> Reply.ok(ctx, new JsonObject().put("status", "UP")));
     root.get("/ready").handler(readiness);
-    root.get("/metrics").handler(PrometheusScrapingHandler.create(metrics));
+    if (metrics != null) {  // null: /metrics is on the management listener instead (platform/MetricsListener)
+      root.get("/metrics").handler(PrometheusScrapingHandler.create(metrics));
+    }
     root.get("/api/openapi.yaml").handler(ctx -> ctx.response()
       .putHeader("Content-Type", "application/yaml; charset=utf-8").end(openApi));
 

@@ -16,8 +16,8 @@ import io.govmedia.platform.AuditLog;
 import io.govmedia.platform.Feature;
 import io.govmedia.platform.Platform;
 import io.govmedia.platform.Config;
-import io.govmedia.platform.EmbeddedMongo;
-import io.govmedia.platform.EmbeddedRedis;
+import io.govmedia.platform.EmbeddedStores;
+import io.govmedia.platform.MetricsListener;
 import io.govmedia.platform.HttpVerticle;
 import io.govmedia.platform.Readiness;
 import io.govmedia.platform.Redis;
@@ -46,6 +46,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** Wires the server in order: config, stores, features, HTTP. Nothing else. */
@@ -134,7 +135,7 @@ public final class Main {
       Future.all(features.stream().map(Feature::start).toList()).await(60, TimeUnit.SECONDS);
       features.forEach(feature -> feature.periodic().forEach(job -> schedule(platform.vertx(), job)));
       Api api = new Api(config.http(), Readiness.handler(platform.vertx(), platform.db(), platform.redis()),
-        platform.metrics(), openApi(), auth.bearer(), features);
+        config.metrics().onMainPort() ? platform.metrics() : null, openApi(), auth.bearer(), features);
       running.api = api;
       running.vertx = platform.vertx();
       running.port = serve(platform.vertx(), config, api);
@@ -150,32 +151,9 @@ public final class Main {
 
   /** The stores (embedded ones started when no URI is set), Vert.x with its metrics, sealing and the audit log. */
   private static Platform platform(Config config, Clock clock, Running running) throws java.util.concurrent.TimeoutException {
-    String mongoUri = config.mongo().uri().orElseGet(() -> {
-      EmbeddedMongo embedded = EmbeddedMongo.start(config.dataDir());
-      running.started.add(embedded);
-      System.out.println("govmedia: embedded MongoDB at " + embedded.uri() + ", file "
-        + config.dataDir().resolve("mongo.mv"));
-      return embedded.uri();
-    });
-    String redisUri = config.redis().uri().orElseGet(() -> {
-      EmbeddedRedis embedded = EmbeddedRedis.start();
-      running.started.add(embedded);
-      System.out.println("govmedia: embedded Redis at " + embedded.uri());
-      return embedded.uri();
-    });
-
-    MongoClient mongoClient = MongoClients.create(MongoClientSettings.builder()
-      .applyConnectionString(new ConnectionString(mongoUri))
-      .applyToClusterSettings(b -> b.serverSelectionTimeout(5, TimeUnit.SECONDS))
-      .applyToSocketSettings(b -> b.connectTimeout(3, TimeUnit.SECONDS))
-      // Every operation gives up after 10 s, so that a hung MongoDB fails requests instead of holding them.
-      .timeout(10, TimeUnit.SECONDS)
-      .build());
-    running.started.add(mongoClient::close);
-    MongoDatabase db = mongoClient.getDatabase(config.mongo().database());
-    Redis redis = Redis.connect(redisUri);
-    running.started.add(redis);
-
+    // Issue 7 (start time): the embedded stores start while Vert.x and the metrics are built.
+    CompletableFuture<EmbeddedStores> starting = EmbeddedStores.startInBackground(config);
+    running.started.add(() -> starting.thenAccept(EmbeddedStores::close));
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(metrics);
     new JvmGcMetrics().bindTo(metrics);
@@ -188,11 +166,30 @@ public final class Main {
       .withMetrics(new MicrometerMetricsFactory(metrics))
       .build();
     running.started.add(() -> vertx.close().await(10, TimeUnit.SECONDS));
+    // Issue 7 (8d): /metrics is served on the main port only with metrics.public, else on a listener of its own.
+    if (!config.metrics().onMainPort()) {
+      running.started.add(MetricsListener.start(vertx, config.metrics(), metrics).await(30, TimeUnit.SECONDS));
+    }
+    EmbeddedStores stores = starting.join();
+
+    MongoClient mongoClient = MongoClients.create(MongoClientSettings.builder()
+      .applyConnectionString(new ConnectionString(stores.mongoUri()))
+      .applyToClusterSettings(b -> b.serverSelectionTimeout(5, TimeUnit.SECONDS))
+      .applyToSocketSettings(b -> b.connectTimeout(3, TimeUnit.SECONDS))
+      // Every operation gives up after 10 s, so that a hung MongoDB fails requests instead of holding them.
+      .timeout(10, TimeUnit.SECONDS)
+      .build());
+    running.started.add(mongoClient::close);
+    MongoDatabase db = mongoClient.getDatabase(config.mongo().database());
+    // Issue 7 (start time): Lettuce takes about a second to connect; the sealing key is checked meanwhile.
+    CompletableFuture<Redis> connecting = CompletableFuture.supplyAsync(() -> Redis.connect(stores.redisUri()),
+      task -> new Thread(task, "redis-connect").start());
+    running.started.add(() -> connecting.thenAccept(Redis::close));
 
     Secrets secrets = Secrets.fromConfig(config.security().masterKey(), config.dataDir());
     secrets.checkAgainst(db).await(30, TimeUnit.SECONDS);
     AuditLog audit = new AuditLog(db, secrets.derive("audit-chain"), clock);
-    return new Platform(config, clock, vertx, db, redis, secrets, audit, metrics);
+    return new Platform(config, clock, vertx, db, connecting.join(), secrets, audit, metrics);
   }
 
   private static void schedule(Vertx vertx, Feature.Periodic job) {

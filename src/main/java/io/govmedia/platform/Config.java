@@ -17,12 +17,16 @@ import java.util.Optional;
  * and validated: a bad value stops the server with a message naming the setting.
  */
 public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security security, WeChat wechat,
-                     Content content) {
+                     Content content, Metrics metrics) {
 
   /** {@code trustForwardedFor}: take the client address from X-Forwarded-For, set by our own load balancer. */
   public record Http(String host, int port, int instances, long bodyLimitBytes, boolean trustForwardedFor) {}
 
-  public record Mongo(Optional<String> uri, String database) {
+  /**
+   * {@code embeddedSync}: the embedded store forces each commit to the disk (fsync), so that a power loss, not
+   * only a killed process, loses no acknowledged write.
+   */
+  public record Mongo(Optional<String> uri, String database, boolean embeddedSync) {
     public boolean embedded() {
       return uri.isEmpty();
     }
@@ -39,6 +43,12 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
    * test fake's), the HTTP connections to it, and the worker threads that run WxJava's blocking calls.
    */
   public record WeChat(String apiBase, int httpConnections, int workerThreads) {}
+
+  /**
+   * Where Prometheus scrapes {@code /metrics}: on the main port only when {@code onMainPort} (metrics.public), else on
+   * a listener of its own at host:port (port 0: any free port, so that instances on one host never collide).
+   */
+  public record Metrics(boolean onMainPort, String host, int port) {}
 
   /** The review stages every document, interpretation and post passes, each approved by a different reviewer. */
   public record Content(List<String> reviewStages) {}
@@ -59,6 +69,7 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
     Map.entry("dataDir", "GOVMEDIA_DATA_DIR"),
     Map.entry("mongo.uri", "GOVMEDIA_MONGO_URI"),
     Map.entry("mongo.database", "GOVMEDIA_MONGO_DATABASE"),
+    Map.entry("mongo.embeddedSync", "GOVMEDIA_MONGO_EMBEDDED_SYNC"),
     Map.entry("redis.uri", "GOVMEDIA_REDIS_URI"),
     Map.entry("security.accessTokenTtlSeconds", "GOVMEDIA_ACCESS_TOKEN_TTL"),
     Map.entry("security.refreshTokenTtlSeconds", "GOVMEDIA_REFRESH_TOKEN_TTL"),
@@ -67,7 +78,10 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
     Map.entry("wechat.apiBase", "GOVMEDIA_WECHAT_API_BASE"),
     Map.entry("wechat.httpConnections", "GOVMEDIA_WECHAT_HTTP_CONNECTIONS"),
     Map.entry("wechat.workerThreads", "GOVMEDIA_WECHAT_WORKER_THREADS"),
-    Map.entry("content.reviewStages", "GOVMEDIA_REVIEW_STAGES"));
+    Map.entry("content.reviewStages", "GOVMEDIA_REVIEW_STAGES"),
+    Map.entry("metrics.public", "GOVMEDIA_METRICS_PUBLIC"),
+    Map.entry("metrics.host", "GOVMEDIA_METRICS_HOST"),
+    Map.entry("metrics.port", "GOVMEDIA_METRICS_PORT"));
 
   static final String MASTER_KEY_ENV = "GOVMEDIA_MASTER_KEY";
   static final String ADMIN_PASSWORD_ENV = "GOVMEDIA_ADMIN_PASSWORD";
@@ -92,7 +106,8 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
       r.integer("http.bodyLimitBytes", 1_048_576, 1024, 64L * 1024 * 1024),
       r.bool("http.trustForwardedFor", false));
     Path dataDir = Path.of(r.string("dataDir", "./data"));
-    Mongo mongo = new Mongo(r.optionalUri("mongo.uri", "mongodb"), r.string("mongo.database", "govmedia"));
+    Mongo mongo = new Mongo(r.optionalUri("mongo.uri", "mongodb"), r.string("mongo.database", "govmedia"),
+      r.bool("mongo.embeddedSync", false));
     Redis redis = new Redis(r.optionalUri("redis.uri", "redis", "rediss", "redis-sentinel"));
     Security security = new Security(
       r.secret(MASTER_KEY_ENV),
@@ -106,12 +121,14 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
       (int) r.integer("wechat.httpConnections", 50, 1, 1000),
       (int) r.integer("wechat.workerThreads", 16, 1, 200));
     Content content = new Content(r.names("content.reviewStages", List.of("初审", "复审", "终审"), 1, 5));
-    return new Config(http, dataDir, mongo, redis, security, wechat, content);
+    Metrics metrics = new Metrics(r.bool("metrics.public", false), r.string("metrics.host", "127.0.0.1"),
+      (int) r.integer("metrics.port", 9464, 0, 65535));
+    return new Config(http, dataDir, mongo, redis, security, wechat, content, metrics);
   }
 
   public Config withHttpPort(int port) {
     return new Config(new Http(http.host, port, http.instances, http.bodyLimitBytes, http.trustForwardedFor), dataDir,
-      mongo, redis, security, wechat, content);
+      mongo, redis, security, wechat, content, metrics);
   }
 
   public int httpInstances() {

@@ -86,7 +86,8 @@ public final class CallbackBench {
       long missing = callbacks.acknowledged.stream().filter(id -> !copies.containsKey(id)).count();
       // Stored copies cannot exceed one (the id is the dedup identity); what could repeat is the processing after
       // the store (the inbox hand-off). The server counts it: one "stored" per delivery processed in full.
-      String metrics = client.get("/metrics", null).text();
+      String metrics = new Client(BenchServer.metricsPort(dataDir)).get("/metrics", null).text();
+      long peakRss = BenchServer.peakRssMiB(server);
       long processed = counter(metrics, "stored");
       long twice = copies.values().stream().filter(n -> n > 1).count() + Math.max(0, processed - copies.size());
 
@@ -101,6 +102,9 @@ public final class CallbackBench {
       System.out.printf("repeats processed twice: %d (deliveries processed in full: %,d for %,d distinct messages; "
         + "repeats answered from Redis: %,d; repeats refused by the store: %,d)%n", twice, processed, copies.size(),
         counter(metrics, "repeat_answered"), counter(metrics, "already_stored"));
+      System.out.printf("server peak RSS (VmHWM): %,d MiB (floor 600, goal 400)%n", peakRss);
+      System.out.printf("embedded store file: %,.1f MiB (every write command commits it before its reply)%n",
+        Files.size(dataDir.resolve("mongo.mv")) / 1048576.0);
       System.out.printf("ratios: callbacks/bare route %.2f; callbacks/single inserts %.2f; callbacks/batched inserts %.2f%n",
         callbacks.rate() / bare.rate(), callbacks.rate() / singleInserts, callbacks.rate() / batchedInserts);
       if (missing > 0 || twice > 0 || callbacks.errors.get() > 0) {

@@ -57,14 +57,14 @@ public final class ContentMediaBench {
     Path dataDir = Files.createTempDirectory("govmedia-media-bench");
     int port = TestServer.freePort();
     Process server = BenchServer.start(dataDir, port, SERVER_HEAP, "-XX:+ExitOnOutOfMemoryError");
-    HeapSampler heap = new HeapSampler(port);
+    HeapSampler heap = new HeapSampler();
     try {
       Client client = new Client(port);
       BenchServer.awaitReady(client);
       String admin = client.login("admin", BenchServer.ADMIN_PASSWORD);
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       Video video = new Video(megabytes * 1024L * 1024L, 42);
-      heap.start();
+      heap.start(BenchServer.metricsPort(dataDir));
 
       // Warm-up (JIT, connections, the store's first pages): a small upload and download, not timed.
       Video small = new Video(4L * 1024 * 1024, 7);
@@ -372,18 +372,16 @@ public final class ContentMediaBench {
 
   /** Polls the server's /metrics for the heap in use and keeps the highest value seen. */
   private static final class HeapSampler {
-    private final int port;
+    private volatile int port;
     private final HttpClient http = HttpClient.newHttpClient();
     private final AtomicLong peak = new AtomicLong();
     private final AtomicLong livePeak = new AtomicLong();
     private volatile boolean running;
     private Thread thread;
 
-    HeapSampler(int port) {
+    /** Samples the management listener's /metrics on {@code port}. */
+    void start(int port) {
       this.port = port;
-    }
-
-    void start() {
       running = true;
       thread = new Thread(() -> {
         while (running) {

@@ -32,6 +32,23 @@ class ConfigTest {
   }
 
   @Test
+  @DisplayName("metrics are served on 127.0.0.1:9464 unless made public, and the embedded store syncs only when asked")
+  void metricsAndSyncDefaults() {
+    Config config = Config.from(new JsonObject(), Map.of());
+    assertEquals(new Config.Metrics(false, "127.0.0.1", 9464), config.metrics());
+    assertFalse(config.mongo().embeddedSync());
+
+    Config changed = Config.from(new JsonObject(), Map.of("GOVMEDIA_METRICS_PUBLIC", "true", "GOVMEDIA_METRICS_HOST",
+      "10.0.0.5", "GOVMEDIA_METRICS_PORT", "0", "GOVMEDIA_MONGO_EMBEDDED_SYNC", "true"));
+    assertEquals(new Config.Metrics(true, "10.0.0.5", 0), changed.metrics());
+    assertTrue(changed.mongo().embeddedSync());
+
+    var port = assertThrows(Config.ConfigException.class,
+      () -> Config.from(new JsonObject(), Map.of("GOVMEDIA_METRICS_PORT", "65536")));
+    assertTrue(port.getMessage().contains("metrics.port (GOVMEDIA_METRICS_PORT)"), port.getMessage());
+  }
+
+  @Test
   @DisplayName("the shipped conf/govmedia.json is valid and matches the defaults")
   void shippedFile() {
     Config config = Config.load(Map.of(Config.CONFIG_FILE_ENV, "conf/govmedia.json"));

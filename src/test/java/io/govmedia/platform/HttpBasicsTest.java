@@ -38,16 +38,6 @@ class HttpBasicsTest {
   }
 
   @Test
-  @DisplayName("/metrics is Prometheus text including HTTP server request counts")
-  void metrics() {
-    client.get("/health", null);
-    Client.Response metrics = client.get("/metrics", null);
-    assertEquals(200, metrics.status());
-    assertTrue(metrics.text().contains("vertx_http_server_requests_total"), "no request metrics");
-    assertTrue(metrics.text().contains("jvm_memory_used_bytes"), "no JVM metrics");
-  }
-
-  @Test
   @DisplayName("every answer carries a request id, and a sane one sent by the caller is kept")
   void requestIds() {
     assertTrue(client.get("/health", null).header("X-Request-Id").matches("[0-9a-f]{16}"));

@@ -97,6 +97,7 @@ public final class TestServer {
     env.put("GOVMEDIA_REDIS_URI", redis.uri());
     env.put("GOVMEDIA_ADMIN_PASSWORD", ADMIN_PASSWORD);
     env.put("GOVMEDIA_WECHAT_API_BASE", wechat.baseUrl());
+    env.put("GOVMEDIA_METRICS_PORT", "0");  // several servers run in this JVM: each its own free port
     env.putAll(extraEnv);
     return Config.from(new JsonObject(), env);
   }
