@@ -50,7 +50,8 @@ record Api(Config.Http http, Handler<RoutingContext> readiness, PrometheusMeterR
     // HEAD is GET without the body (RFC 9110 §9.3.2; load balancers probe with it). Routes that answer HEAD
     // themselves (media, which must not read a file to answer it) are mounted above; the rest are run as their
     // GET, and the server sends no body for a HEAD request.
-    root.route().method(HttpMethod.HEAD).handler(Api::asGet);
+    // Matched by any method and passed on: a route restricted to HEAD would turn every other unknown path into a 405.
+    root.route().handler(Api::headAsGet);
 
     // Staff API: bodies capped, then sign-in routes, then everything behind the bearer token.
     root.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(http.bodyLimitBytes()));
@@ -71,7 +72,11 @@ record Api(Config.Http http, Handler<RoutingContext> readiness, PrometheusMeterR
     return root;
   }
 
-  private static void asGet(RoutingContext ctx) {
+  private static void headAsGet(RoutingContext ctx) {
+    if (ctx.request().method() != HttpMethod.HEAD) {
+      ctx.next();
+      return;
+    }
     String query = ctx.request().query();
     ctx.reroute(HttpMethod.GET, ctx.request().path() + (query == null ? "" : "?" + query));
   }

@@ -56,6 +56,7 @@ class HttpBasicsTest {
     assertEquals(404, response.status());
     assertEquals("not-found", response.problemCode());
     assertTrue(response.json().getString("title").startsWith("未找到"));
+    assertEquals(404, client.get("/no-such-page", null).status(), "outside /api too");
   }
 
   @Test
