@@ -151,7 +151,7 @@ public final class Main {
 
   /** The stores (embedded ones started when no URI is set), Vert.x with its metrics, sealing and the audit log. */
   private static Platform platform(Config config, Clock clock, Running running) throws java.util.concurrent.TimeoutException {
-    // Issue 7 (start time): the embedded stores start while Vert.x and the metrics are built.
+    // The embedded stores take most of a start: they start while Vert.x and the metrics are built.
     CompletableFuture<EmbeddedStores> starting = EmbeddedStores.startInBackground(config);
     running.started.add(() -> starting.thenAccept(EmbeddedStores::close));
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -166,7 +166,7 @@ public final class Main {
       .withMetrics(new MicrometerMetricsFactory(metrics))
       .build();
     running.started.add(() -> vertx.close().await(10, TimeUnit.SECONDS));
-    // Issue 7 (8d): /metrics is served on the main port only with metrics.public, else on a listener of its own.
+    // /metrics tells too much for the internet: on the main port only with metrics.public, else on a listener of its own.
     if (!config.metrics().onMainPort()) {
       running.started.add(MetricsListener.start(vertx, config.metrics(), metrics).await(30, TimeUnit.SECONDS));
     }
@@ -181,7 +181,7 @@ public final class Main {
       .build());
     running.started.add(mongoClient::close);
     MongoDatabase db = mongoClient.getDatabase(config.mongo().database());
-    // Issue 7 (start time): Lettuce takes about a second to connect; the sealing key is checked meanwhile.
+    // Lettuce takes about a second to connect; the sealing key is checked meanwhile.
     CompletableFuture<Redis> connecting = CompletableFuture.supplyAsync(() -> Redis.connect(stores.redisUri()),
       task -> new Thread(task, "redis-connect").start());
     running.started.add(() -> connecting.thenAccept(Redis::close));
