@@ -143,9 +143,11 @@ public final class Main {
     } catch (java.util.concurrent.TimeoutException e) {
       running.close();
       throw new IllegalStateException("start-up timed out", e);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Future.await rethrows a failure as it is, checked ones too (a BindException for a port in use): unless
+      // caught here too, nothing is closed and the non-daemon threads and redis-server keep the process alive.
       running.close();
-      throw e;
+      throw e instanceof RuntimeException unchecked ? unchecked : new IllegalStateException("start-up failed: " + e, e);
     }
   }
 

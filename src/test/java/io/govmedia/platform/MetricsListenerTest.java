@@ -6,9 +6,12 @@ import io.govmedia.support.TestServer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @DisplayName("Prometheus metrics")
@@ -28,6 +31,15 @@ class MetricsListenerTest {
       assertTrue(metrics.text().contains("vertx_http_server_requests_total"), "no request metrics");
       assertTrue(metrics.text().contains("jvm_memory_used_bytes"), "no JVM metrics");
       assertEquals(404, new Client(managementPort).get("/health", null).status(), "the management port serves metrics only");
+    }
+  }
+
+  @Test
+  @DisplayName("a management port in use fails the start with an unchecked exception, so that main exits")
+  void portInUse() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      assertThrows(RuntimeException.class, () -> TestServer.get().startAnother(Map.of(
+        "GOVMEDIA_METRICS_HOST", "127.0.0.1", "GOVMEDIA_METRICS_PORT", String.valueOf(taken.getLocalPort()))).close());
     }
   }
 
