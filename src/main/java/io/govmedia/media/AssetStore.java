@@ -67,7 +67,7 @@ public final class AssetStore {
   public Future<Void> createIndexes() {
     return Future.all(
       Mongo.first(chunks.createIndex(Indexes.ascending("files_id", "n"), new IndexOptions().unique(true))),
-      Mongo.first(files.createIndex(Indexes.ascending("filename", "uploadDate")))).mapEmpty();
+      Mongo.speedUp("media files", files.createIndex(Indexes.ascending("filename", "uploadDate")))).mapEmpty();
   }
 
   /**

@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,17 @@ import java.util.List;
 public final class Mongo {
 
   private Mongo() {
+  }
+
+  /**
+   * Starts building an index that only speeds queries up (none relies on it to stay correct), without making the
+   * caller wait: on a large collection of a real MongoDB a build takes a while, and readiness need not wait for it.
+   * A failure is logged; the queries scan until a later start builds it.
+   */
+  public static Future<Void> speedUp(String collection, Publisher<String> build) {
+    first(build).onFailure(failure -> LoggerFactory.getLogger(Mongo.class)
+      .warn("index on {} not built; queries scan until the next start", collection, failure));
+    return Future.succeededFuture();
   }
 
   /** The first element, or null when the publisher completes empty. */

@@ -60,7 +60,7 @@ final class SearchStore {
   }
 
   Future<Void> createIndexes() {
-    return Mongo.first(entries.createIndex(Indexes.ascending("terms"))).mapEmpty();
+    return Mongo.speedUp("search entries", entries.createIndex(Indexes.ascending("terms")));
   }
 
   static String key(String kind, String id) {

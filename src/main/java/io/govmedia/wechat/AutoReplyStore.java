@@ -57,7 +57,7 @@ final class AutoReplyStore {
   public Future<Void> createIndexes() {
     return Future.all(
       Mongo.first(rules.createIndex(Indexes.ascending("singleton"), new IndexOptions().unique(true).sparse(true))),
-      Mongo.first(rules.createIndex(Indexes.ascending("accountId", "priority", "_id")))).mapEmpty();
+      Mongo.speedUp("auto-reply rules", rules.createIndex(Indexes.ascending("accountId", "priority", "_id")))).mapEmpty();
   }
 
   /** Every rule of the account, in matching order: priority, then creation. */
