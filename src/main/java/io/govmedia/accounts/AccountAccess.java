@@ -50,7 +50,7 @@ public final class AccountAccess {
     if (!principal.hasAny(Role.REPLIER, Role.DISPATCHER, Role.SUPERVISOR)) {
       return Future.succeededFuture(Set.of());
     }
-    return departments.tree().map(tree -> tree.withDescendants(principal.departmentIds()));
+    return departments.reach(principal);
   }
 
   private static Problem outOfScope() {

@@ -14,6 +14,7 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 
 import java.util.List;
+import java.util.Set;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
@@ -68,6 +69,17 @@ public final class DepartmentStore {
   public Future<DepartmentTree> tree() {
     return Mongo.all(departments.find().limit(MAX_DEPARTMENTS))
       .map(docs -> new DepartmentTree(docs.stream().map(Department::from).toList()));
+  }
+
+  /**
+   * Where a member's department-bound work reaches: their departments and every department below them (an
+   * office-wide member belongs to the root). Admins' reach is for the caller to decide; this is the tree's answer.
+   */
+  public Future<Set<String>> reach(Principal principal) {
+    if (principal.departmentIds().isEmpty()) {
+      return Future.succeededFuture(Set.of());
+    }
+    return tree().map(tree -> tree.withDescendants(principal.departmentIds()));
   }
 
   /** Writes the new state only if nobody changed the department since {@code before} was read. */

@@ -210,7 +210,7 @@ final class StaffRoutes {
   private Future<Set<String>> visibleDepartments(Principal principal) {
     return principal.isAdmin()
       ? Future.succeededFuture(null)
-      : departments.tree().map(tree -> tree.withDescendants(principal.departmentIds()));
+      : departments.reach(principal);
   }
 
   private Future<Boolean> canSee(Principal principal, Staff member) {

@@ -37,10 +37,7 @@ final class ContentScope {
     if (principal.isAdmin()) {
       return Future.succeededFuture(new ContentScope(null));
     }
-    if (principal.departmentIds().isEmpty()) {
-      return Future.succeededFuture(new ContentScope(Set.of()));
-    }
-    return store.tree().map(tree -> new ContentScope(Set.copyOf(tree.withDescendants(principal.departmentIds()))));
+    return store.reach(principal).map(reach -> new ContentScope(Set.copyOf(reach)));
   }
 
   boolean covers(String departmentId) {

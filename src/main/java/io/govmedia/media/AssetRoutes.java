@@ -173,7 +173,7 @@ public final class AssetRoutes {
     if (departmentId == null || principal.isAdmin()) {
       return Future.succeededFuture();
     }
-    return departments.tree().compose(tree -> tree.withDescendants(principal.departmentIds()).contains(departmentId)
+    return departments.reach(principal).compose(reach -> reach.contains(departmentId)
       ? Future.succeededFuture()
       : Future.failedFuture(Problem.forbidden("只能把素材归入您所在的部门或其下级部门。").with("reason", "other-department")));
   }

@@ -51,10 +51,7 @@ final class SearchRoutes {
     if (principal.isAdmin()) {
       return Future.succeededFuture(SearchIndex.Reader.ADMIN);
     }
-    if (principal.departmentIds().isEmpty()) {
-      return Future.succeededFuture(new SearchIndex.Reader(Set.of()));
-    }
-    return departments.tree().map(tree -> new SearchIndex.Reader(tree.withDescendants(principal.departmentIds())));
+    return departments.reach(principal).map(SearchIndex.Reader::new);
   }
 
   /** {@code kind} repeated or comma-separated; none means both. */
