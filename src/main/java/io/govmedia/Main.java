@@ -9,6 +9,9 @@ import io.govmedia.accounts.AccountsFeature;
 import io.govmedia.auth.AuthFeature;
 import io.govmedia.checks.ChecksFeature;
 import io.govmedia.content.ContentFeature;
+import io.govmedia.events.EventsFeature;
+import io.govmedia.publishing.PublishingFeature;
+import io.govmedia.weibo.WeiboFeature;
 import io.govmedia.media.MediaFeature;
 import io.govmedia.search.SearchFeature;
 import io.govmedia.wechat.WeChatFeature;
@@ -129,7 +132,12 @@ public final class Main {
       SearchFeature search = new SearchFeature(platform, auth);
       MediaFeature media = new MediaFeature(platform, auth);
       ContentFeature content = new ContentFeature(platform, auth, checks, search, media);
-      List<Feature> features = List.of(auth, accounts, wechat, checks, search, media, content);
+      EventsFeature events = new EventsFeature(platform, auth);
+      WeiboFeature weibo = new WeiboFeature(platform, accounts, events);
+      PublishingFeature publishing = new PublishingFeature(platform, auth, accounts, content, wechat, weibo, events,
+        media);
+      List<Feature> features = List.of(auth, accounts, wechat, checks, search, media, content, events, weibo,
+        publishing);
 
       running.started.addAll(features);
       Future.all(features.stream().map(Feature::start).toList()).await(60, TimeUnit.SECONDS);

@@ -35,7 +35,10 @@ class LayoutTest {
     "checks", Set.of("auth", "media"),
     "search", Set.of("auth"),
     "media", Set.of("auth"),
-    "content", Set.of("auth", "checks", "search", "media"));
+    "content", Set.of("auth", "checks", "search", "media"),
+    "events", Set.of("auth"),
+    "weibo", Set.of("auth", "accounts", "events"),
+    "publishing", Set.of("auth", "accounts", "wechat", "weibo", "content", "checks", "media", "events"));
 
   @Test
   @DisplayName("Each feature package uses only the features below it, so checks, search and media stay usable by publishing and the inbox")

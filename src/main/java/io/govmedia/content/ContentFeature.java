@@ -35,6 +35,11 @@ public final class ContentFeature implements Feature {
     backfill = new BodyTextBackfill(items, checks.checks(), search.index());
   }
 
+  /** What publishing reads of posts. FOUNDATION STUB: the posts work implements it. */
+  public Posts posts() {
+    throw new UnsupportedOperationException("posts are not built yet");
+  }
+
   /** Readiness does not wait for the backfill: it reads every item without a body text, however many there are. */
   @Override
   public Future<?> start() {

@@ -176,6 +176,28 @@ public final class AssetStore {
     return deleteFile(asset.id(), asset.file().chunkCount()).compose(v -> thumbnail);
   }
 
+  /**
+   * The whole asset in memory, for uploads to a channel; an asset larger than {@code maxBytes} fails with a 422
+   * problem ({@code asset-too-large}) before anything is read, an unknown one with 404.
+   */
+  Future<MediaContent> content(String id, long maxBytes) {
+    return require(id).compose(asset -> {
+      if (asset.size() > maxBytes) {
+        return Future.failedFuture(new Problem(422, "asset-too-large", "素材超出渠道允许的大小",
+          "素材 " + id + " 为 " + asset.size() + " 字节，渠道上限为 " + maxBytes + " 字节。"));
+      }
+      AssetFile file = asset.file();
+      Buffer all = Buffer.buffer((int) asset.size());
+      Future<Void> read = Future.succeededFuture();
+      for (int n = 0; n < file.chunkCount(); n++) {
+        int chunk = n;
+        read = read.compose(v -> chunk(file, chunk)).map(all::appendBuffer).mapEmpty();
+      }
+      return read.map(v -> new MediaContent(asset.id(), asset.type().wire(), asset.format().mime(), asset.filename(),
+        asset.title(), all));
+    });
+  }
+
   /** Chunk {@code n} of the file, checked to have the length the file document promises. */
   Future<Buffer> chunk(AssetFile file, int n) {
     return Mongo.first(chunkQuery(file.id(), n)).compose(d -> {

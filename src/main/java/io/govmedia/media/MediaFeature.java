@@ -41,6 +41,11 @@ public final class MediaFeature implements Feature {
     return store.types(ids);
   }
 
+  /** An asset's bytes, for a channel's upload; larger than {@code maxBytes} is a 422 problem, unknown a 404. */
+  public Future<MediaContent> content(String id, long maxBytes) {
+    return store.content(id, maxBytes);
+  }
+
   @Override
   public Future<?> start() {
     return store.createIndexes().compose(indexed -> store.sweepAbandoned(platform.clock().instant()));

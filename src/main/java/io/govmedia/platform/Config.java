@@ -17,7 +17,7 @@ import java.util.Optional;
  * and validated: a bad value stops the server with a message naming the setting.
  */
 public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security security, WeChat wechat,
-                     Content content, Metrics metrics) {
+                     Content content, Metrics metrics, Weibo weibo, Publishing publishing) {
 
   /** {@code trustForwardedFor}: take the client address from X-Forwarded-For, set by our own load balancer. */
   public record Http(String host, int port, int instances, long bodyLimitBytes, boolean trustForwardedFor) {}
@@ -42,7 +42,18 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
    * WeChat's API: the base URL every official-account and mini-program call uses (a forward proxy's, or a
    * test fake's), the HTTP connections to it, and the worker threads that run WxJava's blocking calls.
    */
-  public record WeChat(String apiBase, int httpConnections, int workerThreads) {}
+  public record WeChat(String apiBase, int httpConnections, int workerThreads, Duration timeout) {}
+
+  /** Weibo's open platform: the base URL of its API and OAuth pages (a forward proxy's, or a test fake's). */
+  public record Weibo(String apiBase) {}
+
+  /**
+   * Publishing to channels. {@code publicBaseUrl} is the office's HTTPS origin (no trailing slash): public pages
+   * {@code /p/{id}}, the Weibo OAuth redirect and safe-domain links, signed URLs and the callback URL shown to
+   * admins are built on it. A slot missed while every instance was down still goes out within {@code grace} of its
+   * time; later it is {@code missed}. {@code concurrency}: sends in flight per instance.
+   */
+  public record Publishing(String publicBaseUrl, Duration grace, int concurrency) {}
 
   /**
    * Where Prometheus scrapes {@code /metrics}: on the main port only when {@code onMainPort} (metrics.public), else on
@@ -78,6 +89,11 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
     Map.entry("wechat.apiBase", "GOVMEDIA_WECHAT_API_BASE"),
     Map.entry("wechat.httpConnections", "GOVMEDIA_WECHAT_HTTP_CONNECTIONS"),
     Map.entry("wechat.workerThreads", "GOVMEDIA_WECHAT_WORKER_THREADS"),
+    Map.entry("wechat.timeoutSeconds", "GOVMEDIA_WECHAT_TIMEOUT"),
+    Map.entry("weibo.apiBase", "GOVMEDIA_WEIBO_API_BASE"),
+    Map.entry("publicBaseUrl", "GOVMEDIA_PUBLIC_BASE_URL"),
+    Map.entry("publishing.graceSeconds", "GOVMEDIA_PUBLISH_GRACE"),
+    Map.entry("publishing.concurrency", "GOVMEDIA_PUBLISH_CONCURRENCY"),
     Map.entry("content.reviewStages", "GOVMEDIA_REVIEW_STAGES"),
     Map.entry("metrics.public", "GOVMEDIA_METRICS_PUBLIC"),
     Map.entry("metrics.host", "GOVMEDIA_METRICS_HOST"),
@@ -119,16 +135,25 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
     WeChat wechat = new WeChat(
       r.httpUrl("wechat.apiBase", "https://api.weixin.qq.com"),
       (int) r.integer("wechat.httpConnections", 50, 1, 1000),
-      (int) r.integer("wechat.workerThreads", 16, 1, 200));
+      (int) r.integer("wechat.workerThreads", 16, 1, 200),
+      Duration.ofSeconds(r.integer("wechat.timeoutSeconds", 10, 1, 120)));
+    Weibo weibo = new Weibo(r.httpUrl("weibo.apiBase", "https://api.weibo.com"));
+    Publishing publishing = new Publishing(stripSlash(r.httpUrl("publicBaseUrl", "http://localhost:8080")),
+      Duration.ofSeconds(r.integer("publishing.graceSeconds", 1800, 0, 7 * 86_400)),
+      (int) r.integer("publishing.concurrency", 32, 1, 1000));
     Content content = new Content(r.names("content.reviewStages", List.of("初审", "复审", "终审"), 1, 5));
     Metrics metrics = new Metrics(r.bool("metrics.public", false), r.string("metrics.host", "127.0.0.1"),
       (int) r.integer("metrics.port", 9464, 0, 65535));
-    return new Config(http, dataDir, mongo, redis, security, wechat, content, metrics);
+    return new Config(http, dataDir, mongo, redis, security, wechat, content, metrics, weibo, publishing);
+  }
+
+  private static String stripSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
   public Config withHttpPort(int port) {
     return new Config(new Http(http.host, port, http.instances, http.bodyLimitBytes, http.trustForwardedFor), dataDir,
-      mongo, redis, security, wechat, content, metrics);
+      mongo, redis, security, wechat, content, metrics, weibo, publishing);
   }
 
   public int httpInstances() {

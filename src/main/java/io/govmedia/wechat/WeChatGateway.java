@@ -81,7 +81,7 @@ public final class WeChatGateway implements AutoCloseable {
     this.accounts = accounts;
     this.redisOps = new LettuceWxRedisOps(redis, LOCK_LEASE);
     this.apiBase = config.apiBase();
-    this.http = httpClient(config.httpConnections());
+    this.http = httpClient(config.httpConnections(), (int) config.timeout().toMillis());
   }
 
   /** Runs the call for the account's AppID on the WeChat worker pool; WeChat's errors fail it as problems. */
@@ -238,14 +238,14 @@ public final class WeChatGateway implements AutoCloseable {
    * One pool for every AppID, sized by configuration, verifying TLS certificates (WxJava's default builder trusts
    * any) and retrying nothing itself. WxJava's default builder is a JVM-wide singleton with 10 connections per host.
    */
-  private static CloseableHttpClient httpClient(int connections) {
+  private static CloseableHttpClient httpClient(int connections, int socketTimeoutMillis) {
     PoolingHttpClientConnectionManager pool = new PoolingHttpClientConnectionManager();
     pool.setMaxTotal(connections);
     pool.setDefaultMaxPerRoute(connections);
     return HttpClients.custom()
       .setConnectionManager(pool)
       .setDefaultRequestConfig(RequestConfig.custom()
-        .setConnectionRequestTimeout(3_000).setConnectTimeout(5_000).setSocketTimeout(10_000).build())
+        .setConnectionRequestTimeout(3_000).setConnectTimeout(5_000).setSocketTimeout(socketTimeoutMillis).build())
       .disableAutomaticRetries()
       .evictExpiredConnections()
       .evictIdleConnections(60, TimeUnit.SECONDS)

@@ -57,7 +57,7 @@ class FollowerTest {
     vertx = Vertx.vertx();
     redis = Redis.connect(server.redisUri());
     AccountStore accounts = GatewayFixtures.accountStore();
-    gateway = new WeChatGateway(vertx, new Config.WeChat(fake.baseUrl(), 4, 2), redis, accounts);
+    gateway = new WeChatGateway(vertx, new Config.WeChat(fake.baseUrl(), 4, 2, java.time.Duration.ofSeconds(10)), redis, accounts);
     followers = new FollowerStore(GatewayFixtures.db(), new FollowerProfiles(gateway, accounts, Clock.systemUTC()));
   }
 

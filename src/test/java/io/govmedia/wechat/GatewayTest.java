@@ -68,8 +68,8 @@ class GatewayTest {
     vertxB = Vertx.vertx();
     redisA = Redis.connect(server.redisUri());
     redisB = Redis.connect(server.redisUri());
-    gatewayA = new WeChatGateway(vertxA, new Config.WeChat(fake.baseUrl(), 4, 2), redisA, accounts);
-    gatewayB = new WeChatGateway(vertxB, new Config.WeChat(fake.baseUrl(), 4, 2), redisB, accounts);
+    gatewayA = new WeChatGateway(vertxA, new Config.WeChat(fake.baseUrl(), 4, 2, java.time.Duration.ofSeconds(10)), redisA, accounts);
+    gatewayB = new WeChatGateway(vertxB, new Config.WeChat(fake.baseUrl(), 4, 2, java.time.Duration.ofSeconds(10)), redisB, accounts);
   }
 
   @AfterAll
@@ -190,7 +190,7 @@ class GatewayTest {
   @DisplayName("an unreachable WeChat is a 502 wechat-unreachable problem that says nothing was sent")
   void unreachable() {
     Vertx vertx = Vertx.vertx();
-    try (WeChatGateway nowhere = new WeChatGateway(vertx, new Config.WeChat("http://127.0.0.1:" + TestServer.freePort(), 2, 1),
+    try (WeChatGateway nowhere = new WeChatGateway(vertx, new Config.WeChat("http://127.0.0.1:" + TestServer.freePort(), 2, 1, java.time.Duration.ofSeconds(10)),
       redisA, accounts)) {
       Problem problem = assertInstanceOf(Problem.class, failure(nowhere.call(account, wx -> wx.getUserService().userInfo(openid))));
       assertEquals(502, problem.status());
