@@ -23,7 +23,7 @@ public final class PublishingFeature implements Feature {
   public PublishingFeature(Platform platform, AuthFeature auth, AccountsFeature accounts, ContentFeature content,
                            WeChatFeature wechat, WeiboFeature weibo, EventsFeature events, MediaFeature media) {
     publishers = Map.of(
-      "wechat", new WeChatPublisher(platform.vertx(), wechat.gateway(), media, platform.clock()),
-      "weibo", new WeiboPublisher(weibo.client(), accounts.store(), media, platform.clock()));
+      "wechat", new WeChatPublisher(wechat.gateway(), media::content, platform.clock()),
+      "weibo", new WeiboPublisher(weibo.client(), accounts.store(), media::content, platform.clock()));
   }
 }

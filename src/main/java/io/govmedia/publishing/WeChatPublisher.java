@@ -1,9 +1,7 @@
 package io.govmedia.publishing;
 
-import io.govmedia.media.MediaFeature;
 import io.govmedia.wechat.WeChatGateway;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -11,7 +9,7 @@ import java.time.Duration;
 /** WeChat: free publish (draft + submit) or mass send. FOUNDATION STUB: the WeChat publishing work fills it in. */
 final class WeChatPublisher implements Publisher {
 
-  WeChatPublisher(Vertx vertx, WeChatGateway gateway, MediaFeature media, Clock clock) {
+  WeChatPublisher(WeChatGateway gateway, MediaSource media, Clock clock) {
   }
 
   @Override

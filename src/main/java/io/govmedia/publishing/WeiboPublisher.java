@@ -1,6 +1,5 @@
 package io.govmedia.publishing;
 
-import io.govmedia.media.MediaFeature;
 import io.govmedia.accounts.AccountStore;
 import io.govmedia.weibo.WeiboClient;
 import io.vertx.core.Future;
@@ -11,7 +10,7 @@ import java.time.Duration;
 /** Weibo: statuses/share with the link and one picture. FOUNDATION STUB: the Weibo work fills it in. */
 final class WeiboPublisher implements Publisher {
 
-  WeiboPublisher(WeiboClient client, AccountStore accounts, MediaFeature media, Clock clock) {
+  WeiboPublisher(WeiboClient client, AccountStore accounts, MediaSource media, Clock clock) {
   }
 
   @Override
