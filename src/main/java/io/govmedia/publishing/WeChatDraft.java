@@ -19,11 +19,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,8 +40,10 @@ final class WeChatDraft {
   static final long COVER_MAX_BYTES = 10L * 1024 * 1024;
   static final long IMAGE_MAX_BYTES = 1024L * 1024;
   static final long VIDEO_MAX_BYTES = 10L * 1024 * 1024;
+  /** The types WeChat takes, each with the file suffix its upload wants (WeChat looks at the name too). */
   private static final Map<String, String> COVER_TYPES = Map.of("image/jpeg", ".jpg", "image/png", ".png", "image/gif", ".gif");
-  private static final Set<String> INLINE_TYPES = Set.of("image/jpeg", "image/png");
+  private static final Map<String, String> INLINE_TYPES = Map.of("image/jpeg", ".jpg", "image/png", ".png");
+  private static final Map<String, String> VIDEO_TYPES = Map.of("video/mp4", ".mp4");
   /** An image of our own in sanitized HTML (jsoup writes double-quoted attributes); group 2 is the asset id. */
   private static final Pattern OWN_IMAGE = Pattern.compile("(<img\\b[^>]*?\\ssrc=\")/media/(" + AssetIds.FORMAT.pattern()
     + ")(?:/[A-Za-z0-9._-]{1,64})?(?:\\?[^\"]*)?\"");
@@ -79,8 +82,8 @@ final class WeChatDraft {
     PostView post = send.post();
     String title = post.wechat().title();
     String introduction = post.wechat().digest() == null ? title : post.wechat().digest();
-    return read(post.videoAssetId(), VIDEO_MAX_BYTES, Map.of("video/mp4", ".mp4"), "video-not-accepted", "视频")
-      .compose(video -> gateway.call(send.account(), wx -> withTempFile(video, ".mp4", file ->
+    return read(post.videoAssetId(), VIDEO_MAX_BYTES, VIDEO_TYPES, "video-not-accepted", "视频")
+      .compose(video -> gateway.call(send.account(), wx -> withTempFile(video, VIDEO_TYPES.get(video.mime()), file ->
         wx.getMaterialService().materialFileUpload("video", new WxMpMaterial(file.getName(), file, title, introduction))
           .getMediaId())))
       .compose(materialId -> gateway.call(send.account(), wx -> {
@@ -113,11 +116,10 @@ final class WeChatDraft {
           return null;
         });
     }
-    for (String assetId : inlineImages(post.wechat().html())) {
+    for (String assetId : inlineImages(html(post))) {
       if (images.getString(assetId) == null) {
-        done = done.compose(v -> read(assetId, IMAGE_MAX_BYTES, Map.of("image/jpeg", ".jpg", "image/png", ".png"),
-            "image-not-accepted", "正文图片")
-          .compose(image -> gateway.call(account, wx -> withTempFile(image, image.mime().equals("image/png") ? ".png" : ".jpg",
+        done = done.compose(v -> read(assetId, IMAGE_MAX_BYTES, INLINE_TYPES, "image-not-accepted", "正文图片")
+          .compose(image -> gateway.call(account, wx -> withTempFile(image, INLINE_TYPES.get(image.mime()),
             file -> wx.getMaterialService().mediaImgUpload(file).getUrl())))
           .map(url -> {
             images.put(assetId, url);
@@ -132,10 +134,15 @@ final class WeChatDraft {
     PostView.WeChat article = post.wechat();
     WxMpDraftArticles draft = WxMpDraftArticles.builder()
       .title(article.title()).author(article.author()).digest(article.digest())
-      .content(rewrite(article.html(), state.getJsonObject("images", new JsonObject())))
+      .content(rewrite(html(post), state.getJsonObject("images", new JsonObject())))
       .contentSourceUrl(sourceUrl).thumbMediaId(state.getString("coverMediaId"))
       .needOpenComment(article.commentsOpen() ? 1 : 0).onlyFansCanComment(0).build();
     return gateway.call(account, wx -> wx.getDraftService().addDraft(WxMpAddDraft.builder().articles(List.of(draft)).build()));
+  }
+
+  /** The article's HTML: the WeChat variant's own, else the post's body. */
+  private static String html(PostView post) {
+    return post.wechat().html() != null ? post.wechat().html() : post.html();
   }
 
   /** The ids of our own images in the HTML, each once, in order. */
@@ -171,12 +178,17 @@ final class WeChatDraft {
    */
   private Future<MediaContent> read(String assetId, long maxBytes, Map<String, String> types, String notAccepted,
                                     String what) {
-    Problem refused = new Problem(422, notAccepted, "微信不接受此" + what, what + " " + assetId + " 须为 "
-      + String.join("/", new ArrayList<>(types.keySet())) + " 且不超过 " + maxBytes / 1024 + " KB。")
-      .with("assetId", assetId);
     return media.read(assetId, maxBytes)
-      .recover(failure -> Future.failedFuture(failure instanceof Problem p && p.status() < 500 ? refused : failure))
-      .compose(content -> types.containsKey(content.mime()) ? Future.succeededFuture(content) : Future.failedFuture(refused));
+      .recover(failure -> Future.failedFuture(failure instanceof Problem p && p.status() < 500
+        ? notAccepted(assetId, maxBytes, types, notAccepted, what) : failure))
+      .compose(content -> types.containsKey(content.mime()) ? Future.succeededFuture(content)
+        : Future.failedFuture(notAccepted(assetId, maxBytes, types, notAccepted, what)));
+  }
+
+  private static Problem notAccepted(String assetId, long maxBytes, Map<String, String> types, String code, String what) {
+    String kinds = String.join("、", new TreeSet<>(types.values())).replace(".", "").toUpperCase(Locale.ROOT);
+    return new Problem(422, code, "微信不接受此" + what, what + " " + assetId + " 须为 " + kinds + " 格式，且不超过 "
+      + maxBytes / 1024 / 1024 + " MB（或素材已不存在）。").with("assetId", assetId);
   }
 
   /** Runs the upload with the bytes in a temporary file (WxJava uploads files), deleted afterwards. Worker thread. */

@@ -210,6 +210,7 @@ final class WeChatPublisher implements Publisher {
   /** The article among the account's newest publications (batchget), matched on the slot; a few pages at most. */
   private Future<Outcome> find(Send send, int offset) {
     Instant since = sendingAt(send.state()).minus(CLOCK_SKEW);
+    Pattern slot = Pattern.compile("[?&]s=" + Pattern.quote(send.slotId()) + "(?:[&#]|$)");
     return gateway.call(send.account(), wx -> wx.getFreePublishService().getPublicationRecords(offset, BATCH_SIZE, 0))
       .compose(page -> {
         List<WxMpFreePublishItem> items = page.getItems() == null ? List.of() : page.getItems();
@@ -220,7 +221,7 @@ final class WeChatPublisher implements Publisher {
           List<WxMpFreePublishArticles> articles = item.getContent() == null || item.getContent().getNewsItem() == null
             ? List.of() : item.getContent().getNewsItem();
           for (WxMpFreePublishArticles article : articles) {
-            if (ours(send, article)) {
+            if (ours(send.post().wechat(), slot, article)) {
               return Future.succeededFuture(published(send.state(), item.getArticleId(), article.getUrl()));
             }
           }
@@ -230,11 +231,11 @@ final class WeChatPublisher implements Publisher {
       });
   }
 
-  private static boolean ours(Send send, WxMpFreePublishArticles article) {
-    PostView.WeChat wechat = send.post().wechat();
+  /** Our own page carries the slot id; an editor's source link is matched with the article's title and digest. */
+  private static boolean ours(PostView.WeChat wechat, Pattern slot, WxMpFreePublishArticles article) {
     String source = article.getContentSourceUrl();
     if (wechat.sourceUrl() == null) {
-      return source != null && Pattern.compile("[?&]s=" + Pattern.quote(send.slotId()) + "(?:[&#]|$)").matcher(source).find();
+      return source != null && slot.matcher(source).find();
     }
     return wechat.sourceUrl().equals(source) && Objects.equals(wechat.title(), article.getTitle())
       && Objects.equals(wechat.digest(), article.getDigest());

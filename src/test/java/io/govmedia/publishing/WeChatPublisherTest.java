@@ -40,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -211,6 +212,28 @@ class WeChatPublisherTest {
   }
 
   @Test
+  @DisplayName("with the editor's own source link, an article whose submit timed out is found by that link, title and digest")
+  void editorsSourceUrl() {
+    Slot other = new Slot("freepublish", post(null, "https://www.example.gov.cn/zcjd/other.html"));
+    other.send(publisher);
+    Outcome.Published otherArticle = assertInstanceOf(Outcome.Published.class, other.check(publisher));
+    Slot slot = new Slot("freepublish", post(null, "https://www.example.gov.cn/zcjd/2026/12/01.html"));
+    WeChatPublisher impatient = new WeChatPublisher(impatientGateway, media, Clock.systemUTC());
+    int submitsBefore = fake.submits();
+    fake.delayAnswer(SUBMIT, 2_000);
+    try {
+      assertInstanceOf(Outcome.Unknown.class, slot.send(impatient));
+    } finally {
+      fake.delayAnswer(SUBMIT, 0);
+    }
+
+    Outcome.Published published = assertInstanceOf(Outcome.Published.class, slot.check(publisher));
+
+    assertNotEquals(otherArticle.channelId(), published.channelId(), "the other article has another source link");
+    assertEquals(submitsBefore + 1, fake.submits());
+  }
+
+  @Test
   @DisplayName("a mass send goes to all followers with the slot's clientMsgId and is published with WeChat's msg_id")
   void massSend() {
     Slot slot = new Slot("mass", post(null));
@@ -372,8 +395,12 @@ class WeChatPublisherTest {
 
   /** A post with a WeChat article: a JPEG cover and, unless other HTML is given, one PNG image in the body. */
   PostView post(String html) {
+    return post(html, null);
+  }
+
+  PostView post(String html, String sourceUrl) {
     String body = html != null ? html : "<p>政策解读正文</p><p><img src=\"/media/" + photo + "\" alt=\"图\"></p>";
-    PostView.WeChat wechat = new PostView.WeChat("关于做好秋季防汛工作的通知", "宣传科", "防汛要点一览", cover, body, null, true);
+    PostView.WeChat wechat = new PostView.WeChat("关于做好秋季防汛工作的通知", "宣传科", "防汛要点一览", cover, body, sourceUrl, true);
     return new PostView("post" + Client.unique(), 1, "approved", department, wechat.title(), body, null, "news", wechat,
       null, false, null, null);
   }
