@@ -126,6 +126,12 @@ public final class FakeWeChat implements AutoCloseable {
     return this;
   }
 
+  /** The next free publish jobs end with these publish_status values (2 originality, 3 general, 4 audit failure). */
+  public FakeWeChat nextJobsEnd(Integer... publishStatuses) {
+    publishing.nextJobsEnd(publishStatuses);
+    return this;
+  }
+
   /** Free publish jobs submitted and accepted (freepublish/submit answered with a publish_id). */
   public int submits() {
     return publishing.submits();

@@ -7,10 +7,12 @@ import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,7 +22,8 @@ import java.util.regex.Pattern;
 /**
  * The publishing half of {@link FakeWeChat}: permanent material, article images, drafts, free publish and mass
  * send, with WeChat's answers and the counters a test or the benchmark asserts on (drafts per slot, submits,
- * mass sends per clientmsgid). A free publish job finishes at once, successfully. A repeated clientmsgid is
+ * mass sends per clientmsgid). A free publish job finishes at once, successfully unless a test scripted its end
+ * ({@link FakeWeChat#nextJobsEnd}). A repeated clientmsgid is
  * refused with 45065 and not counted as a send, as WeChat does within 24 hours.
  */
 final class FakeWeChatPublishing {
@@ -30,10 +33,19 @@ final class FakeWeChatPublishing {
   private static final int ARTICLE_IMAGE_MAX = 1024 * 1024;
   private static final Pattern SLOT = Pattern.compile("[?&]s=([^&#]+)");
 
+  /** A submitted job: {@code status} is its publish_status (0 published; 2, 3, 4 failed), 5 once deleted. */
   record Publication(String appId, String publishId, String articleId, JsonArray articles, long updateTime,
-                     boolean deleted) {
+                     int status) {
     Publication asDeleted() {
-      return new Publication(appId, publishId, articleId, articles, updateTime, true);
+      return new Publication(appId, publishId, articleId, articles, updateTime, 5);
+    }
+
+    boolean deleted() {
+      return status == 5;
+    }
+
+    boolean live() {
+      return status == 0;
     }
   }
 
@@ -47,6 +59,7 @@ final class FakeWeChatPublishing {
   private final Map<String, AtomicInteger> massSendsOfMedia = new ConcurrentHashMap<>();  // appId/media_id →
   private final Map<String, String> massMessages = new ConcurrentHashMap<>();  // msg_id → "appId" (or "deleted")
   private final List<JsonObject> previews = new CopyOnWriteArrayList<>();
+  private final Deque<Integer> jobEnds = new ConcurrentLinkedDeque<>();
   private final AtomicInteger submits = new AtomicInteger();
   private final Map<String, AtomicInteger> submitsPerSlot = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong(2_247_483_000L);
@@ -67,6 +80,10 @@ final class FakeWeChatPublishing {
     router.post("/cgi-bin/message/mass/sendall").handler(this::massSend);
     router.post("/cgi-bin/message/mass/delete").handler(this::massDelete);
     router.post("/cgi-bin/message/mass/preview").handler(this::preview);
+  }
+
+  void nextJobsEnd(Integer... publishStatuses) {
+    jobEnds.addAll(List.of(publishStatuses));
   }
 
   static boolean isUpload(String path) {
@@ -226,8 +243,9 @@ final class FakeWeChatPublishing {
     String articleId = "art_" + token();
     JsonObject published = draft.copy().put("url", "https://mp.weixin.qq.com/s/" + articleId).put("is_deleted", false);
     published.remove("appId");
+    Integer status = jobEnds.poll();
     publications.put(publishId, new Publication(appId, publishId, articleId, new JsonArray().add(published),
-      System.currentTimeMillis() / 1000, false));
+      System.currentTimeMillis() / 1000, status == null ? 0 : status));
     publicationOrder.add(0, publishId);
     // WeChat answers publish_id as a string.
     wechat.json(ctx, new JsonObject().put("errcode", 0).put("errmsg", "ok").put("publish_id", publishId));
@@ -244,11 +262,17 @@ final class FakeWeChatPublishing {
       error(ctx, 53600, "invalid publish_id");
       return;
     }
-    JsonArray items = new JsonArray().add(new JsonObject().put("idx", 1)
-      .put("article_url", publication.articles().getJsonObject(0).getString("url")));
-    wechat.json(ctx, new JsonObject().put("publish_id", publication.publishId())
-      .put("publish_status", publication.deleted() ? 5 : 0).put("article_id", publication.articleId())
-      .put("article_detail", new JsonObject().put("count", 1).put("item", items)).put("fail_idx", new JsonArray()));
+    JsonObject answer = new JsonObject().put("publish_id", publication.publishId())
+      .put("publish_status", publication.status());
+    if (publication.live() || publication.deleted()) {
+      JsonArray items = new JsonArray().add(new JsonObject().put("idx", 1)
+        .put("article_url", publication.articles().getJsonObject(0).getString("url")));
+      answer.put("article_id", publication.articleId())
+        .put("article_detail", new JsonObject().put("count", 1).put("item", items)).put("fail_idx", new JsonArray());
+    } else {
+      answer.put("fail_idx", new JsonArray().add(1));
+    }
+    wechat.json(ctx, answer);
   }
 
   private void batchGet(RoutingContext ctx) {
@@ -258,7 +282,7 @@ final class FakeWeChatPublishing {
       return;
     }
     List<Publication> own = publicationOrder.stream().map(publications::get)
-      .filter(p -> p.appId().equals(appId) && !p.deleted()).toList();
+      .filter(p -> p.appId().equals(appId) && p.live()).toList();
     int offset = body.getInteger("offset", 0);
     int count = Math.min(20, Math.max(1, body.getInteger("count", 20)));
     JsonArray items = new JsonArray();
@@ -278,7 +302,7 @@ final class FakeWeChatPublishing {
     }
     String articleId = body.getString("article_id", "");
     Publication publication = publications.values().stream()
-      .filter(p -> p.appId().equals(appId) && p.articleId().equals(articleId) && !p.deleted()).findFirst().orElse(null);
+      .filter(p -> p.appId().equals(appId) && p.articleId().equals(articleId) && p.live()).findFirst().orElse(null);
     if (publication == null) {
       error(ctx, 53600, "invalid article_id");
       return;

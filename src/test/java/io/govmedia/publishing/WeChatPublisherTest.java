@@ -142,6 +142,35 @@ class WeChatPublisherTest {
   }
 
   @Test
+  @DisplayName("a free publish job that fails WeChat's audit is a failure for good, with the reason for the editor")
+  void auditFailure() {
+    Slot slot = new Slot("freepublish", post(null));
+    fake.nextJobsEnd(4);
+
+    assertInstanceOf(Outcome.Pending.class, slot.send(publisher));
+    Outcome.Failed failed = assertInstanceOf(Outcome.Failed.class, slot.check(publisher));
+
+    assertEquals("wechat-audit-failed", failed.code());
+    assertFalse(failed.retryable());
+    assertTrue(failed.message().contains("审核"), failed.message());
+  }
+
+  @Test
+  @DisplayName("an article deleted in WeChat's console after publishing is reported as such, not sent again")
+  void deletedAfterPublishing() {
+    Slot slot = new Slot("freepublish", post(null));
+    slot.send(publisher);
+    slot.check(publisher);
+    await(publisher.withdraw(slot.send()));
+
+    Outcome.Failed failed = assertInstanceOf(Outcome.Failed.class, slot.check(publisher));
+
+    assertEquals("wechat-article-deleted", failed.code());
+    assertFalse(failed.retryable());
+    assertEquals(1, fake.submits(slot.id));
+  }
+
+  @Test
   @DisplayName("the article's images go to WeChat and its HTML points at WeChat's URLs; its source link carries the slot")
   void imagesRewritten() {
     Slot slot = new Slot("freepublish", post(null));
