@@ -49,7 +49,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class SearchIndex implements AutoCloseable {
 
-  public static final Set<String> KINDS = Set.of("document", "interpretation");
+  public static final Set<String> KINDS = Set.of("document", "interpretation", "post");
   /** The {@link Entry#status} every staff member finds; any other status only the entry's department scope. */
   public static final String PUBLISHED = "published";
   public static final int MAX_QUERY = 100;

@@ -60,7 +60,7 @@ final class SearchRoutes {
     for (String value : ctx.queryParam("kind")) {
       for (String kind : value.split(",", -1)) {
         if (!SearchIndex.KINDS.contains(kind.strip())) {
-          throw Problem.badRequest("invalid-parameter", "参数无效", "kind 应为 document 或 interpretation。");
+          throw Problem.badRequest("invalid-parameter", "参数无效", "kind 应为 document、interpretation 或 post。");
         }
         kinds.add(kind.strip());
       }
