@@ -279,8 +279,10 @@ final class Scheduler {
     Instant now = slots.now();
     JsonObject result = new JsonObject().put("channelId", p.channelId()).put("url", p.url())
       .put("publishedAt", io.govmedia.platform.Times.show(now));
-    return slots.move(slot, SlotStatus.PUBLISHED, Slots.SYSTEM, "已发布", s -> s.withState(p.state()).withResult(result))
-      .compose(done -> afterPublished(done, now).map(done));
+    // It is out on the channel: the post and the account learn it first, so that whoever sees the slot published
+    // also finds the post public and the account's inspection current.
+    return afterPublished(slot, now).compose(v -> slots.move(slot, SlotStatus.PUBLISHED, Slots.SYSTEM, "已发布",
+      s -> s.withState(p.state()).withResult(result)));
   }
 
   /** The post's first publication makes it public; the account's last publication feeds the inspection guard. */
