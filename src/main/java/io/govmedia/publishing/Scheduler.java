@@ -132,9 +132,15 @@ final class Scheduler {
     if (free <= 0) {
       return Future.succeededFuture();
     }
+    // Several instances read the same head of the set: each reads more than it can take and tries them in its own
+    // random order, so that they mostly take different slots instead of all racing for the same leases.
     return hold.current().compose(state -> state.held() ? Future.succeededFuture(List.<String>of()) : Redis.await(
-        redis.commands().zrangebyscore(Slots.DUE, Range.create(0, slots.now().toEpochMilli()), Limit.create(0, free))))
-      .compose(ids -> Future.join(ids.stream().map(this::takeDue).toList()));
+        redis.commands().zrangebyscore(Slots.DUE, Range.create(0, slots.now().toEpochMilli()), Limit.create(0, free * 4L))))
+      .compose(ids -> {
+        List<String> order = new java.util.ArrayList<>(ids);
+        java.util.Collections.shuffle(order);
+        return Future.join(order.stream().limit(free).map(this::takeDue).toList());
+      });
   }
 
   private Future<Void> takeDue(String slotId) {

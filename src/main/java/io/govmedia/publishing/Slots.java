@@ -75,9 +75,14 @@ final class Slots {
     Future<?> done = switch (slot.status()) {
       case SCHEDULED -> Redis.await(redisCommands.zrem(CHECKS, slot.id()))
         .compose(v -> Redis.await(redisCommands.zadd(DUE, slot.dueAt().toEpochMilli(), slot.id())));
-      case PUBLISHING, NEEDS_CHECK -> Redis.await(redisCommands.zrem(DUE, slot.id()))
+      // a send in flight has no check time: its instance owns it (the stuck sweep takes over if it dies)
+      case PUBLISHING -> Redis.await(redisCommands.zrem(DUE, slot.id()))
         .compose(v -> slot.nextCheckAt() == null ? Future.succeededFuture()
           : Redis.await(redisCommands.zadd(CHECKS, slot.nextCheckAt().toEpochMilli(), slot.id())));
+      // an unknown outcome is always asked about, at once when no time was set
+      case NEEDS_CHECK -> Redis.await(redisCommands.zrem(DUE, slot.id()))
+        .compose(v -> Redis.await(redisCommands.zadd(CHECKS, slot.nextCheckAt() == null ? 0
+          : slot.nextCheckAt().toEpochMilli(), slot.id())));
       default -> Redis.await(redisCommands.zrem(DUE, slot.id()))
         .compose(v -> Redis.await(redisCommands.zrem(CHECKS, slot.id())));
     };
