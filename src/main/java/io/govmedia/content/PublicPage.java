@@ -5,6 +5,7 @@ import io.govmedia.auth.DepartmentStore;
 import io.govmedia.platform.Ids;
 import io.govmedia.platform.Times;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
@@ -135,13 +136,23 @@ final class PublicPage {
       response.setStatusCode(304).end();
       return;
     }
-    response.putHeader("Content-Type", "text/html; charset=utf-8").end(html);
+    send(ctx, response.putHeader("Content-Type", "text/html; charset=utf-8"), html);
   }
 
   /** The same page for unknown, unpublished and malformed: not cached, so a publication shows at once. */
   private static void notFound(RoutingContext ctx) {
-    headers(ctx).setStatusCode(404).putHeader("Cache-Control", "no-cache").putHeader("Content-Type", "text/html; charset=utf-8")
-      .end(head("页面不存在").append("<h1>页面不存在</h1><p>您访问的内容不存在或尚未发布。</p></body></html>\n").toString());
+    send(ctx, headers(ctx).setStatusCode(404).putHeader("Cache-Control", "no-cache")
+      .putHeader("Content-Type", "text/html; charset=utf-8"),
+      head("页面不存在").append("<h1>页面不存在</h1><p>您访问的内容不存在或尚未发布。</p></body></html>\n").toString());
+  }
+
+  /** The page, or for HEAD only its length. */
+  private static void send(RoutingContext ctx, HttpServerResponse response, String html) {
+    if (ctx.request().method() == HttpMethod.HEAD) {
+      response.putHeader("Content-Length", Integer.toString(html.getBytes(StandardCharsets.UTF_8).length)).end();
+    } else {
+      response.end(html);
+    }
   }
 
   private static HttpServerResponse headers(RoutingContext ctx) {
