@@ -47,8 +47,6 @@ final class Scheduler {
 
   static final String INFLIGHT = Redis.PREFIX + "publishing:inflight";
   static final String LEASE = Redis.PREFIX + "publishing:lease:";
-  /** Until the WeChat callback intake names its address; it publishes PUBLISHJOBFINISH here. */
-  static final String PUBLISH_JOB_ADDRESS = "govmedia.publishing.publishjob";
 
   static final int MAX_ATTEMPTS = 5;
   static final Duration DUE_EVERY = Duration.ofMillis(250);
@@ -98,7 +96,7 @@ final class Scheduler {
 
   /** Rebuilds Redis from MongoDB once, then runs the loops, each waiting for its own last pass. */
   Future<Void> start() {
-    vertx.eventBus().<JsonObject>consumer(PUBLISH_JOB_ADDRESS, message -> publishJobFinished(message.body()));
+    vertx.eventBus().<JsonObject>consumer(io.govmedia.wechat.WeChatFeature.PUBLISH_JOB_ADDRESS, message -> publishJobFinished(message.body()));
     return reconcile().<Void>mapEmpty().onComplete(done -> {
       loop("due", DUE_EVERY, this::duePass);
       loop("checks", CHECKS_EVERY, this::checksPass);

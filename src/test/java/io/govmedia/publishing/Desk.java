@@ -58,8 +58,12 @@ final class Desk {
     reviewers = List.copyOf(people);
   }
 
+  /** An official account, known to the shared fake WeChat with its AppID and AppSecret. */
   private JsonObject wechatMp(String kind) {
-    return new JsonObject().put("type", "wechat_mp").put("kind", kind).put("appId", appId()).put("appSecret", alnum(32))
+    String appId = appId();
+    String secret = alnum(32);
+    io.govmedia.support.TestServer.get().wechat().app(appId, secret);
+    return new JsonObject().put("type", "wechat_mp").put("kind", kind).put("appId", appId).put("appSecret", secret)
       .put("token", alnum(16)).put("originalId", "gh_" + HexFormat.of().formatHex(bytes(6))).put("callbackMode", "plain");
   }
 
