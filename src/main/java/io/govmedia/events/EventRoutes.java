@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
 final class EventRoutes {
 
   /** Entries read back from Redis per round trip while replaying. */
-  private static final int REPLAY_BATCH = 200;
+  private static final int REPLAY_BATCH = 100;
   private static final Pattern ROLE = Pattern.compile(String.join("|", Role.NAMES));
 
   private final Tickets tickets;
@@ -111,6 +111,10 @@ final class EventRoutes {
   }
 
   private void open(RoutingContext ctx, Context context, Viewer viewer, String lastEventId) {
+    if (ctx.response().closed()) {  // the client gave up while the ticket was checked
+      streams.release();
+      return;
+    }
     HttpServerResponse response = ctx.response().setChunked(true)
       .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
       .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")

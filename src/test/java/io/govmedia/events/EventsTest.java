@@ -160,6 +160,23 @@ class EventsTest {
   }
 
   @Test
+  @DisplayName("a console over a hundred events behind gets them all, in order, before the live ones")
+  void resumesFarBehind() {
+    String tag = Client.unique();
+    String before = announce(a, tag + " 0", new JsonObject());
+    int missed = 120;  // more than one replay batch
+    for (int i = 1; i <= missed; i++) {
+      announce(i % 2 == 0 ? a : b, tag + " " + i, new JsonObject());
+    }
+    try (SseClient resumed = SseClient.open(a.port(), "?ticket=" + ticket(a, admin), Map.of("Last-Event-ID", before))) {
+      announce(b, tag + " " + (missed + 1), new JsonObject());
+      for (int i = 1; i <= missed + 1; i++) {
+        assertEquals(tag + " " + i, resumed.next(ofTag(tag), SOON).json().getString("message"));
+      }
+    }
+  }
+
+  @Test
   @DisplayName("a Last-Event-ID older than the stream keeps gets a reset event first, so the console reloads")
   void resetWhenTooOld() {
     announce(a, "保留至少一条 " + Client.unique(), new JsonObject());
@@ -173,11 +190,14 @@ class EventsTest {
   }
 
   @Test
-  @DisplayName("an editor of department X gets X's events and not Y's; an admin gets both")
+  @DisplayName("an editor of department X gets X's events and their own, not Y's, another role's or another member's; an admin gets all")
   void audience() {
     String x = a.department(admin, "住建局", null);
     String y = a.department(admin, "交通局", null);
     String editorOfX = a.staffToken(admin, List.of("editor"), List.of(x), List.of());
+    String editorId = a.get("/api/v1/auth/me", editorOfX).json().getString("id");
+    String someoneElse = a.get("/api/v1/auth/me", a.staffToken(admin, List.of("editor"), List.of(x), List.of()))
+      .json().getString("id");
     String tag = Client.unique();
     try (SseClient editor = SseClient.open(a.port(), "?ticket=" + ticket(a, editorOfX), Map.of());
          SseClient administrator = SseClient.open(b.port(), "?ticket=" + ticket(b, admin), Map.of())) {
@@ -185,12 +205,15 @@ class EventsTest {
       announce(b, tag + " X", new JsonObject().put("departmentIds", new JsonArray().add(x)));
       announce(a, tag + " reviewers of X", new JsonObject().put("departmentIds", new JsonArray().add(x))
         .put("roles", new JsonArray().add("reviewer")));
+      announce(b, tag + " another editor", new JsonObject().put("staffIds", new JsonArray().add(someoneElse)));
+      announce(a, tag + " this editor", new JsonObject().put("staffIds", new JsonArray().add(editorId)));
       announce(b, tag + " everyone", new JsonObject());
 
       // Events arrive in the order they were sent: had Y's reached the editor, it would have come first.
-      assertEquals(tag + " X", editor.next(ofTag(tag), SOON).json().getString("message"));
-      assertEquals(tag + " everyone", editor.next(ofTag(tag), SOON).json().getString("message"));
-      for (String expected : List.of(" Y", " X", " reviewers of X", " everyone")) {
+      for (String expected : List.of(" X", " this editor", " everyone")) {
+        assertEquals(tag + expected, editor.next(ofTag(tag), SOON).json().getString("message"));
+      }
+      for (String expected : List.of(" Y", " X", " reviewers of X", " another editor", " this editor", " everyone")) {
         assertEquals(tag + expected, administrator.next(ofTag(tag), SOON).json().getString("message"));
       }
     }
