@@ -121,10 +121,7 @@ final class EventRoutes {
       .putHeader("X-Accel-Buffering", "no")
       // The server compresses what it can; a compressor would hold events back until its buffer fills.
       .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
-    EventStream[] self = new EventStream[1];
-    EventStream stream = new EventStream(context, response, viewer, streams.nextOpening(),
-      () -> streams.remove(self[0]));
-    self[0] = stream;
+    EventStream stream = new EventStream(context, response, viewer, streams.nextOpening(), streams::remove);
     streams.add(stream);
     response.write("retry: 3000\n\n");
     catchUp(stream, lastEventId)

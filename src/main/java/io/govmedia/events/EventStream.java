@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One console's open {@code text/event-stream} response. Entries may be offered from any thread; everything else
@@ -30,29 +31,21 @@ final class EventStream {
   private volatile Viewer viewer;
   private List<Entry> buffered = new ArrayList<>();
   private String lastSent;
+  private final Consumer<EventStream> onGone;
   private boolean closed;
+  private boolean gone;
   private Promise<Void> draining;
 
-  /** {@code onGone} runs once, on the stream's context, when the response ends or its connection closes. */
-  EventStream(Context context, HttpServerResponse response, Viewer viewer, long openedAt, Runnable onGone) {
+  /** {@code onGone} runs once, on the stream's context, when the response has ended or its connection closed. */
+  EventStream(Context context, HttpServerResponse response, Viewer viewer, long openedAt, Consumer<EventStream> onGone) {
     this.context = context;
     this.response = response.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
     this.viewer = viewer;
     this.openedAt = openedAt;
-    Runnable gone = () -> {
-      closed = true;
-      if (draining != null) {
-        draining.tryComplete();
-      }
-      onGone.run();
-    };
-    response.closeHandler(v -> gone.run());
-    response.endHandler(v -> gone.run());
-    response.drainHandler(v -> {
-      if (draining != null) {
-        draining.tryComplete();
-      }
-    });
+    this.onGone = onGone;
+    response.closeHandler(v -> gone());
+    response.endHandler(v -> gone());
+    response.drainHandler(v -> drainedNow());
   }
 
   Viewer viewer() {
@@ -139,6 +132,21 @@ final class EventStream {
     if (!closed) {
       closed = true;
       response.reset();
+    }
+  }
+
+  private void gone() {
+    closed = true;
+    drainedNow();
+    if (!gone) {
+      gone = true;
+      onGone.accept(this);
+    }
+  }
+
+  private void drainedNow() {
+    if (draining != null) {
+      draining.tryComplete();
     }
   }
 

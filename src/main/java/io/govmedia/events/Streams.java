@@ -68,7 +68,6 @@ final class Streams {
     theirs.subList(0, Math.max(0, theirs.size() - PER_STAFF)).forEach(oldest -> oldest.end("superseded"));
   }
 
-  /** Idempotent: a stream's end and its connection's close both report it gone. */
   void remove(EventStream stream) {
     if (open.remove(stream)) {
       reserved.decrementAndGet();
