@@ -11,7 +11,6 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.ext.web.multipart.MultipartForm;
 
 import java.net.ConnectException;
 import java.net.UnknownHostException;
@@ -96,9 +95,14 @@ public final class WeiboClient implements AutoCloseable {
       return Future.failedFuture(new WeiboException(WeiboException.Kind.REFUSED, 0,
         "微博配图须为 JPEG、GIF 或 PNG，且小于 5 MB", null));
     }
-    MultipartForm form = MultipartForm.create().setCharset("UTF-8").attribute("status", status).attribute("rip", rip)
-      .binaryFileUpload("pic", filename(picture), picture.bytes(), picture.mime());
-    return answer(request.sendMultipartForm(form)).compose(WeiboClient::status);
+    String boundary = "govmedia-" + java.util.UUID.randomUUID();
+    Buffer body = Buffer.buffer()
+      .appendString(field(boundary, "status", status)).appendString(field(boundary, "rip", rip))
+      .appendString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"pic\"; filename=\""
+        + filename(picture) + "\"\r\nContent-Type: " + picture.mime() + "\r\n\r\n")
+      .appendBuffer(picture.bytes()).appendString("\r\n--" + boundary + "--\r\n");
+    return answer(request.putHeader("Content-Type", "multipart/form-data; boundary=" + boundary).sendBuffer(body))
+      .compose(WeiboClient::status);
   }
 
   /** Deletes one of the account's statuses. */
@@ -205,8 +209,15 @@ public final class WeiboClient implements AutoCloseable {
     return new WeiboException(WeiboException.Kind.UNKNOWN_OUTCOME, 0, "微博答复无法识别（" + what + "）", null);
   }
 
+  /** One text part of a multipart body, UTF-8 (Weibo reads the status as UTF-8). */
+  private static String field(String boundary, String name, String value) {
+    return "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name
+      + "\"\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n" + value + "\r\n";
+  }
+
+  /** The picture's own name stays here: it may be anything an editor uploaded, and Weibo does not need it. */
   private static String filename(MediaContent picture) {
-    return picture.filename() != null ? picture.filename() : "pic." + picture.mime().substring("image/".length());
+    return "pic." + (picture.mime().equals("image/jpeg") ? "jpg" : picture.mime().substring("image/".length()));
   }
 
   private static String encode(String value) {
