@@ -80,10 +80,26 @@ final class CallbackIntake {
             vertx.eventBus().publish(INBOX_ADDRESS, new JsonObject().put("channel", "wechat_mp")
               .put("accountId", accountId).put("messageId", record.getString("_id")));
           }
+          if (isNew) {
+            handOverPublishJob(accountId, message);
+          }
           return answer;
         })
         .recover(failure -> dedup.release(accountId, message).transform(released -> Future.<String>failedFuture(failure)));
     });
+  }
+
+  /**
+   * A free publish job's result goes to publishing once per stored delivery (a repeat was handed over already). If
+   * this instance dies before, publishing still learns the result by asking WeChat (freepublish/get).
+   */
+  private void handOverPublishJob(String accountId, InboundMessage message) {
+    if (message.isEvent() && "PUBLISHJOBFINISH".equals(message.event())) {
+      JsonObject job = CallbackXml.publishJob(accountId, message.fields());
+      if (job != null) {
+        vertx.eventBus().publish(WeChatFeature.PUBLISH_JOB_ADDRESS, job);
+      }
+    }
   }
 
   private Future<Void> updateFollowers(String accountId, InboundMessage message) {

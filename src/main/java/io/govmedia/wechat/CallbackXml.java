@@ -1,5 +1,6 @@
 package io.govmedia.wechat;
 
+import io.vertx.core.json.JsonObject;
 import org.bson.Document;
 
 import javax.xml.stream.XMLInputFactory;
@@ -108,6 +109,24 @@ final class CallbackXml {
     return new InboundMessage(toUser, fromUser, Long.parseLong(createTime), msgType,
       event ? text(fields, "Event") : null, event ? text(fields, "EventKey") : null,
       event || msgId == null ? null : Long.parseLong(msgId), readable(fields, msgType), fields, xml);
+  }
+
+  /**
+   * The result of a free publish job (Event PUBLISHJOBFINISH) as publishing reads it: {@code accountId, publishId,
+   * publishStatus, articleId, articleUrl} (the first article's URL); null when the event carries no publish_id.
+   * WxJava does not model this event, so it is read from the raw {@code PublishEventInfo} fields.
+   */
+  static JsonObject publishJob(String accountId, Document fields) {
+    if (!(fields.get("PublishEventInfo") instanceof Document info) || text(info, "publish_id") == null) {
+      return null;
+    }
+    String status = text(info, "publish_status");
+    Object items = info.get("article_detail") instanceof Document detail ? detail.get("item") : null;
+    Object first = items instanceof List<?> list && !list.isEmpty() ? list.get(0) : items;
+    return new JsonObject().put("accountId", accountId).put("publishId", text(info, "publish_id"))
+      .put("publishStatus", status != null && status.matches("-?\\d{1,9}") ? Integer.valueOf(status) : null)
+      .put("articleId", text(info, "article_id"))
+      .put("articleUrl", first instanceof Document item ? text(item, "article_url") : null);
   }
 
   static String text(Document fields, String name) {

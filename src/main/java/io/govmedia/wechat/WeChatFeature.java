@@ -8,6 +8,12 @@ import io.vertx.core.Future;
 /** WeChat official accounts: the callback intake, auto-replies, followers, menus and the API gateway. */
 public final class WeChatFeature implements Feature {
 
+  /**
+   * Where the callback hands over free publish results (Event PUBLISHJOBFINISH), once per stored delivery, on the
+   * receiving instance: JSON {@code {accountId, publishId, publishStatus, articleId, articleUrl}}.
+   */
+  public static final String PUBLISH_JOB_ADDRESS = "govmedia.publishing.publishjob";
+
   private final MessageStore messages;
   private final WeChatGateway gateway;
   private final FollowerStore followers;

@@ -7,8 +7,14 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,7 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code /cgi-bin/token} and {@code /cgi-bin/stable_token} do, counts token fetches per app, and plays
  * scripted failures ({@code {"errcode": …}}) on any path. Later features add their endpoints here: menu/create
  * (remembers the last menu per app) and user/info (answers scripted followers); both want the app's current
- * access token, as WeChat does (else 40001).
+ * access token, as WeChat does (else 40001). Publishing's endpoints (material, uploadimg, drafts, free publish,
+ * mass send) live in {@link FakeWeChatPublishing}; their counters are read here. Knobs for timing: a latency on
+ * every call ({@link #latency}) and answers held back on one path after the work is done ({@link #delayAnswer}).
  */
 public final class FakeWeChat implements AutoCloseable {
 
@@ -35,9 +43,18 @@ public final class FakeWeChat implements AutoCloseable {
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final Map<String, JsonObject> lastMenus = new ConcurrentHashMap<>();
   private final Map<String, JsonObject> followers = new ConcurrentHashMap<>();
+  private final Map<String, Long> answerDelays = new ConcurrentHashMap<>();
+  private final FakeWeChatPublishing publishing = new FakeWeChatPublishing(this);
+  private final Path uploads;
+  private volatile long latencyMillis;
   private HttpServer server;
 
   private FakeWeChat() {
+    try {
+      uploads = Files.createTempDirectory("fake-wechat-uploads");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public static FakeWeChat start() {
@@ -90,6 +107,79 @@ public final class FakeWeChat implements AutoCloseable {
     return this;
   }
 
+  /** Every API call is answered this much later (the benchmark's 20 ms WeChat); zero by default. */
+  public FakeWeChat latency(Duration latency) {
+    latencyMillis = latency.toMillis();
+    return this;
+  }
+
+  /**
+   * Calls to {@code path} do their work at once but are answered only after {@code millis} (0 turns it off), so a
+   * client that times out meanwhile does not know that the work was done.
+   */
+  public FakeWeChat delayAnswer(String path, long millis) {
+    if (millis <= 0) {
+      answerDelays.remove(path);
+    } else {
+      answerDelays.put(path, millis);
+    }
+    return this;
+  }
+
+  /** Free publish jobs submitted and accepted (freepublish/submit answered with a publish_id). */
+  public int submits() {
+    return publishing.submits();
+  }
+
+  /** Free publish jobs accepted for one slot (its id is the {@code s} parameter of the article's source URL). */
+  public int submits(String slotId) {
+    return publishing.submits(slotId);
+  }
+
+  /** Drafts added per slot id, the {@code s} parameter of the article's content_source_url. */
+  public Map<String, Integer> draftsPerSlot() {
+    return publishing.draftsPerSlot();
+  }
+
+  /** Drafts added for a slot beyond its first, over all slots. */
+  public int duplicateDrafts() {
+    return publishing.duplicateDrafts();
+  }
+
+  /** The drafts added for a slot, as WeChat stores them (title, content, content_source_url, thumb_media_id…). */
+  public List<JsonObject> drafts(String slotId) {
+    return publishing.drafts(slotId);
+  }
+
+  /** Mass sends accepted with this clientmsgid (a repeat is refused with 45065 and not counted). */
+  public int massSends(String clientMsgId) {
+    return publishing.massSends(clientMsgId);
+  }
+
+  /** Mass sends accepted more than once for one clientmsgid or one draft/video: a channel seeing double. */
+  public int duplicateMassSends() {
+    return publishing.duplicateMassSends();
+  }
+
+  /** Whether freepublish/delete took the published article down. */
+  public boolean articleDeleted(String articleId) {
+    return publishing.articleDeleted(articleId);
+  }
+
+  /** Whether message/mass/delete took the mass message down. */
+  public boolean massMessageDeleted(String msgId) {
+    return publishing.massMessageDeleted(msgId);
+  }
+
+  /** The previews sent (message/mass/preview bodies, with the app's "appId"). */
+  public List<JsonObject> previews() {
+    return publishing.previews();
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
   /** The access token currently valid for the app, if one was handed out. */
   public String currentToken(String appId) {
     Token token = stableTokens.get(appId);
@@ -98,13 +188,26 @@ public final class FakeWeChat implements AutoCloseable {
 
   private Router router() {
     Router router = Router.router(vertx);
-    router.route().handler(BodyHandler.create(false));
+    BodyHandler plain = BodyHandler.create(false);
+    BodyHandler files = BodyHandler.create(uploads.toString()).setDeleteUploadedFilesOnEnd(true);
+    router.route().handler(ctx -> (FakeWeChatPublishing.isUpload(ctx.request().path()) ? files : plain).handle(ctx));
+    router.route().handler(this::latency);
     router.route().handler(this::scripted);
     router.get("/cgi-bin/token").handler(this::token);
     router.post("/cgi-bin/stable_token").handler(this::stableToken);
     router.post("/cgi-bin/menu/create").handler(this::menuCreate);
     router.get("/cgi-bin/user/info").handler(this::userInfo);
+    publishing.routes(router);
     return router;
+  }
+
+  private void latency(RoutingContext ctx) {
+    long millis = latencyMillis;
+    if (millis > 0) {
+      vertx.setTimer(millis, t -> ctx.next());
+    } else {
+      ctx.next();
+    }
   }
 
   private void scripted(RoutingContext ctx) {
@@ -181,7 +284,7 @@ public final class FakeWeChat implements AutoCloseable {
   }
 
   /** The app whose current token the request carries; otherwise answers 40001 as WeChat does and gives null. */
-  private String appOfToken(RoutingContext ctx) {
+  String appOfToken(RoutingContext ctx) {
     String token = ctx.request().getParam("access_token");
     long now = System.currentTimeMillis();
     for (Map.Entry<String, Token> entry : stableTokens.entrySet()) {
@@ -217,8 +320,19 @@ public final class FakeWeChat implements AutoCloseable {
     return new Token("FAKE_" + UUID.randomUUID().toString().replace("-", ""), System.currentTimeMillis() + 7_200_000);
   }
 
-  private static void json(RoutingContext ctx, JsonObject body) {
-    ctx.response().putHeader("Content-Type", "application/json; charset=utf-8").end(body.encode());
+  void json(RoutingContext ctx, JsonObject body) {
+    Long delay = answerDelays.get(ctx.request().path());
+    if (delay == null) {
+      answer(ctx, body);
+    } else {
+      vertx.setTimer(delay, t -> answer(ctx, body));
+    }
+  }
+
+  private static void answer(RoutingContext ctx, JsonObject body) {
+    if (!ctx.response().closed()) {
+      ctx.response().putHeader("Content-Type", "application/json; charset=utf-8").end(body.encode());
+    }
   }
 
   @Override
