@@ -55,6 +55,11 @@ public final class AccountStore {
       .map(docs -> docs.stream().map(d -> d.getString("_id")).collect(Collectors.toSet()));
   }
 
+  /** Every account, for office-wide views (the inspection guard); a government office has tens, not thousands. */
+  public Future<List<Account>> all() {
+    return Mongo.all(accounts.find().sort(ascending("_id"))).map(docs -> docs.stream().map(Account::from).toList());
+  }
+
   /** The plain value of one of the account's secrets, or null when it is not set. Never log it. */
   public String secret(Account account, String name) {
     String sealed = account.sealedSecrets().get(name);
