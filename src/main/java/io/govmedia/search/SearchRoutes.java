@@ -54,7 +54,7 @@ final class SearchRoutes {
     return departments.reach(principal).map(SearchIndex.Reader::new);
   }
 
-  /** {@code kind} repeated or comma-separated; none means both. */
+  /** {@code kind} repeated or comma-separated; none means every kind. */
   private static Set<String> kinds(RoutingContext ctx) {
     Set<String> kinds = new LinkedHashSet<>();
     for (String value : ctx.queryParam("kind")) {

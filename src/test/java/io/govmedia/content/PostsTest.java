@@ -100,6 +100,17 @@ class PostsTest {
   }
 
   @Test
+  @DisplayName("staff of the department find a post by search, as a post")
+  void searchable() {
+    String id = created(new JsonObject().put("title", "秸秆禁烧倡议书").put("body", "<p>共同守护蓝天。</p>")
+      .put("miniapp", new JsonObject())).getString("id");
+    JsonArray hits = client.get("/api/v1/search?kind=post&q=" + java.net.URLEncoder.encode("秸秆禁烧",
+      java.nio.charset.StandardCharsets.UTF_8), f.editor).items();
+    assertEquals(List.of(id), hits.stream().map(h -> ((JsonObject) h).getString("id")).toList());
+    assertEquals("post", hits.getJsonObject(0).getString("kind"));
+  }
+
+  @Test
   @DisplayName("WeChat's lengths are enforced: a 65-character title and a 121-character digest are refused, naming the field")
   void wechatLengths() {
     Client.Response title = create(post("标题").put("wechat", wechat("题".repeat(65))));
