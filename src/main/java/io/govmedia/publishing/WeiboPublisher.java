@@ -3,7 +3,6 @@ package io.govmedia.publishing;
 import io.govmedia.accounts.Account;
 import io.govmedia.accounts.AccountStore;
 import io.govmedia.content.PostView;
-import io.govmedia.media.MediaContent;
 import io.govmedia.platform.Problem;
 import io.govmedia.weibo.WeiboClient;
 import io.govmedia.weibo.WeiboException;
@@ -57,7 +56,7 @@ final class WeiboPublisher implements Publisher {
   }
 
   /** Marks the slot as sending first, so that whatever happens next is never retried blind. */
-  private Future<Outcome> share(Send send, String token, String status, MediaContent picture) {
+  private Future<Outcome> share(Send send, String token, String status, WeiboClient.Picture picture) {
     JsonObject sending = send.state().copy().put("sending", true).put("sendingAt", clock.instant().toString());
     return send.progress().apply(sending)
       .compose(saved -> client.share(token, status, picture, send.rip())
@@ -129,14 +128,14 @@ final class WeiboPublisher implements Publisher {
   }
 
   /** The picture to send, or the reason it cannot go: missing, or too big for Weibo. */
-  private record Picture(MediaContent content, Outcome.Failed failed) {
+  private record Picture(WeiboClient.Picture content, Outcome.Failed failed) {
   }
 
   private Future<Picture> picture(String assetId) {
     if (assetId == null) {
       return Future.succeededFuture(new Picture(null, null));
     }
-    return media.read(assetId, WeiboClient.MAX_PICTURE_BYTES - 1).map(content -> new Picture(content, null))
+    return media.read(assetId, WeiboClient.MAX_PICTURE_BYTES - 1).map(content -> new Picture(new WeiboClient.Picture(content.mime(), content.bytes()), null))
       .recover(failure -> failure instanceof Problem problem && problem.status() / 100 == 4
         ? Future.succeededFuture(new Picture(null, new Outcome.Failed("weibo-picture", "微博配图不可用（须小于 5 MB 的图片）："
           + problem.title(), false, Duration.ZERO)))

@@ -1,6 +1,5 @@
 package io.govmedia.weibo;
 
-import io.govmedia.media.MediaContent;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -32,6 +31,10 @@ public final class WeiboClient implements AutoCloseable {
 
   /** A token from the OAuth exchange: Weibo gives web apps no refresh token. */
   public record Grant(String accessToken, String uid, Duration expiresIn) {
+  }
+
+  /** A picture to post: its MIME type and bytes (the publisher reads them from the media library). */
+  public record Picture(String mime, Buffer bytes) {
   }
 
   /** A posted status: {@code id} is Weibo's idstr. */
@@ -85,7 +88,7 @@ public final class WeiboClient implements AutoCloseable {
    * is the real address of the person posting, which Weibo requires. A picture that is not a JPEG/GIF/PNG under
    * 5 MB is refused before anything is sent.
    */
-  public Future<Status> share(String token, String status, MediaContent picture, String rip) {
+  public Future<Status> share(String token, String status, Picture picture, String rip) {
     HttpRequest<Buffer> request = request(web.postAbs(apiBase + "/2/statuses/share.json"), token);
     if (picture == null) {
       return answer(request.sendForm(MultiMap.caseInsensitiveMultiMap().add("status", status).add("rip", rip)))
@@ -216,7 +219,7 @@ public final class WeiboClient implements AutoCloseable {
   }
 
   /** The picture's own name stays here: it may be anything an editor uploaded, and Weibo does not need it. */
-  private static String filename(MediaContent picture) {
+  private static String filename(Picture picture) {
     return "pic." + (picture.mime().equals("image/jpeg") ? "jpg" : picture.mime().substring("image/".length()));
   }
 

@@ -1,7 +1,6 @@
 package io.govmedia.weibo;
 
 import io.govmedia.fakes.FakeWeibo;
-import io.govmedia.media.MediaContent;
 import io.govmedia.support.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -190,8 +189,8 @@ class WeiboClientTest {
     }
   }
 
-  static MediaContent picture(String mime, Buffer bytes) {
-    return new MediaContent("a1", "image", mime, "原图.png", "图", bytes);
+  static WeiboClient.Picture picture(String mime, Buffer bytes) {
+    return new WeiboClient.Picture(mime, bytes);
   }
 
   static <T> T await(Future<T> future) {
