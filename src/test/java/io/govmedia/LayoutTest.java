@@ -37,7 +37,7 @@ class LayoutTest {
     "media", Set.of("auth"),
     "content", Set.of("auth", "checks", "search", "media"),
     "events", Set.of("auth"),
-    "weibo", Set.of("auth", "accounts", "events", "media"),
+    "weibo", Set.of("auth", "accounts", "events"),
     "publishing", Set.of("auth", "accounts", "wechat", "weibo", "content", "checks", "media", "events"));
 
   @Test
