@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * Every instance's events in one Redis stream, {@code govmedia:events} (the last ten thousand or so, for clients that
@@ -17,6 +18,7 @@ final class EventLog {
 
   static final String KEY = Redis.PREFIX + "events";
   static final int KEEP = 10_000;
+  private static final Pattern TYPE = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*(\\.[A-Za-z][A-Za-z0-9_-]*)*");
 
   /**
    * Appending and announcing in one script, which Redis runs atomically: the channel then carries the events in
@@ -38,6 +40,10 @@ final class EventLog {
 
   /** Adds the event to the stream and announces it; answers its stream id. */
   Future<String> append(Event event) {
+    if (event.type() == null || !TYPE.matcher(event.type()).matches() || event.data() == null) {
+      // The type is a line of the message and of the server-sent event: a line break would forge another field.
+      return Future.failedFuture(new IllegalArgumentException("an event needs a dotted type and data: " + event.type()));
+    }
     return Redis.await(redis.commands().<String>eval(APPEND, ScriptOutputType.VALUE, new String[] {KEY},
       String.valueOf(KEEP), event.type(), event.data().encode(), Entry.encode(event.audience())));
   }

@@ -34,7 +34,8 @@ public final class EventsFeature implements Feature {
     streams = new Streams(CAPACITY, auth);
     routes = new EventRoutes(new Tickets(platform.redis(), platform.clock()), eventLog, streams, platform.audit(),
       platform.clock());
-    events = event -> eventLog.append(event)
+    // compose: even an event that cannot be encoded fails only this future, never the caller's work.
+    events = event -> Future.succeededFuture().compose(v -> eventLog.append(event))
       .<Void>mapEmpty()
       .recover(failure -> {
         log.warn("event {} not sent to the consoles", event.type(), failure);
