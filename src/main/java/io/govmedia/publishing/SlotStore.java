@@ -36,6 +36,7 @@ final class SlotStore {
   private final MongoCollection<Document> slots;
   private final MongoCollection<Document> claims;
   private final Clock clock;
+  private volatile java.util.function.BiConsumer<Slot, Slot> rolledForward = (before, after) -> { };
 
   SlotStore(MongoDatabase db, Clock clock) {
     this.slots = db.getCollection("slots");
@@ -46,6 +47,11 @@ final class SlotStore {
   Future<Void> createIndexes() {
     // the calendar's range on at; the scans by post and status are rare (a post's page, start-up, the sweep)
     return Mongo.speedUp("slots", slots.createIndex(Indexes.ascending("at")));
+  }
+
+  /** Told of each claim rolled forward, so that what follows a write (Redis sets, events) follows it too. */
+  void onRollForward(java.util.function.BiConsumer<Slot, Slot> listener) {
+    rolledForward = listener;
   }
 
   Future<Slot> insert(Slot slot) {
@@ -65,7 +71,11 @@ final class SlotStore {
         return Future.succeededFuture(slot);
       }
       Document next = claim.get("next", Document.class);
-      return Mongo.first(slots.replaceOne(eq("_id", slot.id()), next)).map(r -> Slot.from(next));
+      Slot after = Slot.from(next);
+      return Mongo.first(slots.replaceOne(eq("_id", slot.id()), next)).map(r -> {
+        rolledForward.accept(slot, after);
+        return after;
+      });
     });
   }
 

@@ -39,6 +39,7 @@ final class Slots {
     this.redis = redis;
     this.events = events;
     this.clock = clock;
+    store.onRollForward((before, after) -> followUp(before, after));
   }
 
   SlotStore store() {
