@@ -143,17 +143,14 @@ final class SlotRoutes {
     return posts.get().visible(principal, postId)
       .compose(post -> access.manageable(principal, request.accountId())
         .compose(account -> checkFits(post, account, request)
-          .compose(v -> slots.store().ofPost(post.id()))
-          .compose(existing -> {
-            if (existing.stream().anyMatch(s -> s.accountId().equals(account.id()) && SlotStatus.LIVE.contains(s.status()))) {
-              return Future.failedFuture(Problem.conflict("already-scheduled", "该稿件已在此账号排期或发布",
-                "请先取消原排期，或修改原排期的时间。"));
-            }
+          .compose(v -> {
             Slot slot = newSlot(slotId, post, account, request, principal, address, key);
-            return place(slot, account, request.at())
+            // the place is taken for good only once the slot exists; a refusal after it (quota) gives it up
+            return slots.takePlace(slot).compose(v2 -> place(slot, account, request.at())
               .compose(placed -> slots.store().insert(placed)
                 .recover(failure -> quota.release(account.id(), placed.quotaPeriod(), slotId)
                   .transform(x -> Future.failedFuture(failure))))
+              .recover(failure -> slots.releasePlace(slot).transform(x -> Future.failedFuture(failure))))
               .compose(slots::created);
           })));
   }
@@ -251,14 +248,14 @@ final class SlotRoutes {
   /** Scheduled again (rescheduled, retried): a mass send takes its place in the quota of its new period first. */
   private Future<Slot> again(Target t, Slot changed, String note) {
     String before = t.slot().status().holdsQuota() ? t.slot().quotaPeriod() : null;
-    return place(changed.status().holdsQuota() ? changed : changed.withQuotaPeriod(null), t.account(), changed.dueAt())
+    return slots.takePlace(t.slot()).compose(v -> place(changed.status().holdsQuota() ? changed : changed.withQuotaPeriod(null), t.account(), changed.dueAt())
       .compose(placed -> slots.move(t.slot(), SlotStatus.SCHEDULED, t.principal().username(), note,
           s -> placed)
         .recover(failure -> placed.quotaPeriod() != null && !placed.quotaPeriod().equals(before)
           ? quota.release(t.account().id(), placed.quotaPeriod(), placed.id()).transform(x -> Future.failedFuture(failure))
           : Future.failedFuture(failure))
         .compose(moved -> before != null && !before.equals(moved.quotaPeriod())
-          ? quota.release(t.account().id(), before, moved.id()).map(moved) : Future.succeededFuture(moved)));
+          ? quota.release(t.account().id(), before, moved.id()).map(moved) : Future.succeededFuture(moved))));
   }
 
   private static void requireNotStarted(Slot slot) {

@@ -26,14 +26,16 @@ final class Slots {
   private static final Logger log = LoggerFactory.getLogger(Slots.class);
 
   private final SlotStore store;
+  private final SlotPlaces places;
   private final MassQuota quota;
   private final Hold hold;
   private final Redis redis;
   private final Events events;
   private final Clock clock;
 
-  Slots(SlotStore store, MassQuota quota, Hold hold, Redis redis, Events events, Clock clock) {
+  Slots(SlotStore store, SlotPlaces places, MassQuota quota, Hold hold, Redis redis, Events events, Clock clock) {
     this.store = store;
+    this.places = places;
     this.quota = quota;
     this.hold = hold;
     this.redis = redis;
@@ -44,6 +46,16 @@ final class Slots {
 
   SlotStore store() {
     return store;
+  }
+
+  /** Gives up the place of a slot that was never written (a refusal after the place was taken). */
+  Future<Void> releasePlace(Slot slot) {
+    return places.release(slot);
+  }
+
+  /** One live slot per post and account; see {@link SlotPlaces}. */
+  Future<Void> takePlace(Slot slot) {
+    return places.take(slot.postId(), slot.accountId(), slot.id(), store::find);
   }
 
   /** Moves the slot to {@code to} (allowed by {@link SlotStatus}) with {@code change} applied; 409 slot-changed on a race. */
@@ -64,8 +76,10 @@ final class Slots {
   }
 
   private Future<Void> followUp(Slot before, Slot after) {
-    Future<Void> quotaDone = before.status().holdsQuota() && !after.status().holdsQuota()
-      ? quota.release(after.accountId(), after.quotaPeriod(), after.id()) : Future.succeededFuture();
+    boolean leftLive = SlotStatus.LIVE.contains(before.status()) && !SlotStatus.LIVE.contains(after.status());
+    Future<Void> quotaDone = (before.status().holdsQuota() && !after.status().holdsQuota()
+      ? quota.release(after.accountId(), after.quotaPeriod(), after.id()) : Future.<Void>succeededFuture())
+      .compose(v -> leftLive ? places.release(after) : Future.<Void>succeededFuture());
     return quotaDone.compose(v -> index(after))
       .compose(v -> before.status() == after.status() ? Future.succeededFuture() : announce(after));
   }

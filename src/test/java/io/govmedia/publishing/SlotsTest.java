@@ -203,4 +203,32 @@ class SlotsTest {
     assertEquals(409, again.status(), again::toString);
     assertNotEquals(null, published.getJsonObject("result"));
   }
+
+  @Test
+  @DisplayName("two editors scheduling the same post on the same account at the same moment get one slot, the other 409; a cancelled slot frees the account for a new one")
+  void oneLiveSlotPerPostAndAccount() throws Exception {
+    String post = desk.approvedPost("城乡居民医保参保登记开始", false);
+    JsonObject body = miniappSlot(desk.miniapp, Instant.now().plus(LATER));
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    List<Client.Response> answers;
+    try {
+      List<java.util.concurrent.Future<Client.Response>> racing = new java.util.ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        racing.add(pool.submit(() -> desk.schedule(post, body.copy())));
+      }
+      answers = new java.util.ArrayList<>();
+      for (var f : racing) {
+        answers.add(f.get());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    List<Client.Response> created = answers.stream().filter(a -> a.status() == 201).toList();
+    assertEquals(1, created.size(), answers::toString);
+    answers.stream().filter(a -> a.status() != 201)
+      .forEach(a -> assertEquals("already-scheduled", a.problemCode(), a::toString));
+    String slotId = created.get(0).json().getString("id");
+    assertEquals(200, client.raw("DELETE", "/api/v1/posts/" + post + "/slots/" + slotId, desk.editor, null, null).status());
+    assertEquals(201, desk.schedule(post, body.copy()).status());
+  }
 }
