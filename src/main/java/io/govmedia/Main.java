@@ -136,8 +136,10 @@ public final class Main {
       WeiboFeature weibo = new WeiboFeature(platform, accounts, events);
       PublishingFeature publishing = new PublishingFeature(platform, auth, accounts, content, wechat, weibo, events,
         media);
-      List<Feature> features = List.of(auth, accounts, wechat, checks, search, media, content, events, weibo,
-        publishing);
+      // Mounted in this order: publishing before accounts, because GET /api/v1/accounts/inspection must be matched
+      // before the accounts sub-router takes "inspection" for an account id (and its slots before the posts' routes).
+      List<Feature> features = List.of(auth, publishing, accounts, wechat, checks, search, media, content, events,
+        weibo);
 
       running.started.addAll(features);
       Future.all(features.stream().map(Feature::start).toList()).await(60, TimeUnit.SECONDS);

@@ -4,6 +4,7 @@ import io.govmedia.platform.Times;
 import io.vertx.core.json.JsonObject;
 import org.bson.Document;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,7 +17,19 @@ import java.util.Map;
 public record Account(String id, AccountType type, String name, String departmentId, Status status,
                       String kind, String appId, String originalId, CallbackMode callbackMode, String appKey, String uid,
                       Instant tokenExpiresAt, Map<String, String> sealedSecrets, String overrideReason,
-                      Instant createdAt, Instant updatedAt, long version) {
+                      Instant createdAt, Instant updatedAt, long version, Instant tokenIssuedAt) {
+
+  /** Weibo's token lifetimes run from a day to 30 days: admins are warned with a quarter of it left, 7 days at most. */
+  static final Duration MOST_WARNING = Duration.ofDays(7);
+
+  /** An account whose Weibo token's issue time is unknown (set by hand, or not a Weibo account). */
+  public Account(String id, AccountType type, String name, String departmentId, Status status, String kind,
+                 String appId, String originalId, CallbackMode callbackMode, String appKey, String uid,
+                 Instant tokenExpiresAt, Map<String, String> sealedSecrets, String overrideReason,
+                 Instant createdAt, Instant updatedAt, long version) {
+    this(id, type, name, departmentId, status, kind, appId, originalId, callbackMode, appKey, uid, tokenExpiresAt,
+      sealedSecrets, overrideReason, createdAt, updatedAt, version, null);
+  }
 
   public enum Status {
     ACTIVE, SUSPENDED, CLOSED;
@@ -52,7 +65,8 @@ public record Account(String id, AccountType type, String name, String departmen
       d.getString("kind"), d.getString("appId"), d.getString("originalId"), CallbackMode.parse(d.getString("callbackMode")),
       d.getString("appKey"), d.getString("uid"),
       Times.instant(d.getDate("tokenExpiresAt")), Map.copyOf(sealed), d.getString("overrideReason"),
-      Times.instant(d.getDate("createdAt")), Times.instant(d.getDate("updatedAt")), d.get("version", 0L));
+      Times.instant(d.getDate("createdAt")), Times.instant(d.getDate("updatedAt")), d.get("version", 0L),
+      Times.instant(d.getDate("tokenIssuedAt")));
   }
 
   Document toDocument() {
@@ -60,6 +74,7 @@ public record Account(String id, AccountType type, String name, String departmen
       .append("status", status.wire()).append("kind", kind).append("appId", appId).append("originalId", originalId)
       .append("callbackMode", callbackModeWire())
       .append("appKey", appKey).append("uid", uid).append("tokenExpiresAt", Times.date(tokenExpiresAt))
+      .append("tokenIssuedAt", Times.date(tokenIssuedAt))
       .append("secrets", new Document(sealedSecrets)).append("overrideReason", overrideReason)
       .append("slot", slot()).append("platformKey", platformKey())
       .append("createdAt", Times.date(createdAt)).append("updatedAt", Times.date(updatedAt)).append("version", version);
@@ -74,6 +89,37 @@ public record Account(String id, AccountType type, String name, String departmen
       .put("updatedAt", Times.show(updatedAt));
   }
 
+  /** As {@link #toJson()}, with whether a Weibo token needs re-authorizing soon as of {@code now}. */
+  public JsonObject toJson(Instant now) {
+    JsonObject json = toJson();
+    if (type == AccountType.WEIBO) {
+      json.put("tokenWarning", tokenWarning(now));
+    }
+    return json;
+  }
+
+  /**
+   * Whether the Weibo token has less than a quarter of its lifetime left (at most 7 days; 7 days when its issue time
+   * is unknown), or has expired. Weibo gives web apps no refresh token: only an admin's re-authorization renews it.
+   */
+  public boolean tokenWarning(Instant now) {
+    if (type != AccountType.WEIBO || tokenExpiresAt == null) {
+      return false;
+    }
+    Duration lead = tokenIssuedAt == null ? MOST_WARNING
+      : Duration.between(tokenIssuedAt, tokenExpiresAt).dividedBy(4);
+    if (lead.compareTo(MOST_WARNING) > 0) {
+      lead = MOST_WARNING;
+    }
+    return !now.isBefore(tokenExpiresAt.minus(lead));
+  }
+
+  /** The account with a new Weibo token's times, one version on. */
+  Account withWeiboToken(String boundUid, Map<String, String> sealed, Instant issuedAt, Instant expiresAt) {
+    return new Account(id, type, name, departmentId, status, kind, appId, originalId, callbackMode, appKey, boundUid,
+      expiresAt, Map.copyOf(sealed), overrideReason, createdAt, issuedAt, version + 1, issuedAt);
+  }
+
   /** Public fields plus, for each secret, only whether it is set. */
   JsonObject auditSummary() {
     JsonObject set = new JsonObject();
@@ -84,7 +130,8 @@ public record Account(String id, AccountType type, String name, String departmen
       case WECHAT_MP -> json.put("kind", kind).put("appId", appId).put("originalId", originalId)
         .put("callbackMode", callbackModeWire()).put("callbackModeUnset", callbackMode == null);
       case WECHAT_MINIAPP -> json.put("appId", appId).put("originalId", originalId).put("callbackMode", callbackModeWire());
-      case WEIBO -> json.put("appKey", appKey).put("uid", uid).put("tokenExpiresAt", Times.show(tokenExpiresAt));
+      case WEIBO -> json.put("appKey", appKey).put("uid", uid).put("tokenExpiresAt", Times.show(tokenExpiresAt))
+        .put("tokenIssuedAt", Times.show(tokenIssuedAt));
     }
     return json;
   }

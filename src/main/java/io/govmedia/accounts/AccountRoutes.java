@@ -86,7 +86,7 @@ final class AccountRoutes {
       .compose(ok -> store.insert(account))
       .compose(created -> audit.append(principal.actor(), "account.create", "account", id, null,
         created.auditSummary(), RequestLog.id(ctx)).map(created))
-      .onSuccess(created -> Reply.created(ctx, created.toJson()))
+      .onSuccess(created -> Reply.created(ctx, created.toJson(clock.instant())))
       .onFailure(ctx::fail);
   }
 
@@ -100,13 +100,13 @@ final class AccountRoutes {
     Future<Set<String>> departmentScope = principal.isAdmin() ? Future.succeededFuture(null) : access.departmentScope(principal);
     departmentScope
       .compose(scope -> store.list(page, principal.isAdmin() ? null : principal.accountIds(), scope, type))
-      .onSuccess(items -> Reply.ok(ctx, page.answer(items, Account::toJson, Account::id)))
+      .onSuccess(items -> Reply.ok(ctx, page.answer(items, account -> account.toJson(clock.instant()), Account::id)))
       .onFailure(ctx::fail);
   }
 
   private void get(RoutingContext ctx) {
     access.readable(Principal.of(ctx), ctx.pathParam("id"))
-      .onSuccess(account -> Reply.ok(ctx, account.toJson()))
+      .onSuccess(account -> Reply.ok(ctx, account.toJson(clock.instant())))
       .onFailure(ctx::fail);
   }
 
@@ -139,13 +139,14 @@ final class AccountRoutes {
           draft.tokenExpiresAt == null ? before.tokenExpiresAt() : draft.tokenExpiresAt,
           seal(before.id(), draft.secrets, before.sealedSecrets()),
           overrideReason == null ? before.overrideReason() : overrideReason,
-          before.createdAt(), clock.instant(), before.version() + 1);
+          before.createdAt(), clock.instant(), before.version() + 1,
+          draft.tokenExpiresAt == null ? before.tokenIssuedAt() : null);
         return departments.requireExisting(departmentId, "departmentId", "所属部门不存在")
           .compose(ok -> store.replace(before, after))
           .compose(saved -> audit.append(principal.actor(), "account.update", "account", saved.id(),
             before.auditSummary(), saved.auditSummary(), RequestLog.id(ctx)).map(saved));
       })
-      .onSuccess(saved -> Reply.ok(ctx, saved.toJson()))
+      .onSuccess(saved -> Reply.ok(ctx, saved.toJson(clock.instant())))
       .onFailure(ctx::fail);
   }
 

@@ -13,7 +13,10 @@ import io.vertx.core.Future;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
+import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -50,6 +53,11 @@ public final class AccountStore {
   public Future<Set<String>> existing(Collection<String> ids) {
     return Mongo.all(accounts.find(in("_id", ids)).projection(Projections.include("_id")))
       .map(docs -> docs.stream().map(d -> d.getString("_id")).collect(Collectors.toSet()));
+  }
+
+  /** Every account, for office-wide views (the inspection guard); a government office has tens, not thousands. */
+  public Future<List<Account>> all() {
+    return Mongo.all(accounts.find().sort(ascending("_id"))).map(docs -> docs.stream().map(Account::from).toList());
   }
 
   /** The plain value of one of the account's secrets, or null when it is not set. Never log it. */
@@ -91,6 +99,22 @@ public final class AccountStore {
       .compose(result -> result.getModifiedCount() == 1
         ? Future.succeededFuture(after)
         : Future.failedFuture(Problem.conflict("edit-conflict", "数据已被他人修改", "请刷新后重试。")));
+  }
+
+  /** Every account of one platform (a handful per office: the filter scans, which is fine at that size). */
+  public Future<List<Account>> ofType(AccountType type) {
+    return Mongo.all(accounts.find(eq("type", type.wire())).sort(ascending("_id")))
+      .map(docs -> docs.stream().map(Account::from).toList());
+  }
+
+  /**
+   * Stores a Weibo token from an OAuth exchange, sealed as the {@code accessToken} secret, with its issue and
+   * expiry times; records the Weibo uid when the account had none. Guarded by version like {@link #replace}.
+   */
+  public Future<Account> bindWeiboToken(Account before, String token, String uid, Instant issuedAt, Instant expiresAt) {
+    Map<String, String> sealed = new HashMap<>(before.sealedSecrets());
+    sealed.put("accessToken", seal(before.id(), "accessToken", token));
+    return replace(before, before.withWeiboToken(before.uid() == null ? uid : before.uid(), sealed, issuedAt, expiresAt));
   }
 
   /** Names the clash for the editor; the unique indexes still decide races between instances. */

@@ -55,6 +55,14 @@ public final class AuthFeature implements Feature {
   }
 
   /**
+   * The signed-in principal of a session as it stands now (roles and scopes reloaded), or null once the session was
+   * revoked or the member disabled: for connections that outlive a request, like the live event stream.
+   */
+  public Future<Principal> standing(String staffId, String sessionId) {
+    return sessions.standing(staffId, sessionId);
+  }
+
+  /**
    * Staff records name the accounts an editor may publish to; the accounts feature (built on this one's
    * departments) says which ids exist.
    */

@@ -150,14 +150,19 @@ final class Sessions {
         if (staffId == null || sessionId == null) {
           return Future.failedFuture(expired());
         }
-        return Future.all(liveSession(sessionId), staff.find(staffId)).compose(both -> {
-          boolean live = both.resultAt(0);
-          Staff member = both.resultAt(1);
-          return live && member != null && !member.disabled()
-            ? Future.succeededFuture(member.principal(sessionId))
-            : Future.failedFuture(expired());
-        });
+        return standing(staffId, sessionId).compose(principal -> principal != null
+          ? Future.succeededFuture(principal)
+          : Future.failedFuture(expired()));
       });
+  }
+
+  /** The principal of a session that still stands for a staff member still active; null when either is gone. */
+  Future<Principal> standing(String staffId, String sessionId) {
+    return Future.all(liveSession(sessionId), staff.find(staffId)).map(both -> {
+      boolean live = both.resultAt(0);
+      Staff member = both.resultAt(1);
+      return live && member != null && !member.disabled() ? member.principal(sessionId) : null;
+    });
   }
 
   private Future<Tokens> issue(String staffId, String sessionId, Instant now) {

@@ -12,13 +12,13 @@ import java.util.List;
 /**
  * The kind-specific fields of an item, stored flat in its {@code attrs} sub-document (queries name
  * {@code attrs.validity}, {@code attrs.documentId}…): a document has {@code document} and {@code validity}, an
- * interpretation {@code interpretation}; what a kind does not have is null. On an edit the same records carry
+ * interpretation {@code interpretation}, a post {@code post}; what a kind does not have is null. On an edit the same records carry
  * the patch, null meaning "unchanged".
  */
 record Attrs(DocumentInfo document, Validity validity, Exemption exemption, InterpretationInfo interpretation,
-             Late late) {
+             Late late, PostInfo post) {
 
-  static final Attrs NONE = new Attrs(null, null, null, null, null);
+  static final Attrs NONE = new Attrs(null, null, null, null, null, null);
 
   /** 文号, issuer, category, dates and attachments of a policy document. */
   record DocumentInfo(String docNumber, String issuer, String category, Instant issuedAt, Instant effectiveAt,
@@ -55,21 +55,68 @@ record Attrs(DocumentInfo document, Validity validity, Exemption exemption, Inte
   /** An interpretation published after its due days. */
   record Late(long days, int dueDays, String counting, String note) {}
 
+  /**
+   * What goes to the channels: the source it was made from (a published document or interpretation, or none), the
+   * first video of a source interpretation, and a variant per channel (null: not for that channel). The WeChat
+   * article's HTML is the post's body, so it is not kept twice.
+   */
+  record PostInfo(String sourceId, String sourceKind, String videoAssetId, WeChat wechat, Weibo weibo,
+                  Boolean miniapp) {
+
+    /** Variants given in an edit replace the stored ones whole; the source stays. */
+    PostInfo mergedWith(PostInfo patch) {
+      return patch == null ? this : new PostInfo(sourceId, sourceKind, videoAssetId, or(patch.wechat, wechat),
+        or(patch.weibo, weibo), or(patch.miniapp, miniapp));
+    }
+
+    PostInfo withSource(String kind, String video) {
+      return new PostInfo(sourceId, kind, video, wechat, weibo, miniapp);
+    }
+
+    boolean toMiniapp() {
+      return Boolean.TRUE.equals(miniapp);
+    }
+
+    /** The assets the post shows besides those in its body: the cover and the Weibo picture. */
+    List<String> assetIds() {
+      List<String> ids = new ArrayList<>();
+      if (wechat != null) {
+        ids.add(wechat.coverAssetId);
+      }
+      if (weibo != null && weibo.pictureAssetId != null) {
+        ids.add(weibo.pictureAssetId);
+      }
+      return ids;
+    }
+  }
+
+  /** The WeChat article but its HTML (the post's body). */
+  record WeChat(String title, String author, String digest, String coverAssetId, String sourceUrl,
+                boolean commentsOpen) {}
+
+  /** The Weibo text, without the link the publisher appends. */
+  record Weibo(String text, String pictureAssetId) {}
+
   Attrs mergedWith(Attrs patch) {
     return new Attrs(document == null ? null : document.mergedWith(patch.document), validity, exemption,
-      interpretation == null ? null : interpretation.mergedWith(patch.interpretation), late);
+      interpretation == null ? null : interpretation.mergedWith(patch.interpretation), late,
+      post == null ? null : post.mergedWith(patch.post));
   }
 
   Attrs withValidity(Validity changed) {
-    return new Attrs(document, changed, exemption, interpretation, late);
+    return new Attrs(document, changed, exemption, interpretation, late, post);
   }
 
   Attrs withExemption(Exemption granted) {
-    return new Attrs(document, validity, granted, interpretation, late);
+    return new Attrs(document, validity, granted, interpretation, late, post);
   }
 
   Attrs withLate(Late found) {
-    return new Attrs(document, validity, exemption, interpretation, found);
+    return new Attrs(document, validity, exemption, interpretation, found, post);
+  }
+
+  Attrs withPost(PostInfo changed) {
+    return new Attrs(document, validity, exemption, interpretation, late, changed);
   }
 
   List<String> attachmentIds() {
@@ -121,6 +168,22 @@ record Attrs(DocumentInfo document, Validity validity, Exemption exemption, Inte
           .append("title", interpretation.interpreter.title));
       }
     }
+    if (post != null) {
+      put(d, "sourceId", post.sourceId);
+      put(d, "sourceKind", post.sourceKind);
+      put(d, "videoAssetId", post.videoAssetId);
+      if (post.wechat != null) {
+        d.put("wechat", new Document("title", post.wechat.title).append("author", post.wechat.author)
+          .append("digest", post.wechat.digest).append("coverAssetId", post.wechat.coverAssetId)
+          .append("sourceUrl", post.wechat.sourceUrl).append("commentsOpen", post.wechat.commentsOpen));
+      }
+      if (post.weibo != null) {
+        d.put("weibo", new Document("text", post.weibo.text).append("pictureAssetId", post.weibo.pictureAssetId));
+      }
+      if (post.toMiniapp()) {
+        d.put("miniapp", new Document());
+      }
+    }
     if (late != null) {
       d.put("late", new Document("days", late.days).append("dueDays", late.dueDays).append("counting", late.counting)
         .append("note", late.note));
@@ -140,12 +203,20 @@ record Attrs(DocumentInfo document, Validity validity, Exemption exemption, Inte
         Times.instant(d.getDate("issuedAt")), Times.instant(d.getDate("effectiveAt")),
         Times.instant(d.getDate("expiresAt")), d.getList("attachmentIds", String.class)),
         new Validity(d.getString("validity"), d.getString("successorId"), d.getString("validityNote")),
-        exemption, null, late);
+        exemption, null, late, null);
+    }
+    if (kind == ItemKind.POST) {
+      Document w = d.get("wechat", Document.class);
+      Document b = d.get("weibo", Document.class);
+      return new Attrs(null, null, null, null, null, new PostInfo(d.getString("sourceId"), d.getString("sourceKind"),
+        d.getString("videoAssetId"), w == null ? null : new WeChat(w.getString("title"), w.getString("author"),
+        w.getString("digest"), w.getString("coverAssetId"), w.getString("sourceUrl"), w.getBoolean("commentsOpen", false)),
+        b == null ? null : new Weibo(b.getString("text"), b.getString("pictureAssetId")), d.containsKey("miniapp")));
     }
     Document i = d.get("interpreter", Document.class);
     return new Attrs(null, null, exemption, new InterpretationInfo(d.getString("documentId"), d.getString("form"),
       d.getList("assetIds", String.class), i == null ? null : new Interpreter(i.getString("name"), i.getString("title"))),
-      late);
+      late, null);
   }
 
   /** The fields as the API shows them, each at the top level of the item: times shown, nested ones as objects. */

@@ -8,13 +8,19 @@ import io.govmedia.platform.Feature;
 import io.govmedia.platform.Platform;
 import io.govmedia.search.SearchFeature;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
 import org.slf4j.LoggerFactory;
 
-/** Policy documents and their interpretations, with their review (三审). */
+/**
+ * Policy documents, their interpretations and posts, with their review (三审), and the public page of each
+ * published one.
+ */
 public final class ContentFeature implements Feature {
 
   private final ContentRoutes routes;
   private final BodyTextBackfill backfill;
+  private final PostLibrary posts;
+  private final PublicPage page;
 
   public ContentFeature(Platform platform, AuthFeature auth, ChecksFeature checks, SearchFeature search,
                         MediaFeature media) {
@@ -30,14 +36,16 @@ public final class ContentFeature implements Feature {
         return items.publishedReferencing(assetId);
       }
     });
+    posts = new PostLibrary(items, auth.departments(), checks.checks(), new ItemChanges(platform.audit(), search.index()));
     routes = new ContentRoutes(items, auth.departments(), checks.checks(), search.index(), media::types,
-      platform.audit(), platform.clock(), platform.config().content().reviewStages());
+      platform.audit(), platform.clock(), platform.config().content().reviewStages(), posts::newVersion);
+    page = new PublicPage(items, auth.departments(), media::types);
     backfill = new BodyTextBackfill(items, checks.checks(), search.index());
   }
 
-  /** What publishing reads of posts. FOUNDATION STUB: the posts work implements it. */
+  /** What publishing reads of posts; register {@link Posts#onNewVersion} listeners before the server serves. */
   public Posts posts() {
-    throw new UnsupportedOperationException("posts are not built yet");
+    return posts;
   }
 
   /** Readiness does not wait for the backfill: it reads every item without a body text, however many there are. */
@@ -48,10 +56,18 @@ public final class ContentFeature implements Feature {
     return Future.succeededFuture();
   }
 
+  /** The public pages: no sign-in, HEAD answered as GET without the body. */
+  @Override
+  public void mountRaw(Mount mount) {
+    mount.root().route("/p/:id").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(page::handle);
+  }
+
   @Override
   public void mountStaffApi(Mount mount) {
     mount.root().route("/api/v1/documents*").subRouter(routes.routes(mount.vertx(), ItemKind.DOCUMENT));
     mount.root().route("/api/v1/interpretations*").subRouter(routes.routes(mount.vertx(), ItemKind.INTERPRETATION));
+    // A path the posts router does not match (publishing's /api/v1/posts/:id/slots…) falls through to later routes.
+    mount.root().route("/api/v1/posts*").subRouter(routes.routes(mount.vertx(), ItemKind.POST));
   }
 
   @Override

@@ -1,7 +1,6 @@
 package io.govmedia.content;
 
 import io.govmedia.checks.ContentChecks;
-import io.govmedia.checks.PersonalData;
 import io.govmedia.search.SearchIndex;
 
 import io.govmedia.auth.DepartmentStore;
@@ -31,19 +30,19 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
 
 /**
- * {@code /api/v1/documents} and {@code /api/v1/interpretations}: editors write and submit, reviewers approve
- * stage by stage (each stage a different reviewer, never an author), editors publish what passed. The same
- * routes serve both kinds; what differs (fields, what must go along to review) is decided by the kind.
+ * {@code /api/v1/documents}, {@code /api/v1/interpretations} and {@code /api/v1/posts}: editors write and submit,
+ * reviewers approve stage by stage (each stage a different reviewer, never an author), editors publish what passed
+ * (posts are published by their slots instead). The same routes serve every kind; what differs (fields, what must go
+ * along to review) is decided by the kind.
  */
 public final class ContentRoutes {
-
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ContentRoutes.class);
 
   /** 谁起草谁解读: an interpretation is due within this many days of its document (local rule). */
   static final int INTERPRETATION_DUE_DAYS = 3;
@@ -51,21 +50,24 @@ public final class ContentRoutes {
   private final ItemStore items;
   private final DepartmentStore departments;
   private final ContentChecks checks;
-  private final SearchIndex search;
+  private final ItemChanges changes;
   private final Function<Collection<String>, Future<Map<String, String>>> assetTypes;
-  private final AuditLog audit;
+  private final PostReferences postReferences;
+  private final Consumer<String> newPostVersion;
   private final Clock clock;
   private final List<String> stages;
 
+  /** {@code newPostVersion} hears of every edit that made a new version of a post (its older slots must not go out). */
   public ContentRoutes(ItemStore items, DepartmentStore departments, ContentChecks checks, SearchIndex search,
                        Function<Collection<String>, Future<Map<String, String>>> assetTypes, AuditLog audit,
-                       Clock clock, List<String> stages) {
+                       Clock clock, List<String> stages, Consumer<String> newPostVersion) {
     this.items = items;
     this.departments = departments;
     this.checks = checks;
-    this.search = search;
+    this.changes = new ItemChanges(audit, search);
     this.assetTypes = assetTypes;
-    this.audit = audit;
+    this.postReferences = new PostReferences(items, departments, assetTypes);
+    this.newPostVersion = newPostVersion;
     this.clock = clock;
     this.stages = List.copyOf(stages);
   }
@@ -83,7 +85,9 @@ public final class ContentRoutes {
     router.patch("/:id").handler(ctx -> update(ctx, kind));
     router.post("/:id/submit").handler(ctx -> submit(ctx, kind));
     router.post("/:id/review").handler(ctx -> review(ctx, kind));
-    router.post("/:id/publish").handler(ctx -> publish(ctx, kind));
+    if (kind != ItemKind.POST) {  // posts are published by their slots, through ContentFeature.posts()
+      router.post("/:id/publish").handler(ctx -> publish(ctx, kind));
+    }
     router.get("/:id/versions").handler(ctx -> versions(ctx, kind));
     return router;
   }
@@ -98,9 +102,10 @@ public final class ContentRoutes {
     input.validate();
     Instant now = clock.instant();
     scope(principal)
-      .compose(scope -> checkReferences(kind, read, scope).map(scope::requireWritableIn))
-      .compose(departmentId -> read.withBody(checks::prepare)
-        .map(fields -> Item.draft(kind, Ids.newId(), fields, departmentId, principal.actor(), now)))
+      .compose(scope -> checkReferences(kind, read, scope, principal, true)
+        .map(fields -> fields.with(fields.rawBody(), scope.requireWritableIn(fields.departmentId()), fields.attrs())))
+      .compose(resolved -> resolved.withBody(checks::prepare)
+        .map(fields -> Item.draft(kind, Ids.newId(), fields, fields.departmentId(), principal.actor(), now)))
       .compose(items::insert)
       .compose(item -> indexAndAudit(ctx, item, kind.wire() + ".create", null))
       .onSuccess(item -> Reply.created(ctx, present(item)))
@@ -117,14 +122,23 @@ public final class ContentRoutes {
     Instant now = clock.instant();
     scope(principal).compose(scope -> writable(scope, kind, ctx.pathParam("id"))
       .map(loaded -> scope.requireMove(loaded, read.departmentId()))
-      .compose(before -> checkReferences(kind, read, scope)
-        .compose(departmentId -> read.withBody(checks::prepare)
-          .map(fields -> before.edited(fields, departmentId, principal.actor(), now)))
+      .compose(before -> checkReferences(kind, read, scope, principal, false)
+        .compose(resolved -> resolved.withBody(checks::prepare)
+          .map(fields -> before.edited(fields, fields.departmentId(), principal.actor(), now)))
         .compose(after -> items.snapshot(before).compose(v -> items.replace(before, after)))
         .compose(after -> indexAndAudit(ctx, after, kind.wire() + ".update", before))
-        .compose(after -> carryInterpretations(ctx, after, now).map(after))))
+        .compose(after -> carryInterpretations(ctx, after, now).map(after))
+        .map(this::announceNewVersion)))
       .onSuccess(item -> Reply.ok(ctx, present(item)))
       .onFailure(ctx::fail);
+  }
+
+  /** Tells publishing that a post has a new version, so that slots of the old one do not go out. */
+  private Item announceNewVersion(Item item) {
+    if (item.kind() == ItemKind.POST) {
+      newPostVersion.accept(item.id());
+    }
+    return item;
   }
 
   /**
@@ -380,22 +394,33 @@ public final class ContentRoutes {
       }
       filters.add(eq("status", status));
     }
-    String reference = kind == ItemKind.DOCUMENT ? "departmentId" : "documentId";
-    String value = ctx.request().getParam(reference);
-    if (value != null) {
-      if (!Ids.valid(value)) {
-        throw Problem.badRequest("invalid-parameter", "查询参数有误", reference + " 应为 id。");
+    Map<String, String> references = switch (kind) {
+      case DOCUMENT -> Map.of("departmentId", "departmentId");
+      case INTERPRETATION -> Map.of("documentId", "attrs.documentId");
+      case POST -> Map.of("departmentId", "departmentId", "sourceId", "attrs.sourceId");
+    };
+    references.forEach((reference, field) -> {
+      String value = ctx.request().getParam(reference);
+      if (value != null) {
+        if (!Ids.valid(value)) {
+          throw Problem.badRequest("invalid-parameter", "查询参数有误", reference + " 应为 id。");
+        }
+        filters.add(eq(field, value));
       }
-      filters.add(eq(kind == ItemKind.DOCUMENT ? "departmentId" : "attrs.documentId", value));
-    }
+    });
     return filters.isEmpty() ? new Document() : and(filters);
   }
 
   /**
-   * The department: a document's must exist; an interpretation takes its document's (谁起草谁解读), and a
-   * document the writer cannot see is as unknown as a missing one.
+   * The fields with their department: a document's must exist; an interpretation takes its document's (谁起草谁解读),
+   * and a document the writer cannot see is as unknown as a missing one; a post's is checked and completed by
+   * {@link PostReferences}. On an edit the department is null unless a move is asked for.
    */
-  private Future<String> checkReferences(ItemKind kind, ItemFields fields, ContentScope scope) {
+  private Future<ItemFields> checkReferences(ItemKind kind, ItemFields fields, ContentScope scope, Principal principal,
+                                             boolean creating) {
+    if (kind == ItemKind.POST) {
+      return postReferences.resolve(fields, scope, principal, creating);
+    }
     List<String> assetIds = new ArrayList<>(fields.attrs().attachmentIds());
     assetIds.addAll(fields.attrs().assetIds());
     Future<Void> assets = assetIds.isEmpty() ? Future.succeededFuture() : assetTypes.apply(assetIds).compose(types -> {
@@ -405,21 +430,24 @@ public final class ContentRoutes {
     });
     if (kind == ItemKind.DOCUMENT) {
       return assets.compose(v -> departments.requireExisting(fields.departmentId(), "departmentId", "起草部门不存在"))
-        .map(fields.departmentId());
+        .map(fields);
     }
     String documentId = fields.attrs().documentId();
     if (documentId == null) {
-      return assets.map((String) null);
+      return assets.map(fields);
     }
     return assets.compose(v -> items.find(ItemKind.DOCUMENT, documentId)).compose(document ->
       document == null || !scope.sees(document)
         ? Future.failedFuture(Problem.badRequest("unknown-document", "解读所对应的政策文件不存在", "documentId: " + documentId))
-        : Future.succeededFuture(document.departmentId()));
+        : Future.succeededFuture(fields.with(fields.rawBody(), document.departmentId(), fields.attrs())));
   }
 
-  /** 同步审签 for documents; for interpretations, the media their form promises. */
+  /** 同步审签 for documents; for interpretations, the media their form promises; for posts nothing more. */
   private Future<Void> readyForReview(Item item) {
     item.status().require(ReviewStatus.Action.SUBMIT);
+    if (item.kind() == ItemKind.POST) {
+      return Future.succeededFuture();
+    }
     if (item.kind() == ItemKind.DOCUMENT) {
       if (item.attrs().exemption() != null) {
         return Future.succeededFuture();
@@ -447,6 +475,9 @@ public final class ContentRoutes {
 
   /** The short fields checked besides title and body: where a wrong institution name or title also blocks. */
   private static Map<String, String> checkedFields(Item item) {
+    if (item.attrs().post() != null) {
+      return PostFields.checkedFields(item.attrs().post());
+    }
     Map<String, String> fields = new java.util.LinkedHashMap<>();
     Attrs.DocumentInfo document = item.attrs().document();
     if (document != null) {
@@ -462,23 +493,8 @@ public final class ContentRoutes {
     return fields;
   }
 
-  /** Audits the change, then indexes it for search; a failed index update is logged, not the request's failure. */
   private Future<Item> indexAndAudit(RoutingContext ctx, Item item, String action, Item before) {
-    Principal principal = Principal.of(ctx);
-    return audit.append(principal.actor(), action, item.kind().wire(), item.id(),
-        before == null ? null : auditSummary(before), auditSummary(item), RequestLog.id(ctx))
-      .compose(v -> search.put(item.searchEntry())
-        .recover(failure -> {
-          log.warn("search index not updated for {} {}; it catches up on the next change or reload",
-            item.kind().wire(), item.id(), failure);
-          return Future.succeededFuture();
-        }))
-      .map(item);
-  }
-
-  private static JsonObject auditSummary(Item item) {
-    return new JsonObject().put("status", item.status().wire()).put("version", item.version())
-      .put("title", PersonalData.mask(item.title())).put("stage", item.stage()).put("departmentId", item.departmentId());
+    return changes.recorded(Principal.of(ctx).actor(), RequestLog.id(ctx), item, action, before);
   }
 
   private JsonObject present(Item item) {

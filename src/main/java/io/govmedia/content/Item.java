@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A policy document or an interpretation, at its current version. Kind-specific fields live in {@link Attrs}
+ * A policy document, an interpretation or a post, at its current version. Kind-specific fields live in {@link Attrs}
  * (document number, issuer, validity… / the document interpreted, form, assets); what review needs is common:
  * status, version, the stage reached with its approvals, the findings of the checks run on submit (bound to
  * the version they checked), and the history of versions and decisions. {@code bodyText} is the reader's text
@@ -243,14 +243,29 @@ public record Item(ItemKind kind, String id, ReviewStatus status, long version, 
     return json;
   }
 
+  /** What publishing reads of a post. */
+  PostView postView() {
+    Attrs.PostInfo post = attrs.post();
+    Attrs.WeChat w = post.wechat();
+    return new PostView(id, version, status.wire(), departmentId, title, body, post.sourceId(), post.sourceKind(),
+      w == null ? null : new PostView.WeChat(w.title(), w.author(), w.digest(), w.coverAssetId(), body, w.sourceUrl(),
+        w.commentsOpen()),
+      post.weibo() == null ? null : new PostView.Weibo(post.weibo().text(), post.weibo().pictureAssetId()),
+      post.toMiniapp(), post.videoAssetId(), publishedAt);
+  }
+
   /** The full view, for staff: body and its text as stored, findings with positions, history. */
   public JsonObject toJson(List<String> stages) {
     JsonArray findingsJson = new JsonArray();
     if (findingsVersion == version) {
       findings.forEach(f -> findingsJson.add(f.toJson()));
     }
-    return summary(stages).put("body", body).put("bodyText", bodyText).put("findings", findingsJson)
+    JsonObject json = summary(stages).put("body", body).put("bodyText", bodyText).put("findings", findingsJson)
       .put("history", new JsonArray(history.stream().map(HistoryEntry::toJson).toList()));
+    if (json.getValue("wechat") instanceof JsonObject wechat) {
+      wechat.put("html", body);  // a post's article is its body, kept once
+    }
+    return json;
   }
 
   private JsonObject review(List<String> stages) {

@@ -27,7 +27,11 @@ record ItemFields(String title, String rawBody, HtmlBodies.Body body, String dep
   static final Set<String> FORMS = Set.of("text", "infographic", "video", "audio", "qa", "expert");
 
   static ItemFields read(ItemKind kind, Input input, boolean creating) {
-    return kind == ItemKind.DOCUMENT ? document(input, creating) : interpretation(input, creating);
+    return switch (kind) {
+      case DOCUMENT -> document(input, creating);
+      case INTERPRETATION -> interpretation(input, creating);
+      case POST -> PostFields.read(input, creating);
+    };
   }
 
   private static ItemFields document(Input input, boolean creating) {
@@ -57,7 +61,7 @@ record ItemFields(String title, String rawBody, HtmlBodies.Body body, String dep
     List<String> attachmentIds = input.has("attachmentIds") || creating
       ? input.strings("attachmentIds", 50, AssetIds.FORMAT) : null;
     Attrs attrs = new Attrs(new Attrs.DocumentInfo(docNumber, issuer, category, issuedAt, effectiveAt, expiresAt,
-      attachmentIds), validity, null, null, null);
+      attachmentIds), validity, null, null, null, null);
     return new ItemFields(title, body, null, departmentId, attrs);
   }
 
@@ -92,7 +96,7 @@ record ItemFields(String title, String rawBody, HtmlBodies.Body body, String dep
       }
     }
     Attrs attrs = new Attrs(null, null, null, new Attrs.InterpretationInfo(documentId, form, assetIds, interpreter),
-      null);
+      null, null);
     return new ItemFields(title, body, null, null, attrs);
   }
 
@@ -113,11 +117,16 @@ record ItemFields(String title, String rawBody, HtmlBodies.Body body, String dep
     });
   }
 
-  private static String text(Input input, String name, int max, boolean required) {
+  /** The same fields with another body as written (a post's from its WeChat article or its source) or department. */
+  ItemFields with(String otherRawBody, String otherDepartmentId, Attrs otherAttrs) {
+    return new ItemFields(title, otherRawBody, body, otherDepartmentId, otherAttrs);
+  }
+
+  static String text(Input input, String name, int max, boolean required) {
     return required ? input.string(name, max) : input.optionalString(name, max);
   }
 
-  private static String body(Input input, boolean required) {
+  static String body(Input input, boolean required) {
     return required ? input.text("body", MAX_BODY_CHARS) : input.optionalText("body", MAX_BODY_CHARS);
   }
 }

@@ -1,9 +1,10 @@
 package io.govmedia.content;
 
-/** The two kinds of reviewed content so far; posts will join them. */
+/** The kinds of reviewed content: policy documents, their interpretations, and posts for the channels. */
 public enum ItemKind {
   DOCUMENT("document", "documents", "政策文件"),
-  INTERPRETATION("interpretation", "interpretations", "政策解读");
+  INTERPRETATION("interpretation", "interpretations", "政策解读"),
+  POST("post", "posts", "推送");
 
   private final String wire;
   private final String collection;

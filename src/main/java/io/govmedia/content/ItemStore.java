@@ -27,7 +27,7 @@ import static com.mongodb.client.model.Sorts.ascending;
 import static com.mongodb.client.model.Sorts.descending;
 
 /**
- * Documents and interpretations, one collection each, plus the snapshots of their earlier versions. Every
+ * Documents, interpretations and posts, one collection each, plus the snapshots of their earlier versions. Every
  * change is one conditional single-document update (guarded by the version the change was made from); a
  * version is snapshotted from the item itself just before it is overwritten, so a snapshot is never wrong
  * and a failed edit leaves nothing behind but a correct copy of what still stands.
@@ -93,8 +93,14 @@ public final class ItemStore {
         Mongo.first(items(ItemKind.DOCUMENT).countDocuments(
           or(eq("attrs.attachmentIds", assetId), embedding(assetId)))),
         Mongo.first(items(ItemKind.INTERPRETATION).countDocuments(
-          or(eq("attrs.assetIds", assetId), embedding(assetId)))))
-      .map(both -> both.<Long>resultAt(0) + both.<Long>resultAt(1));
+          or(eq("attrs.assetIds", assetId), embedding(assetId)))),
+        Mongo.first(items(ItemKind.POST).countDocuments(postUsing(assetId))))
+      .map(all -> all.<Long>resultAt(0) + all.<Long>resultAt(1) + all.<Long>resultAt(2));
+  }
+
+  /** A post whose cover, Weibo picture or body (its WeChat article) shows the asset. */
+  private static Bson postUsing(String assetId) {
+    return or(eq("attrs.wechat.coverAssetId", assetId), eq("attrs.weibo.pictureAssetId", assetId), embedding(assetId));
   }
 
   /** A document's unpublished interpretations that are not (or no longer) in the given department. */
@@ -141,7 +147,8 @@ public final class ItemStore {
 
   /**
    * Whether published content uses an asset, so that anyone may load it: a published document attaches it, a
-   * published interpretation shows it, or the body of either embeds its {@code /media/} URL.
+   * published interpretation shows it, a published post shows it as cover or Weibo picture, or the body of any of
+   * them embeds its {@code /media/} URL.
    */
   Future<Boolean> publishedReferencing(String assetId) {
     Bson embedded = embedding(assetId);
@@ -150,8 +157,10 @@ public final class ItemStore {
         Mongo.first(items(ItemKind.DOCUMENT).find(and(eq("status", "published"),
           or(eq("attrs.attachmentIds", assetId), embedded))).projection(idOnly).limit(1)),
         Mongo.first(items(ItemKind.INTERPRETATION).find(and(eq("status", "published"),
-          or(eq("attrs.assetIds", assetId), embedded))).projection(idOnly).limit(1)))
-      .map(both -> both.resultAt(0) != null || both.resultAt(1) != null);
+          or(eq("attrs.assetIds", assetId), embedded))).projection(idOnly).limit(1)),
+        Mongo.first(items(ItemKind.POST).find(and(eq("status", "published"), postUsing(assetId)))
+          .projection(idOnly).limit(1)))
+      .map(all -> all.resultAt(0) != null || all.resultAt(1) != null || all.resultAt(2) != null);
   }
 
   /** A body that embeds the asset's {@code /media/{id}} URL (or its thumbnail), and not a longer id it begins. */

@@ -17,12 +17,30 @@ public record Event(String type, JsonObject data, Audience audience) {
 
   public record Audience(Set<Role> roles, Set<String> departmentIds, Set<String> accountIds, Set<String> staffIds) {
 
+    /** A null set is an empty one. */
+    public Audience {
+      roles = roles == null ? Set.of() : Set.copyOf(roles);
+      departmentIds = departmentIds == null ? Set.of() : Set.copyOf(departmentIds);
+      accountIds = accountIds == null ? Set.of() : Set.copyOf(accountIds);
+      staffIds = staffIds == null ? Set.of() : Set.copyOf(staffIds);
+    }
+
     public static Audience admins() {
       return new Audience(Set.of(Role.ADMIN), Set.of(), Set.of(), Set.of());
     }
 
     public static Audience department(String departmentId) {
       return new Audience(Set.of(), Set.of(departmentId), Set.of(), Set.of());
+    }
+
+    /** Whoever may work with the account (its editors), and admins. */
+    public static Audience account(String accountId) {
+      return new Audience(Set.of(), Set.of(), Set.of(accountId), Set.of());
+    }
+
+    /** One staff member (e.g. the editor who scheduled a post), and admins. */
+    public static Audience staff(String staffId) {
+      return new Audience(Set.of(), Set.of(), Set.of(), Set.of(staffId));
     }
   }
 }

@@ -51,9 +51,15 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
    * Publishing to channels. {@code publicBaseUrl} is the office's HTTPS origin (no trailing slash): public pages
    * {@code /p/{id}}, the Weibo OAuth redirect and safe-domain links, signed URLs and the callback URL shown to
    * admins are built on it. A slot missed while every instance was down still goes out within {@code grace} of its
-   * time; later it is {@code missed}. {@code concurrency}: sends in flight per instance.
+   * time; later it is {@code missed}. {@code concurrency}: sends in flight per instance. {@code lease}: how long an
+   * instance holds a slot it sends without renewing; after an instance dies, its sends are taken over this late.
    */
-  public record Publishing(String publicBaseUrl, Duration grace, int concurrency) {}
+  public record Publishing(String publicBaseUrl, Duration grace, int concurrency, Duration lease) {
+
+    public Publishing(String publicBaseUrl, Duration grace, int concurrency) {
+      this(publicBaseUrl, grace, concurrency, Duration.ofSeconds(60));
+    }
+  }
 
   /**
    * Where Prometheus scrapes {@code /metrics}: on the main port only when {@code onMainPort} (metrics.public), else on
@@ -94,6 +100,7 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
     Map.entry("publicBaseUrl", "GOVMEDIA_PUBLIC_BASE_URL"),
     Map.entry("publishing.graceSeconds", "GOVMEDIA_PUBLISH_GRACE"),
     Map.entry("publishing.concurrency", "GOVMEDIA_PUBLISH_CONCURRENCY"),
+    Map.entry("publishing.leaseSeconds", "GOVMEDIA_PUBLISH_LEASE"),
     Map.entry("content.reviewStages", "GOVMEDIA_REVIEW_STAGES"),
     Map.entry("metrics.public", "GOVMEDIA_METRICS_PUBLIC"),
     Map.entry("metrics.host", "GOVMEDIA_METRICS_HOST"),
@@ -140,7 +147,8 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
     Weibo weibo = new Weibo(r.httpUrl("weibo.apiBase", "https://api.weibo.com"));
     Publishing publishing = new Publishing(stripSlash(r.httpUrl("publicBaseUrl", "http://localhost:8080")),
       Duration.ofSeconds(r.integer("publishing.graceSeconds", 1800, 0, 7 * 86_400)),
-      (int) r.integer("publishing.concurrency", 32, 1, 1000));
+      (int) r.integer("publishing.concurrency", 32, 1, 1000),
+      Duration.ofSeconds(r.integer("publishing.leaseSeconds", 60, 1, 3600)));
     Content content = new Content(r.names("content.reviewStages", List.of("初审", "复审", "终审"), 1, 5));
     Metrics metrics = new Metrics(r.bool("metrics.public", false), r.string("metrics.host", "127.0.0.1"),
       (int) r.integer("metrics.port", 9464, 0, 65535));

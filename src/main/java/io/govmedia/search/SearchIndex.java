@@ -49,7 +49,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class SearchIndex implements AutoCloseable {
 
-  public static final Set<String> KINDS = Set.of("document", "interpretation");
+  public static final Set<String> KINDS = Set.of("document", "interpretation", "post");
   /** The {@link Entry#status} every staff member finds; any other status only the entry's department scope. */
   public static final String PUBLISHED = "published";
   public static final int MAX_QUERY = 100;
@@ -417,11 +417,19 @@ public final class SearchIndex implements AutoCloseable {
   }
 
   private static byte kindCode(String kind) {
-    return "interpretation".equals(kind) ? SearchMemoryIndex.INTERPRETATION : SearchMemoryIndex.DOCUMENT;
+    return switch (kind) {
+      case "interpretation" -> SearchMemoryIndex.INTERPRETATION;
+      case "post" -> SearchMemoryIndex.POST;
+      default -> SearchMemoryIndex.DOCUMENT;
+    };
   }
 
   private static String kindName(byte code) {
-    return code == SearchMemoryIndex.INTERPRETATION ? "interpretation" : "document";
+    return switch (code) {
+      case SearchMemoryIndex.INTERPRETATION -> "interpretation";
+      case SearchMemoryIndex.POST -> "post";
+      default -> "document";
+    };
   }
 
   private static int kindMask(Set<String> kinds) {

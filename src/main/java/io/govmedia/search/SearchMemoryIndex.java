@@ -25,6 +25,7 @@ final class SearchMemoryIndex {
 
   static final byte DOCUMENT = 1;
   static final byte INTERPRETATION = 2;
+  static final byte POST = 4;
 
   private static final double K1 = 1.2;
   private static final double B = 0.75;

@@ -54,13 +54,13 @@ final class SearchRoutes {
     return departments.reach(principal).map(SearchIndex.Reader::new);
   }
 
-  /** {@code kind} repeated or comma-separated; none means both. */
+  /** {@code kind} repeated or comma-separated; none means every kind. */
   private static Set<String> kinds(RoutingContext ctx) {
     Set<String> kinds = new LinkedHashSet<>();
     for (String value : ctx.queryParam("kind")) {
       for (String kind : value.split(",", -1)) {
         if (!SearchIndex.KINDS.contains(kind.strip())) {
-          throw Problem.badRequest("invalid-parameter", "参数无效", "kind 应为 document 或 interpretation。");
+          throw Problem.badRequest("invalid-parameter", "参数无效", "kind 应为 document、interpretation 或 post。");
         }
         kinds.add(kind.strip());
       }

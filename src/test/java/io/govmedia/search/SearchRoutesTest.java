@@ -150,7 +150,7 @@ class SearchRoutesTest {
     assertEquals("invalid-query", search("q=%20%20").problemCode());
     assertEquals("invalid-query", search(q("政".repeat(101))).problemCode());
     assertEquals(200, search(q("政".repeat(100))).status());
-    assertEquals("invalid-parameter", search(q("政策") + "&kind=post").problemCode());
+    assertEquals("invalid-parameter", search(q("政策") + "&kind=video").problemCode());
     assertEquals("invalid-limit", search(q("政策") + "&limit=0").problemCode());
     assertEquals("invalid-cursor", search(q("政策") + "&cursor=abc").problemCode());
     assertEquals("invalid-cursor", search(q("政策") + "&cursor=5000").problemCode());

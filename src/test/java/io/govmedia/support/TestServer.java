@@ -2,6 +2,7 @@ package io.govmedia.support;
 
 import io.govmedia.Main;
 import io.govmedia.fakes.FakeWeChat;
+import io.govmedia.fakes.FakeWeibo;
 import io.govmedia.platform.Config;
 import io.govmedia.platform.EmbeddedMongo;
 import io.govmedia.platform.EmbeddedRedis;
@@ -23,6 +24,8 @@ import java.util.Map;
 public final class TestServer {
 
   public static final String ADMIN_PASSWORD = "Admin-Passw0rd-for-tests";
+  /** The office's public origin in tests; its host is the safe domain the fake Weibo accepts links on. */
+  public static final String PUBLIC_HOST = "media.example.gov.cn";
 
   private static TestServer shared;
 
@@ -30,6 +33,7 @@ public final class TestServer {
   private final EmbeddedMongo mongo;
   private final EmbeddedRedis redis;
   private final FakeWeChat wechat;
+  private final FakeWeibo weibo;
   private final Main.Running running;
   private final Client client;
 
@@ -42,6 +46,7 @@ public final class TestServer {
     mongo = EmbeddedMongo.start(dataDir);
     redis = EmbeddedRedis.start();
     wechat = FakeWeChat.start();
+    weibo = FakeWeibo.start(PUBLIC_HOST);
     running = Main.start(config(Map.of()));
     client = new Client(running.port());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -49,6 +54,7 @@ public final class TestServer {
       redis.close();
       mongo.close();
       wechat.close();
+      weibo.close();
     }));
   }
 
@@ -67,6 +73,11 @@ public final class TestServer {
   /** The fake WeChat API every server started here talks to. */
   public FakeWeChat wechat() {
     return wechat;
+  }
+
+  /** The fake Weibo API every server started here talks to. */
+  public FakeWeibo weibo() {
+    return weibo;
   }
 
   public Client client() {
@@ -97,6 +108,8 @@ public final class TestServer {
     env.put("GOVMEDIA_REDIS_URI", redis.uri());
     env.put("GOVMEDIA_ADMIN_PASSWORD", ADMIN_PASSWORD);
     env.put("GOVMEDIA_WECHAT_API_BASE", wechat.baseUrl());
+    env.put("GOVMEDIA_WEIBO_API_BASE", weibo.baseUrl());
+    env.put("GOVMEDIA_PUBLIC_BASE_URL", "https://" + PUBLIC_HOST);
     env.put("GOVMEDIA_METRICS_PORT", "0");  // several servers run in this JVM: each its own free port
     env.putAll(extraEnv);
     return Config.from(new JsonObject(), env);

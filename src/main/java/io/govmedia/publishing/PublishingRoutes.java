@@ -1,0 +1,201 @@
+package io.govmedia.publishing;
+
+import io.govmedia.accounts.Account;
+import io.govmedia.accounts.AccountStore;
+import io.govmedia.accounts.AccountType;
+import io.govmedia.auth.DepartmentStore;
+import io.govmedia.auth.Principal;
+import io.govmedia.auth.Role;
+import io.govmedia.platform.AuditLog;
+import io.govmedia.platform.Input;
+import io.govmedia.platform.Problem;
+import io.govmedia.platform.Reply;
+import io.govmedia.platform.RequestLog;
+import io.govmedia.platform.Times;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The office-wide views of publishing: the emergency stop ({@code /api/v1/publishing/hold}), the calendar and the
+ * inspection guard ({@code /api/v1/accounts/inspection}).
+ */
+final class PublishingRoutes {
+
+  static final int MAX_CALENDAR_DAYS = 62;
+
+  private final Slots slots;
+  private final Hold hold;
+  private final MassQuota quota;
+  private final Inspection inspection;
+  private final AccountStore accounts;
+  private final DepartmentStore departments;
+  private final AuditLog audit;
+
+  PublishingRoutes(Slots slots, Hold hold, MassQuota quota, Inspection inspection, AccountStore accounts,
+                   DepartmentStore departments, AuditLog audit) {
+    this.slots = slots;
+    this.hold = hold;
+    this.quota = quota;
+    this.inspection = inspection;
+    this.accounts = accounts;
+    this.departments = departments;
+    this.audit = audit;
+  }
+
+  void mount(Router root) {
+    root.get("/api/v1/publishing/hold").handler(this::showHold);
+    root.post("/api/v1/publishing/hold").handler(this::hold);
+    root.post("/api/v1/publishing/release").handler(this::release);
+    root.get("/api/v1/calendar").handler(this::calendar);
+    root.get("/api/v1/accounts/inspection").handler(this::inspection);
+  }
+
+  // Emergency stop
+
+  private void showHold(RoutingContext ctx) {
+    Principal.of(ctx);
+    hold.fresh().onSuccess(state -> Reply.ok(ctx, state.toJson())).onFailure(ctx::fail);
+  }
+
+  private void hold(RoutingContext ctx) {
+    Principal principal = Principal.of(ctx);
+    principal.require(Role.ADMIN);
+    Input input = Input.of(ctx);
+    String reason = input.text("reason", 500);
+    input.validate();
+    Hold.State state = new Hold.State(true, reason, principal.username(), slots.now());
+    hold.set(state)
+      .compose(set -> audit.append(principal.actor(), "publishing.hold", "publishing", "hold", null, set.toJson(),
+        RequestLog.id(ctx)).map(set))
+      .onSuccess(set -> Reply.ok(ctx, set.toJson()))
+      .onFailure(ctx::fail);
+  }
+
+  /** Slots whose time passed during the hold are {@code missed}: editors decide again, told by event. */
+  private void release(RoutingContext ctx) {
+    Principal principal = Principal.of(ctx);
+    principal.require(Role.ADMIN);
+    hold.fresh().compose(before -> hold.set(Hold.State.RELEASED)
+        .compose(released -> missPassed(principal))
+        .compose(missed -> audit.append(principal.actor(), "publishing.release", "publishing", "hold", before.toJson(),
+          new JsonObject().put("held", false).put("missed", missed), RequestLog.id(ctx)).map(missed)))
+      .onSuccess(missed -> Reply.ok(ctx, Hold.State.RELEASED.toJson().put("missed", missed)))
+      .onFailure(ctx::fail);
+  }
+
+  private Future<Integer> missPassed(Principal principal) {
+    Instant now = slots.now();
+    return slots.store().inStatus(Set.of(SlotStatus.SCHEDULED)).compose(found -> Future.join(found.stream()
+        .filter(slot -> !slot.dueAt().isAfter(now))
+        .map(slot -> slots.move(slot, SlotStatus.MISSED, principal.username(), "暂停发布期间已过发布时间，请重新决定", s -> s))
+        .toList()))
+      .map(all -> (int) all.list().stream().filter(java.util.Objects::nonNull).count());
+  }
+
+  // Calendar
+
+  private void calendar(RoutingContext ctx) {
+    Principal principal = Principal.of(ctx);
+    LocalDate from = day(ctx, "from");
+    LocalDate to = day(ctx, "to");
+    if (to.isBefore(from) || ChronoUnit.DAYS.between(from, to) >= MAX_CALENDAR_DAYS) {
+      throw Problem.badRequest("invalid-range", "日期范围无效", "to 不能早于 from，且最多 " + MAX_CALENDAR_DAYS + " 天。");
+    }
+    String accountId = ctx.request().getParam("accountId");
+    Instant start = from.atStartOfDay(Times.ZONE).toInstant();
+    Instant end = to.plusDays(1).atStartOfDay(Times.ZONE).toInstant();
+    scope(principal)
+      .compose(visible -> slots.store().between(start, end).map(found -> found.stream()
+        .filter(visible)
+        .filter(slot -> accountId == null || accountId.equals(slot.accountId()))
+        .toList()))
+      .compose(items -> quotas(items, accountId).map(quotas -> {
+        JsonArray listed = new JsonArray();
+        items.forEach(slot -> listed.add(slot.toJson(hold.heldNow())));
+        return new JsonObject().put("items", listed).put("quota", quotas);
+      }))
+      .onSuccess(body -> Reply.ok(ctx, body))
+      .onFailure(ctx::fail);
+  }
+
+  private static LocalDate day(RoutingContext ctx, String name) {
+    String value = ctx.request().getParam(name);
+    try {
+      return LocalDate.parse(value == null ? "" : value);
+    } catch (DateTimeParseException e) {
+      throw Problem.badRequest("invalid-date", "日期格式不正确", name + " 应为 YYYY-MM-DD。");
+    }
+  }
+
+  /** Admins see every slot; others the slots of their accounts and of posts in their departments' reach. */
+  private Future<java.util.function.Predicate<Slot>> scope(Principal principal) {
+    if (principal.isAdmin()) {
+      return Future.succeededFuture(slot -> true);
+    }
+    return departments.reach(principal).map(reach -> slot -> principal.accountIds().contains(slot.accountId())
+      || reach.contains(slot.departmentId()));
+  }
+
+  /** What is left of the mass-send quota now, for the WeChat official accounts in view. */
+  private Future<JsonArray> quotas(List<Slot> items, String accountId) {
+    Set<String> ids = new LinkedHashSet<>();
+    items.stream().filter(slot -> "wechat".equals(slot.channel())).forEach(slot -> ids.add(slot.accountId()));
+    if (accountId != null && io.govmedia.platform.Ids.valid(accountId)) {
+      ids.add(accountId);
+    }
+    Instant now = slots.now();
+    return Future.join(ids.stream().map(accounts::find).toList()).compose(found -> {
+      List<Account> mp = found.<Account>list().stream()
+        .filter(a -> a != null && a.type() == AccountType.WECHAT_MP).toList();
+      return Future.join(mp.stream().map(a -> quota.left(a, MassQuota.period(a, now))).toList()).map(left -> {
+        JsonArray out = new JsonArray();
+        for (int i = 0; i < mp.size(); i++) {
+          Account a = mp.get(i);
+          out.add(new JsonObject().put("accountId", a.id()).put("massLeft", left.<Integer>resultAt(i))
+            .put("period", MassQuota.period(a, now)).put("kind", MassQuota.service(a) ? "service" : "subscription"));
+        }
+        return out;
+      });
+    });
+  }
+
+  // Inspection guard
+
+  private void inspection(RoutingContext ctx) {
+    Principal principal = Principal.of(ctx);
+    accounts.all().compose(all -> visibleAccounts(principal, all)).compose(inspection::rows)
+      .onSuccess(rows -> {
+        JsonArray items = new JsonArray();
+        rows.forEach(row -> items.add(row.toJson()));
+        Reply.ok(ctx, new JsonObject().put("items", items));
+      })
+      .onFailure(ctx::fail);
+  }
+
+  private Future<List<Account>> visibleAccounts(Principal principal, List<Account> all) {
+    if (principal.isAdmin()) {
+      return Future.succeededFuture(all);
+    }
+    return departments.reach(principal).map(reach -> all.stream()
+      .filter(a -> principal.accountIds().contains(a.id()) || reach.contains(a.departmentId())).toList());
+  }
+
+  /** The hourly job: warnings and alarms as events, once per account, state and day. */
+  Future<?> announceInspection() {
+    return accounts.all().compose(inspection::announce);
+  }
+}
