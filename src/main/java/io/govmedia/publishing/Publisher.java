@@ -15,7 +15,8 @@ interface Publisher {
 
   /**
    * What became of an earlier send whose outcome was unknown, or that is still pending: {@link Outcome.Published},
-   * {@link Outcome.Pending} (ask again later), {@link Outcome.NotFound} (the channel has no trace of it), or
+   * {@link Outcome.Pending} (ask again later), {@link Outcome.NotFound} (the channel has no trace of it),
+   * {@link Outcome.Failed} (the channel's final verdict, e.g. a WeChat job that failed its audit), or
    * {@link Outcome.Unknown} (the channel cannot be asked now).
    */
   Future<Outcome> check(Send send);

@@ -363,6 +363,10 @@ final class Scheduler {
     if (outcome instanceof Outcome.Published p) {
       return published(slot, p);
     }
+    if (outcome instanceof Outcome.Failed f) {
+      // The channel's own verdict on the send (a WeChat job failing its audit, an article deleted or banned): final.
+      return slots.move(slot, SlotStatus.FAILED, Slots.SYSTEM, f.message(), s -> s.withError(Slot.error(f.code(), f.message())));
+    }
     if (outcome instanceof Outcome.NotFound n && (slot.startedAt() == null
       || slot.startedAt().plus(NOT_FOUND_AFTER).isBefore(now))) {
       return slots.move(slot, SlotStatus.FAILED, Slots.SYSTEM, "平台上没有找到这次发送：未发布，可重试",
