@@ -2,6 +2,7 @@ package io.govmedia.events;
 
 import io.govmedia.Main;
 import io.govmedia.support.Client;
+import io.govmedia.support.EventStreamClient;
 import io.govmedia.support.MovableClock;
 import io.govmedia.support.TestServer;
 import io.vertx.core.json.JsonArray;
@@ -60,7 +61,7 @@ class EventsTest {
     assertTrue(ticket.json().getString("ticket").length() >= 22, ticket::toString);
     assertTrue(ticket.json().getString("expiresAt").endsWith("+08:00"), ticket::toString);
 
-    try (SseClient stream = SseClient.open(a.port(), "?ticket=" + ticket.json().getString("ticket"),
+    try (EventStreamClient stream = EventStreamClient.open(a.port(), "?ticket=" + ticket.json().getString("ticket"),
       Map.of("Accept-Encoding", "gzip, deflate"))) {
       assertEquals(200, stream.status());
       assertTrue(stream.header("Content-Type").startsWith("text/event-stream"), stream.header("Content-Type"));
@@ -70,7 +71,7 @@ class EventsTest {
 
       String message = "今晚 22:00 系统维护 " + Client.unique();
       String id = announce(a, message, new JsonObject());
-      SseClient.Received received = stream.next(announcement(message), SOON);
+      EventStreamClient.Received received = stream.next(announcement(message), SOON);
       assertEquals(id, received.id());
       assertEquals("admin", received.json().getString("from"));
       assertEquals("3000", stream.retry());
@@ -81,10 +82,10 @@ class EventsTest {
   @DisplayName("a ticket works once: a second stream with it is refused with 401")
   void ticketIsSingleUse() {
     String ticket = ticket(a, admin);
-    try (SseClient first = SseClient.open(a.port(), "?ticket=" + ticket, Map.of())) {
+    try (EventStreamClient first = EventStreamClient.open(a.port(), "?ticket=" + ticket, Map.of())) {
       assertEquals(200, first.status());
     }
-    try (SseClient second = SseClient.open(b.port(), "?ticket=" + ticket, Map.of())) {
+    try (EventStreamClient second = EventStreamClient.open(b.port(), "?ticket=" + ticket, Map.of())) {
       assertEquals(401, second.status());
       assertEquals("invalid-ticket", second.problem().getString("code"));
     }
@@ -97,7 +98,7 @@ class EventsTest {
     clockOfB.advance(Duration.ofSeconds(61));
     List<String> queries = List.of("?ticket=" + ticket, "?ticket=" + "A".repeat(43), "?ticket=forged", "");
     for (String query : queries) {
-      try (SseClient stream = SseClient.open(b.port(), query, Map.of())) {
+      try (EventStreamClient stream = EventStreamClient.open(b.port(), query, Map.of())) {
         assertEquals(401, stream.status(), query);
         JsonObject problem = stream.problem();
         assertEquals("invalid-ticket", problem.getString("code"), query);
@@ -109,8 +110,8 @@ class EventsTest {
   @Test
   @DisplayName("an event sent on one instance reaches streams open on the other, both ways")
   void acrossInstances() {
-    try (SseClient onA = SseClient.open(a.port(), "?ticket=" + ticket(a, admin), Map.of());
-         SseClient onB = SseClient.open(b.port(), "?ticket=" + ticket(b, admin), Map.of())) {
+    try (EventStreamClient onA = EventStreamClient.open(a.port(), "?ticket=" + ticket(a, admin), Map.of());
+         EventStreamClient onB = EventStreamClient.open(b.port(), "?ticket=" + ticket(b, admin), Map.of())) {
       String fromB = "来自 B 的通知 " + Client.unique();
       announce(b, fromB, new JsonObject());
       onA.next(announcement(fromB), SOON);
@@ -128,7 +129,7 @@ class EventsTest {
   void resumesWithoutGapsOrRepeats() {
     String tag = Client.unique();
     String seen;
-    try (SseClient first = SseClient.open(a.port(), "?ticket=" + ticket(a, admin), Map.of())) {
+    try (EventStreamClient first = EventStreamClient.open(a.port(), "?ticket=" + ticket(a, admin), Map.of())) {
       announce(a, tag + " 1", new JsonObject());
       seen = first.next(announcement(tag + " 1"), SOON).id();
     }
@@ -137,22 +138,22 @@ class EventsTest {
       missed.add(announce(i % 2 == 0 ? b : a, tag + " " + i, new JsonObject()));
     }
 
-    try (SseClient resumed = SseClient.open(b.port(), "?ticket=" + ticket(b, admin), Map.of("Last-Event-ID", seen))) {
+    try (EventStreamClient resumed = EventStreamClient.open(b.port(), "?ticket=" + ticket(b, admin), Map.of("Last-Event-ID", seen))) {
       List<String> got = new ArrayList<>();
       for (int i = 2; i <= 4; i++) {
-        SseClient.Received event = resumed.next(ofTag(tag), SOON);
+        EventStreamClient.Received event = resumed.next(ofTag(tag), SOON);
         assertEquals(tag + " " + i, event.json().getString("message"));
         got.add(event.id());
       }
       assertEquals(missed, got);
       String live = announce(a, tag + " 5", new JsonObject());
-      SseClient.Received next = resumed.next(ofTag(tag), SOON);
+      EventStreamClient.Received next = resumed.next(ofTag(tag), SOON);
       assertEquals(tag + " 5", next.json().getString("message"), "a repeat or a gap before the live event");
       assertEquals(live, next.id());
     }
 
     // The same through the query parameter (a console that opens a new EventSource with a new ticket).
-    try (SseClient resumed = SseClient.open(a.port(), "?ticket=" + ticket(a, admin) + "&lastEventId=" + missed.get(1),
+    try (EventStreamClient resumed = EventStreamClient.open(a.port(), "?ticket=" + ticket(a, admin) + "&lastEventId=" + missed.get(1),
       Map.of())) {
       assertEquals(tag + " 4", resumed.next(ofTag(tag), SOON).json().getString("message"));
       assertEquals(tag + " 5", resumed.next(ofTag(tag), SOON).json().getString("message"));
@@ -168,7 +169,7 @@ class EventsTest {
     for (int i = 1; i <= missed; i++) {
       announce(i % 2 == 0 ? a : b, tag + " " + i, new JsonObject());
     }
-    try (SseClient resumed = SseClient.open(a.port(), "?ticket=" + ticket(a, admin), Map.of("Last-Event-ID", before))) {
+    try (EventStreamClient resumed = EventStreamClient.open(a.port(), "?ticket=" + ticket(a, admin), Map.of("Last-Event-ID", before))) {
       announce(b, tag + " " + (missed + 1), new JsonObject());
       for (int i = 1; i <= missed + 1; i++) {
         assertEquals(tag + " " + i, resumed.next(ofTag(tag), SOON).json().getString("message"));
@@ -180,8 +181,8 @@ class EventsTest {
   @DisplayName("a Last-Event-ID older than the stream keeps gets a reset event first, so the console reloads")
   void resetWhenTooOld() {
     announce(a, "保留至少一条 " + Client.unique(), new JsonObject());
-    try (SseClient stream = SseClient.open(a.port(), "?ticket=" + ticket(a, admin), Map.of("Last-Event-ID", "1-0"))) {
-      SseClient.Received first = stream.next(event -> true, SOON);
+    try (EventStreamClient stream = EventStreamClient.open(a.port(), "?ticket=" + ticket(a, admin), Map.of("Last-Event-ID", "1-0"))) {
+      EventStreamClient.Received first = stream.next(event -> true, SOON);
       assertEquals("reset", first.type());
       String message = "重置后的通知 " + Client.unique();
       announce(b, message, new JsonObject());
@@ -199,8 +200,8 @@ class EventsTest {
     String someoneElse = a.get("/api/v1/auth/me", a.staffToken(admin, List.of("editor"), List.of(x), List.of()))
       .json().getString("id");
     String tag = Client.unique();
-    try (SseClient editor = SseClient.open(a.port(), "?ticket=" + ticket(a, editorOfX), Map.of());
-         SseClient administrator = SseClient.open(b.port(), "?ticket=" + ticket(b, admin), Map.of())) {
+    try (EventStreamClient editor = EventStreamClient.open(a.port(), "?ticket=" + ticket(a, editorOfX), Map.of());
+         EventStreamClient administrator = EventStreamClient.open(b.port(), "?ticket=" + ticket(b, admin), Map.of())) {
       announce(a, tag + " Y", new JsonObject().put("departmentIds", new JsonArray().add(y)));
       announce(b, tag + " X", new JsonObject().put("departmentIds", new JsonArray().add(x)));
       announce(a, tag + " reviewers of X", new JsonObject().put("departmentIds", new JsonArray().add(x))
@@ -234,23 +235,23 @@ class EventsTest {
   @DisplayName("a sixth stream of the same member closes their oldest one, which is told not to reconnect")
   void fiveStreamsPerMember() {
     String editor = a.staffToken(admin, List.of("editor"), List.of(), List.of());
-    List<SseClient> streams = new ArrayList<>();
+    List<EventStreamClient> streams = new ArrayList<>();
     try {
       for (int i = 0; i < 6; i++) {
-        streams.add(SseClient.open(a.port(), "?ticket=" + ticket(a, editor), Map.of()));
+        streams.add(EventStreamClient.open(a.port(), "?ticket=" + ticket(a, editor), Map.of()));
       }
-      SseClient.Received closed = streams.get(0).next(event -> !event.type().equals("announcement"), SOON);
+      EventStreamClient.Received closed = streams.get(0).next(event -> !event.type().equals("announcement"), SOON);
       assertEquals("closed", closed.type());
       assertEquals("superseded", closed.json().getString("reason"));
-      assertEquals(SseClient.END, streams.get(0).next(event -> true, SOON).type());
+      assertEquals(EventStreamClient.END, streams.get(0).next(event -> true, SOON).type());
 
       String message = "仍在线的连接 " + Client.unique();
       announce(a, message, new JsonObject());
-      for (SseClient stream : streams.subList(1, 6)) {
+      for (EventStreamClient stream : streams.subList(1, 6)) {
         stream.next(announcement(message), SOON);
       }
     } finally {
-      streams.forEach(SseClient::close);
+      streams.forEach(EventStreamClient::close);
     }
   }
 
@@ -264,13 +265,13 @@ class EventsTest {
       .put("accountIds", new JsonArray()));
     assertEquals(201, created.status(), created::toString);
     String token = a.login(username, "Staff-Passw0rd-" + username);
-    try (SseClient stream = SseClient.open(a.port(), "?ticket=" + ticket(a, token), Map.of())) {
+    try (EventStreamClient stream = EventStreamClient.open(a.port(), "?ticket=" + ticket(a, token), Map.of())) {
       assertEquals(200, stream.status());
       Client.Response disabled = a.patch("/api/v1/staff/" + created.json().getString("id"), admin,
         new JsonObject().put("disabled", true));
       assertEquals(200, disabled.status(), disabled::toString);
 
-      SseClient.Received closed = stream.next(event -> !event.type().equals("announcement"),
+      EventStreamClient.Received closed = stream.next(event -> !event.type().equals("announcement"),
         EventsFeature.HEARTBEAT.plus(SOON));
       assertEquals("closed", closed.type());
       assertEquals("signed-out", closed.json().getString("reason"));
@@ -281,19 +282,17 @@ class EventsTest {
   @DisplayName("closing an instance ends its streams, so consoles reconnect elsewhere")
   void closingEndsStreams() {
     Main.Running instance = TestServer.get().startAnother(Map.of());
-    try (SseClient stream = SseClient.open(instance.port(), "?ticket=" + ticket(a, admin), Map.of())) {
+    try (EventStreamClient stream = EventStreamClient.open(instance.port(), "?ticket=" + ticket(a, admin), Map.of())) {
       assertEquals(200, stream.status());
       instance.close();
-      assertEquals(SseClient.END, stream.next(event -> event.type().equals(SseClient.END), SOON).type());
+      assertEquals(EventStreamClient.END, stream.next(event -> event.type().equals(EventStreamClient.END), SOON).type());
     } finally {
       instance.close();
     }
   }
 
   static String ticket(Client client, String token) {
-    Client.Response response = client.post("/api/v1/events/ticket", token, new JsonObject());
-    assertEquals(201, response.status(), response::toString);
-    return response.json().getString("ticket");
+    return EventStreamClient.ticket(client, token);
   }
 
   /** Sends an announcement through {@code client}'s instance; answers the event's id. */
@@ -304,11 +303,11 @@ class EventsTest {
     return response.json().getString("id");
   }
 
-  static Predicate<SseClient.Received> announcement(String message) {
+  static Predicate<EventStreamClient.Received> announcement(String message) {
     return event -> event.type().equals("announcement") && message.equals(event.json().getString("message"));
   }
 
-  static Predicate<SseClient.Received> ofTag(String tag) {
+  static Predicate<EventStreamClient.Received> ofTag(String tag) {
     return event -> event.type().equals("announcement") && event.json().getString("message").startsWith(tag);
   }
 }

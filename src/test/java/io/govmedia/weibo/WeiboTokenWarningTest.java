@@ -1,28 +1,20 @@
 package io.govmedia.weibo;
 
-import com.mongodb.reactivestreams.client.MongoClient;
-import com.mongodb.reactivestreams.client.MongoClients;
 import io.govmedia.Main;
-import io.govmedia.accounts.AccountStore;
-import io.govmedia.events.Event;
-import io.govmedia.platform.Redis;
-import io.govmedia.platform.Secrets;
+import io.govmedia.platform.Times;
 import io.govmedia.support.Client;
+import io.govmedia.support.EventStreamClient;
 import io.govmedia.support.MovableClock;
 import io.govmedia.support.TestServer;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,30 +22,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Weibo tokens run out (a day to 30 days, by the app's level) and cannot be refreshed: admins are warned with a
- * quarter of the lifetime left, at most 7 days. Time is moved on a second instance's clock.
+ * quarter of the lifetime left, at most 7 days, on the account and on their live stream. Time is moved on the clocks
+ * of further instances.
  */
 @DisplayName("Weibo token expiry warnings")
 class WeiboTokenWarningTest {
 
   static final Duration LIFETIME = Duration.ofDays(4);
+  static final Duration WAIT = Duration.ofSeconds(20);
 
   static Client client;
   static String admin;
-  static MongoClient mongo;
-  static Redis redis;
 
   @BeforeAll
   static void start() {
     client = TestServer.get().client();
     admin = client.adminToken();
-    mongo = MongoClients.create(TestServer.get().mongoUri());
-    redis = Redis.connect(TestServer.get().redisUri());
-  }
-
-  @AfterAll
-  static void stop() {
-    mongo.close();
-    redis.close();
   }
 
   @Test
@@ -97,58 +81,67 @@ class WeiboTokenWarningTest {
   }
 
   @Test
-  @DisplayName("admins are told once a day per account, and told again, as expired, once it has run out")
+  @DisplayName("admins are told on their live stream once a day per account, however often the job runs, and told again, as expired, once it has run out")
   void tellsAdminsOncePerDay() {
     WeiboFixtures.Registered account = WeiboFixtures.account(client, admin);
     WeiboFixtures.bind(client, admin, account, LIFETIME.toSeconds());
+    String editorOfIt = client.staffToken(admin, List.of("editor"), List.of(account.departmentId()),
+      List.of(account.id()));
+    Duration warningDay = awayFromMidnight(Duration.ofHours(80));  // 16 h left: inside the last quarter
+
+    try (EventStreamClient admins = EventStreamClient.open(client, admin);
+         EventStreamClient editor = EventStreamClient.open(client, editorOfIt)) {
+      jobRunsAt(Duration.ofHours(70));  // 26 h left: nothing yet
+      String nothingYet = announce();
+      jobRunsAt(warningDay);
+      jobRunsAt(warningDay);            // a second instance, the same day
+      String onceToday = announce();
+      jobRunsAt(Duration.ofHours(97));  // an hour past the token's end
+
+      // Events arrive in the order they were sent: a warning too early or twice would come before an announcement.
+      assertEquals(nothingYet, nextOf(admins, account.id()).json().getString("message"), "warned too early");
+      JsonObject warned = nextOf(admins, account.id()).json();
+      assertEquals(account.id(), warned.getString("accountId"), () -> "no warning on the warning day: " + warned);
+      assertFalse(warned.getBoolean("expired"));
+      assertTrue(warned.getString("message").contains("重新授权"), warned::encode);
+      assertEquals(onceToday, nextOf(admins, account.id()).json().getString("message"), "warned twice in a day");
+      JsonObject expired = nextOf(admins, account.id()).json();
+      assertTrue(expired.getBoolean("expired", false), expired::encode);
+      assertEquals(nothingYet, nextOf(editor, account.id()).json().getString("message"), "only admins are told");
+      assertEquals(onceToday, nextOf(editor, account.id()).json().getString("message"), "only admins are told");
+    }
+  }
+
+  /** Starts an instance whose clock is {@code ahead}; the warning job runs while it starts. */
+  static void jobRunsAt(Duration ahead) {
     MovableClock clock = new MovableClock();
-    List<Event> told = new CopyOnWriteArrayList<>();
-    WeiboTokenWarnings warnings = new WeiboTokenWarnings(new AccountStore(mongo.getDatabase("govmedia_test"),
-      Secrets.fromConfig(Optional.empty(), TestServer.get().dataDir())), event -> {
-        told.add(event);
-        return Future.succeededFuture();
-      }, redis, clock);
+    clock.advance(ahead);
+    TestServer.get().startAnother(Map.of(), clock).close();
+  }
 
-    await(warnings.run());
-    boolean early = told.stream().anyMatch(e -> ofAccount(e, account.id()));
-    clock.advance(Duration.ofHours(80));
-    await(warnings.run());
-    await(warnings.run());
-    List<JsonObject> warned = events(told, account.id());
-    clock.advance(Duration.ofHours(17));
-    await(warnings.run());
-    List<JsonObject> afterExpiry = events(told, account.id());
+  /** {@code ahead}, or two hours more when that lands within an hour of midnight in Shanghai (a day boundary). */
+  static Duration awayFromMidnight(Duration ahead) {
+    int hour = Instant.now().plus(ahead).atZone(Times.ZONE).getHour();
+    return hour == 23 || hour == 0 ? ahead.plusHours(2) : ahead;
+  }
 
-    assertFalse(early);
-    assertEquals(1, warned.size(), "one warning however often the job runs that day: " + warned);
-    assertFalse(warned.get(0).getBoolean("expired"));
-    assertTrue(warned.get(0).getString("message").contains("重新授权"));
-    assertEquals(2, afterExpiry.size(), afterExpiry.toString());
-    assertTrue(afterExpiry.get(1).getBoolean("expired"));
-    Event event = told.stream().filter(e -> ofAccount(e, account.id())).findFirst().orElseThrow();
-    assertEquals(WeiboTokenWarnings.EVENT, event.type());
-    assertEquals(Event.Audience.admins(), event.audience());
+  /** An announcement to everyone, as a marker in the stream; answers its text. */
+  static String announce() {
+    String message = "例行通知 " + Client.unique();
+    Client.Response sent = client.post("/api/v1/events/announcements", admin, new JsonObject().put("message", message));
+    assertEquals(201, sent.status(), sent::toString);
+    return message;
+  }
+
+  /** The next token event of the account or announcement of this test, whichever comes first. */
+  static EventStreamClient.Received nextOf(EventStreamClient stream, String accountId) {
+    return stream.next(e -> e.is(WeiboTokenWarnings.EVENT) ? accountId.equals(e.json().getString("accountId"))
+      : e.is("announcement") && e.json().getString("message").startsWith("例行通知 "), WAIT);
   }
 
   static boolean warning(Client there, String token, String accountId) {
     Client.Response shown = there.get("/api/v1/accounts/" + accountId, token);
     assertEquals(200, shown.status(), shown.text());
     return shown.json().getBoolean("tokenWarning");
-  }
-
-  static boolean ofAccount(Event event, String accountId) {
-    return accountId.equals(event.data().getString("accountId"));
-  }
-
-  static List<JsonObject> events(List<Event> told, String accountId) {
-    return told.stream().filter(e -> ofAccount(e, accountId)).map(Event::data).toList();
-  }
-
-  static <T> T await(Future<T> future) {
-    try {
-      return future.await(20, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("the job failed: " + e, e);
-    }
   }
 }

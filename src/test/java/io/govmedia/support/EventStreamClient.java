@@ -1,4 +1,4 @@
-package io.govmedia.events;
+package io.govmedia.support;
 
 import io.vertx.core.json.JsonObject;
 
@@ -22,24 +22,29 @@ import java.util.function.Predicate;
 /**
  * A test's EventSource: opens {@code GET /api/v1/events}, parses the server-sent events on a thread of its own and
  * hands them over in order. Comments (the heartbeats) are skipped; the end of the stream is an event of type
- * {@code (end)}.
+ * {@code (end)}. Events reach a stream in the order they were sent, so a test proves that something did NOT
+ * arrive by sending an event the viewer does see afterwards and checking that it comes first.
  */
-final class SseClient implements AutoCloseable {
+public final class EventStreamClient implements AutoCloseable {
 
-  record Received(String id, String type, String data) {
-    JsonObject json() {
+  public record Received(String id, String type, String data) {
+    public JsonObject json() {
       return new JsonObject(data);
+    }
+
+    public boolean is(String eventType) {
+      return type.equals(eventType);
     }
   }
 
-  static final String END = "(end)";
+  public static final String END = "(end)";
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final HttpResponse<InputStream> response;
   private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
   private volatile String retry;
 
-  private SseClient(HttpResponse<InputStream> response) {
+  private EventStreamClient(HttpResponse<InputStream> response) {
     this.response = response;
     if (response.statusCode() == 200) {
       Thread reader = new Thread(this::read, "sse-client");
@@ -48,12 +53,30 @@ final class SseClient implements AutoCloseable {
     }
   }
 
-  static SseClient open(int port, String query, Map<String, String> headers) {
+  /** Takes a ticket as {@code token} on {@code client}'s instance and opens a stream there (as a console does). */
+  public static EventStreamClient open(Client client, String token) {
+    EventStreamClient stream = open(client.port(), "?ticket=" + ticket(client, token), Map.of());
+    if (stream.status() != 200) {
+      throw new AssertionError("the stream was refused: " + stream.status() + " " + stream.problem());
+    }
+    return stream;
+  }
+
+  /** A single-use ticket for {@code GET /api/v1/events}, taken as {@code token}. */
+  public static String ticket(Client client, String token) {
+    Client.Response response = client.post("/api/v1/events/ticket", token, new JsonObject());
+    if (response.status() != 201) {
+      throw new AssertionError("no ticket: " + response);
+    }
+    return response.json().getString("ticket");
+  }
+
+  public static EventStreamClient open(int port, String query, Map<String, String> headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/events" + query))
       .timeout(Duration.ofSeconds(30)).header("Accept", "text/event-stream");
     headers.forEach(request::header);
     try {
-      return new SseClient(HTTP.send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream()));
+      return new EventStreamClient(HTTP.send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -62,20 +85,20 @@ final class SseClient implements AutoCloseable {
     }
   }
 
-  int status() {
+  public int status() {
     return response.statusCode();
   }
 
-  String header(String name) {
+  public String header(String name) {
     return response.headers().firstValue(name).orElse(null);
   }
 
-  String retry() {
+  public String retry() {
     return retry;
   }
 
   /** The body of an answer that is not a stream (a problem). */
-  JsonObject problem() {
+  public JsonObject problem() {
     try (InputStream in = response.body()) {
       return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
@@ -84,7 +107,7 @@ final class SseClient implements AutoCloseable {
   }
 
   /** The next event that matches, skipping the others; fails after {@code within}. */
-  Received next(Predicate<Received> matching, Duration within) {
+  public Received next(Predicate<Received> matching, Duration within) {
     long deadline = System.nanoTime() + within.toNanos();
     while (true) {
       Received event;
