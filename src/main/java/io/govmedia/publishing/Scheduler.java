@@ -289,9 +289,22 @@ final class Scheduler {
       s -> s.withState(p.state()).withResult(result)));
   }
 
-  /** The post's first publication makes it public; the account's last publication feeds the inspection guard. */
+  /**
+   * The post's first publication makes it public; the account's last publication feeds the inspection guard. A post
+   * edited while its send was under way is a new draft that cannot become published: the send is out all the same,
+   * and failing here would leave the slot unpublished for ever, checked again and again (a mass send re-sent).
+   */
   Future<Void> afterPublished(Slot slot, Instant at) {
-    return posts.get().published(slot.postId(), at).compose(v -> inspection.published(slot.accountId(), at));
+    return posts.get().published(slot.postId(), at)
+      .recover(failure -> {
+        if (failure instanceof Problem p && "wrong-status".equals(p.code())) {
+          log.warn("slot {} is out but its post {} was edited meanwhile: the post stays unpublished", slot.id(),
+            slot.postId());
+          return Future.succeededFuture();
+        }
+        return Future.failedFuture(failure);
+      })
+      .compose(v -> inspection.published(slot.accountId(), at));
   }
 
   static Duration backoff(int attempt) {

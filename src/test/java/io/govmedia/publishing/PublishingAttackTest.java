@@ -1,0 +1,56 @@
+package io.govmedia.publishing;
+
+import io.govmedia.platform.Times;
+import io.govmedia.support.Client;
+import io.govmedia.support.TestServer;
+import io.govmedia.wechat.WeChatFeature;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.LocalDate;
+
+import static io.govmedia.publishing.Desk.status;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What an attacker or a careless client tries on publishing, and what must hold up. */
+@DisplayName("Publishing under attack and misuse")
+class PublishingAttackTest {
+
+  static final Duration WAIT = Duration.ofSeconds(40);
+
+  static Desk desk;
+  static Client client;
+
+  @BeforeAll
+  static void start() {
+    client = TestServer.get().client();
+    desk = new Desk(client);
+  }
+
+  static JsonObject wechat(String mode, String accountId) {
+    return new JsonObject().put("channel", "wechat").put("mode", mode).put("accountId", accountId).put("at", (String) null);
+  }
+
+  @Test
+  @DisplayName("a post edited while WeChat is still publishing it: the slot still ends published once WeChat reports it out")
+  void editedWhileInFlight() {
+    String post = desk.approvedPost("发送途中被修改的推送", true);
+    String id = desk.scheduled(post, wechat("freepublish", desk.service)).getString("id");
+    JsonObject pending = desk.awaitSlot(post, id, WAIT, s -> s.getJsonObject("state").getString("publishId") != null);
+
+    Client.Response edited = client.patch("/api/v1/posts/" + post, desk.editor, new JsonObject().put("title", "修改后的标题"));
+    TestServer.get().running().vertx().eventBus().publish(WeChatFeature.PUBLISH_JOB_ADDRESS, new JsonObject()
+      .put("accountId", desk.service).put("publishId", pending.getJsonObject("state").getString("publishId"))
+      .put("publishStatus", 0));
+    JsonObject published = desk.awaitSlot(post, id, WAIT, status("published"));
+
+    assertEquals(200, edited.status(), edited::toString);
+    assertEquals("draft", edited.json().getString("status"));
+    assertTrue(published.getJsonObject("result").getString("url").startsWith("https://mp.weixin.qq.com/s/"), published::encode);
+    assertEquals(1, TestServer.get().wechat().submits(id));
+  }
+}
