@@ -134,11 +134,17 @@ final class PublishingRoutes {
 
   private static LocalDate day(RoutingContext ctx, String name) {
     String value = ctx.request().getParam(name);
+    LocalDate day;
     try {
-      return LocalDate.parse(value == null ? "" : value);
+      day = LocalDate.parse(value == null ? "" : value);
     } catch (DateTimeParseException e) {
       throw Problem.badRequest("invalid-date", "日期格式不正确", name + " 应为 YYYY-MM-DD。");
     }
+    // the years slots can have (Input takes times in 2000–2100); beyond them the day's bounds overflow into a 500
+    if (day.getYear() < 2000 || day.getYear() > 2100) {
+      throw Problem.badRequest("invalid-date", "日期超出范围", name + " 应在 2000 年到 2100 年之间。");
+    }
+    return day;
   }
 
   /** Admins see every slot; others the slots of their accounts and of posts in their departments' reach. */

@@ -53,4 +53,18 @@ class PublishingAttackTest {
     assertTrue(published.getJsonObject("result").getString("url").startsWith("https://mp.weixin.qq.com/s/"), published::encode);
     assertEquals(1, TestServer.get().wechat().submits(id));
   }
+
+  @Test
+  @DisplayName("calendar dates far outside any real schedule are 400 invalid-date, not a server error")
+  void calendarExtremeDates() {
+    java.util.List<String> answers = new java.util.ArrayList<>();
+    for (String day : new String[] {"+99999999-01-01", "+999999999-12-31", "-999999999-01-01", "1900-01-01"}) {
+      Client.Response response = client.get("/api/v1/calendar?from=" + day.replace("+", "%2B") + "&to="
+        + day.replace("+", "%2B"), desk.editor);
+      answers.add(day + " " + response.status() + " " + (response.status() >= 400 ? response.problemCode() : ""));
+    }
+
+    assertEquals(java.util.List.of("+99999999-01-01 400 invalid-date", "+999999999-12-31 400 invalid-date",
+      "-999999999-01-01 400 invalid-date", "1900-01-01 400 invalid-date"), answers);
+  }
 }
