@@ -55,6 +55,24 @@ class PublishingAttackTest {
   }
 
   @Test
+  @DisplayName("a withdrawn mass send still counts in the quota (WeChat counts it): a second mass send that day is 409")
+  void withdrawnMassSendKeepsItsQuotaPlace() {
+    String first = desk.approvedPost("群发后撤回", true);
+    String second = desk.approvedPost("撤回后再群发", true);
+    String id = desk.scheduled(first, wechat("mass", desk.subscription)).getString("id");
+    desk.awaitSlot(first, id, WAIT, status("published"));
+
+    Client.Response withdrawn = client.post("/api/v1/posts/" + first + "/slots/" + id + "/withdraw", desk.editor,
+      new JsonObject().put("reason", "内容有误"));
+    Client.Response again = desk.schedule(second, wechat("mass", desk.subscription));
+
+    assertEquals(200, withdrawn.status(), withdrawn::toString);
+    assertEquals("withdrawn", withdrawn.json().getString("status"));
+    assertEquals(409, again.status(), again::toString);
+    assertEquals("mass-quota-exceeded", again.problemCode());
+  }
+
+  @Test
   @DisplayName("calendar dates far outside any real schedule are 400 invalid-date, not a server error")
   void calendarExtremeDates() {
     java.util.List<String> answers = new java.util.ArrayList<>();
