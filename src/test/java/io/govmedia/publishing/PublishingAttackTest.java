@@ -73,6 +73,23 @@ class PublishingAttackTest {
   }
 
   @Test
+  @DisplayName("the calendar shows the mass-send quota of the caller's own accounts only, whatever accountId is asked for")
+  void calendarQuotaStaysInScope() {
+    Desk other = new Desk(client);
+    String today = LocalDate.now(Times.ZONE).toString();
+
+    Client.Response peek = client.get("/api/v1/calendar?from=" + today + "&to=" + today + "&accountId=" + desk.subscription,
+      other.editor);
+    Client.Response own = client.get("/api/v1/calendar?from=" + today + "&to=" + today + "&accountId=" + desk.subscription,
+      desk.editor);
+
+    assertEquals(200, peek.status(), peek::toString);
+    assertEquals(0, peek.json().getJsonArray("items").size(), peek::toString);
+    assertEquals(0, peek.json().getJsonArray("quota").size(), peek::toString);
+    assertEquals(1, own.json().getJsonArray("quota").size(), own::toString);
+  }
+
+  @Test
   @DisplayName("calendar dates far outside any real schedule are 400 invalid-date, not a server error")
   void calendarExtremeDates() {
     java.util.List<String> answers = new java.util.ArrayList<>();
