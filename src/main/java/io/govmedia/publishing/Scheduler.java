@@ -376,6 +376,11 @@ final class Scheduler {
     if (outcome instanceof Outcome.Published p) {
       return published(slot, p);
     }
+    // The channel's final no (a free publish job WeChat failed or refused in audit). A mass check re-asks with the
+    // clientMsgId, and a refusal of that repeat proves nothing about the first send: it is asked again.
+    if (outcome instanceof Outcome.Failed f && !f.retryable() && !"mass".equals(slot.mode())) {
+      return slots.move(slot, SlotStatus.FAILED, Slots.SYSTEM, f.message(), s -> s.withError(Slot.error(f.code(), f.message())));
+    }
     if (outcome instanceof Outcome.NotFound n && (slot.startedAt() == null
       || slot.startedAt().plus(NOT_FOUND_AFTER).isBefore(now))) {
       return slots.move(slot, SlotStatus.FAILED, Slots.SYSTEM, "平台上没有找到这次发送：未发布，可重试",

@@ -126,6 +126,12 @@ public final class FakeWeChat implements AutoCloseable {
     return this;
   }
 
+  /** The slot's free publish job ends with this publish_status instead of 0 (e.g. 4: refused in WeChat's audit). */
+  public FakeWeChat jobStatus(String slotId, int status) {
+    publishing.jobStatus(slotId, status);
+    return this;
+  }
+
   /** Free publish jobs submitted and accepted (freepublish/submit answered with a publish_id). */
   public int submits() {
     return publishing.submits();

@@ -46,6 +46,7 @@ final class FakeWeChatPublishing {
   private final Map<String, AtomicInteger> massSends = new ConcurrentHashMap<>();  // appId/clientmsgid →
   private final Map<String, AtomicInteger> massSendsOfMedia = new ConcurrentHashMap<>();  // appId/media_id →
   private final Map<String, String> massMessages = new ConcurrentHashMap<>();  // msg_id → "appId" (or "deleted")
+  private final Map<String, Integer> jobStatuses = new ConcurrentHashMap<>();  // publish_id → a failed job's publish_status
   private final List<JsonObject> previews = new CopyOnWriteArrayList<>();
   private final AtomicInteger submits = new AtomicInteger();
   private final Map<String, AtomicInteger> submitsPerSlot = new ConcurrentHashMap<>();
@@ -53,6 +54,13 @@ final class FakeWeChatPublishing {
 
   FakeWeChatPublishing(FakeWeChat wechat) {
     this.wechat = wechat;
+  }
+
+  /** The free publish jobs of this slot end with {@code status} (2 originality, 3 failed, 4 refused in audit). */
+  void jobStatus(String slotId, int status) {
+    publications.values().stream()
+      .filter(p -> slotId.equals(slotOf(p.articles().getJsonObject(0).getString("content_source_url"))))
+      .forEach(p -> jobStatuses.put(p.publishId(), status));
   }
 
   void routes(Router router) {
@@ -247,7 +255,7 @@ final class FakeWeChatPublishing {
     JsonArray items = new JsonArray().add(new JsonObject().put("idx", 1)
       .put("article_url", publication.articles().getJsonObject(0).getString("url")));
     wechat.json(ctx, new JsonObject().put("publish_id", publication.publishId())
-      .put("publish_status", publication.deleted() ? 5 : 0).put("article_id", publication.articleId())
+      .put("publish_status", jobStatuses.getOrDefault(publication.publishId(), publication.deleted() ? 5 : 0)).put("article_id", publication.articleId())
       .put("article_detail", new JsonObject().put("count", 1).put("item", items)).put("fail_idx", new JsonArray()));
   }
 
@@ -258,7 +266,7 @@ final class FakeWeChatPublishing {
       return;
     }
     List<Publication> own = publicationOrder.stream().map(publications::get)
-      .filter(p -> p.appId().equals(appId) && !p.deleted()).toList();
+      .filter(p -> p.appId().equals(appId) && !p.deleted() && !jobStatuses.containsKey(p.publishId())).toList();
     int offset = body.getInteger("offset", 0);
     int count = Math.min(20, Math.max(1, body.getInteger("count", 20)));
     JsonArray items = new JsonArray();

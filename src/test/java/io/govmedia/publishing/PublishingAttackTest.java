@@ -55,6 +55,23 @@ class PublishingAttackTest {
   }
 
   @Test
+  @DisplayName("a free publish WeChat refused in its audit ends failed with that reason, never stays publishing")
+  void freePublishRefusedByWeChatFails() {
+    String post = desk.approvedPost("审核未通过的推送", true);
+    String id = desk.scheduled(post, wechat("freepublish", desk.service)).getString("id");
+    JsonObject pending = desk.awaitSlot(post, id, WAIT, s -> s.getJsonObject("state").getString("publishId") != null);
+
+    TestServer.get().wechat().jobStatus(id, 4);
+    TestServer.get().running().vertx().eventBus().publish(WeChatFeature.PUBLISH_JOB_ADDRESS, new JsonObject()
+      .put("accountId", desk.service).put("publishId", pending.getJsonObject("state").getString("publishId"))
+      .put("publishStatus", 4));
+    JsonObject failed = desk.awaitSlot(post, id, WAIT, status("failed"));
+
+    assertEquals("wechat-audit-failed", failed.getJsonObject("error").getString("code"), failed::encode);
+    assertEquals(1, TestServer.get().wechat().submits(id));
+  }
+
+  @Test
   @DisplayName("a withdrawn mass send still counts in the quota (WeChat counts it): a second mass send that day is 409")
   void withdrawnMassSendKeepsItsQuotaPlace() {
     String first = desk.approvedPost("群发后撤回", true);
