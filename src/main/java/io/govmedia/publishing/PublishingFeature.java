@@ -40,7 +40,7 @@ public final class PublishingFeature implements Feature {
     Hold hold = new Hold(platform.db(), platform.clock());
     Inspection inspection = new Inspection(platform.db(), platform.redis(), events.events(), platform.clock());
     store = new SlotStore(platform.db(), platform.clock());
-    slots = new Slots(store, new SlotPlaces(platform.db()), quota, hold, platform.redis(), events.events(), platform.clock());
+    slots = new Slots(store, new SlotPlaces(platform.db(), platform.clock()), quota, hold, platform.redis(), events.events(), platform.clock());
     scheduler = new Scheduler(platform.vertx(), platform.db(), platform.redis(), slots, posts, accounts.store(),
       publishers, quota, hold, inspection, platform.config().publishing());
     slotRoutes = new SlotRoutes(slots, posts, accounts.access(), quota, hold, platform.redis(), publishers, scheduler);

@@ -120,38 +120,48 @@ final class PublishingRoutes {
     Instant end = to.plusDays(1).atStartOfDay(Times.ZONE).toInstant();
     scope(principal)
       .compose(visible -> slots.store().between(start, end).map(found -> found.stream()
-        .filter(visible)
+        .filter(slot -> visible.test(slot.accountId(), slot.departmentId()))
         .filter(slot -> accountId == null || accountId.equals(slot.accountId()))
-        .toList()))
-      .compose(items -> quotas(items, accountId).map(quotas -> {
+        .toList())
+        .compose(items -> quotas(items, accountId, visible).map(quotas -> {
         JsonArray listed = new JsonArray();
         items.forEach(slot -> listed.add(slot.toJson(hold.heldNow())));
         return new JsonObject().put("items", listed).put("quota", quotas);
-      }))
+      })))
       .onSuccess(body -> Reply.ok(ctx, body))
       .onFailure(ctx::fail);
   }
 
   private static LocalDate day(RoutingContext ctx, String name) {
     String value = ctx.request().getParam(name);
+    LocalDate day;
     try {
-      return LocalDate.parse(value == null ? "" : value);
+      day = LocalDate.parse(value == null ? "" : value);
     } catch (DateTimeParseException e) {
       throw Problem.badRequest("invalid-date", "日期格式不正确", name + " 应为 YYYY-MM-DD。");
     }
-  }
-
-  /** Admins see every slot; others the slots of their accounts and of posts in their departments' reach. */
-  private Future<java.util.function.Predicate<Slot>> scope(Principal principal) {
-    if (principal.isAdmin()) {
-      return Future.succeededFuture(slot -> true);
+    // the years slots can have (Input takes times in 2000–2100); beyond them the day's bounds overflow into a 500
+    if (day.getYear() < 2000 || day.getYear() > 2100) {
+      throw Problem.badRequest("invalid-date", "日期超出范围", name + " 应在 2000 年到 2100 年之间。");
     }
-    return departments.reach(principal).map(reach -> slot -> principal.accountIds().contains(slot.accountId())
-      || reach.contains(slot.departmentId()));
+    return day;
   }
 
-  /** What is left of the mass-send quota now, for the WeChat official accounts in view. */
-  private Future<JsonArray> quotas(List<Slot> items, String accountId) {
+  /**
+   * Admins see everything; others what concerns their accounts or a department in their reach (a slot by its
+   * account or its post's department, an account's quota by the account or its department).
+   */
+  private Future<java.util.function.BiPredicate<String, String>> scope(Principal principal) {
+    if (principal.isAdmin()) {
+      return Future.succeededFuture((accountId, departmentId) -> true);
+    }
+    return departments.reach(principal).map(reach -> (accountId, departmentId) ->
+      principal.accountIds().contains(accountId) || reach.contains(departmentId));
+  }
+
+  /** What is left of the mass-send quota now, for the WeChat official accounts in view (an account asked for only if in scope). */
+  private Future<JsonArray> quotas(List<Slot> items, String accountId,
+                                   java.util.function.BiPredicate<String, String> visible) {
     Set<String> ids = new LinkedHashSet<>();
     items.stream().filter(slot -> "wechat".equals(slot.channel())).forEach(slot -> ids.add(slot.accountId()));
     if (accountId != null && io.govmedia.platform.Ids.valid(accountId)) {
@@ -160,7 +170,7 @@ final class PublishingRoutes {
     Instant now = slots.now();
     return Future.join(ids.stream().map(accounts::find).toList()).compose(found -> {
       List<Account> mp = found.<Account>list().stream()
-        .filter(a -> a != null && a.type() == AccountType.WECHAT_MP).toList();
+        .filter(a -> a != null && a.type() == AccountType.WECHAT_MP && visible.test(a.id(), a.departmentId())).toList();
       return Future.join(mp.stream().map(a -> quota.left(a, MassQuota.period(a, now))).toList()).map(left -> {
         JsonArray out = new JsonArray();
         for (int i = 0; i < mp.size(); i++) {

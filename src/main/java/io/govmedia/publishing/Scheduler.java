@@ -289,9 +289,22 @@ final class Scheduler {
       s -> s.withState(p.state()).withResult(result)));
   }
 
-  /** The post's first publication makes it public; the account's last publication feeds the inspection guard. */
+  /**
+   * The post's first publication makes it public; the account's last publication feeds the inspection guard. A post
+   * edited while its send was under way is a new draft that cannot become published: the send is out all the same,
+   * and failing here would leave the slot unpublished for ever, checked again and again (a mass send re-sent).
+   */
   Future<Void> afterPublished(Slot slot, Instant at) {
-    return posts.get().published(slot.postId(), at).compose(v -> inspection.published(slot.accountId(), at));
+    return posts.get().published(slot.postId(), at)
+      .recover(failure -> {
+        if (failure instanceof Problem p && "wrong-status".equals(p.code())) {
+          log.warn("slot {} is out but its post {} was edited meanwhile: the post stays unpublished", slot.id(),
+            slot.postId());
+          return Future.succeededFuture();
+        }
+        return Future.failedFuture(failure);
+      })
+      .compose(v -> inspection.published(slot.accountId(), at));
   }
 
   static Duration backoff(int attempt) {
@@ -363,8 +376,9 @@ final class Scheduler {
     if (outcome instanceof Outcome.Published p) {
       return published(slot, p);
     }
-    if (outcome instanceof Outcome.Failed f) {
-      // The channel's own verdict on the send (a WeChat job failing its audit, an article deleted or banned): final.
+    // The channel's final no (a free publish job WeChat failed or refused in audit). A mass check re-asks with the
+    // clientMsgId, and a refusal of that repeat proves nothing about the first send: it is asked again.
+    if (outcome instanceof Outcome.Failed f && !f.retryable() && !"mass".equals(slot.mode())) {
       return slots.move(slot, SlotStatus.FAILED, Slots.SYSTEM, f.message(), s -> s.withError(Slot.error(f.code(), f.message())));
     }
     if (outcome instanceof Outcome.NotFound n && (slot.startedAt() == null

@@ -44,9 +44,12 @@ enum SlotStatus {
     return this != SCHEDULED && this != MISSED && this != CANCELLED;
   }
 
-  /** Whether the slot keeps its place in the mass-send quota (sending, or sent). */
+  /**
+   * Whether the slot keeps its place in the mass-send quota (sending, or sent). A withdrawn mass send keeps it:
+   * deleting a mass message does not give WeChat's quota back.
+   */
   boolean holdsQuota() {
-    return this == SCHEDULED || this == PUBLISHING || this == PUBLISHED || this == NEEDS_CHECK;
+    return this == SCHEDULED || this == PUBLISHING || this == PUBLISHED || this == NEEDS_CHECK || this == WITHDRAWN;
   }
 
   /** Fails with a 409 problem unless this state allows the move. */

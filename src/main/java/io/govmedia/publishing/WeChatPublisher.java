@@ -39,6 +39,11 @@ final class WeChatPublisher implements Publisher {
   /** How long after a submit an article missing from batchget may still be a job in progress. */
   static final Duration JOB_WINDOW = Duration.ofMinutes(15);
   private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+  /**
+   * How long a mass send may be re-asked with its clientMsgId: WeChat refuses a repeat (45065) only within 24 hours,
+   * after that the same request would send it again. An hour's margin for clocks and slow checks.
+   */
+  static final Duration CLIENT_MSG_ID_MEMORY = Duration.ofHours(23);
   private static final int BATCH_SIZE = 20;
   private static final int BATCH_PAGES = 5;
   private static final Pattern OPENID = Pattern.compile("[A-Za-z0-9_-]{28}");
@@ -80,6 +85,10 @@ final class WeChatPublisher implements Publisher {
       return Future.succeededFuture(new Outcome.NotFound("尚未向微信提交发送"));
     }
     if (mass(send)) {
+      if (sendingAt(state).plus(CLIENT_MSG_ID_MEMORY).isBefore(clock.instant())) {
+        return Future.succeededFuture(new Outcome.Unknown("mass-check-expired",
+          "群发已超过 24 小时，微信不再拒绝重复的 clientMsgId，无法自动核实：请在公众号后台核实后标记为已发布，或确认未发出后重试", state));
+      }
       return massSend(send, state).map(outcome -> outcome instanceof Outcome.Failed failed
         && failed.code().equals("mass-quota-exceeded")
         // The quota may have been spent by the very send in question: that proves nothing either way.

@@ -370,6 +370,29 @@ class WeChatPublisherTest {
   }
 
   @Test
+  @DisplayName("a mass send of unknown outcome is not re-asked with its clientMsgId after 24 hours, when WeChat no longer refuses a repeat")
+  void massCheckAfterADayDoesNotResend() {
+    Slot slot = new Slot("mass", post(null));
+    WeChatPublisher impatient = new WeChatPublisher(impatientGateway, media, Clock.systemUTC());
+    fake.delayAnswer(SENDALL, 2_000);
+    Outcome sent;
+    try {
+      sent = slot.send(impatient);
+    } finally {
+      fake.delayAnswer(SENDALL, 0);
+    }
+    int asked = fake.calls(SENDALL);
+
+    WeChatPublisher aDayLater = new WeChatPublisher(gateway, media, Clock.offset(Clock.systemUTC(), Duration.ofHours(25)));
+    Outcome checked = slot.check(aDayLater);
+
+    assertInstanceOf(Outcome.Unknown.class, sent);
+    assertInstanceOf(Outcome.Unknown.class, checked, checked::toString);
+    assertEquals(asked, fake.calls(SENDALL), "no sendall after the clientMsgId's 24 hours");
+    assertEquals(1, fake.massSends(slot.clientMsgId));
+  }
+
+  @Test
   @DisplayName("a preview goes to one editor's WeChat as mpnews")
   void preview() {
     String openid = "o" + chars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-", 27);
