@@ -108,6 +108,9 @@ final class PublishingRoutes {
 
   // Calendar
 
+  /** The most slots one calendar answer carries (a month of 50 accounts posting daily is 1,500). */
+  static final int MAX_CALENDAR_SLOTS = 2_000;
+
   private void calendar(RoutingContext ctx) {
     Principal principal = Principal.of(ctx);
     LocalDate from = day(ctx, "from");
@@ -119,14 +122,15 @@ final class PublishingRoutes {
     Instant start = from.atStartOfDay(Times.ZONE).toInstant();
     Instant end = to.plusDays(1).atStartOfDay(Times.ZONE).toInstant();
     scope(principal)
-      .compose(visible -> slots.store().between(start, end).map(found -> found.stream()
+      .compose(visible -> slots.store().between(start, end, accountId, MAX_CALENDAR_SLOTS + 1).map(found -> found.stream()
         .filter(slot -> visible.test(slot.accountId(), slot.departmentId()))
-        .filter(slot -> accountId == null || accountId.equals(slot.accountId()))
         .toList())
         .compose(items -> quotas(items, accountId, visible).map(quotas -> {
         JsonArray listed = new JsonArray();
-        items.forEach(slot -> listed.add(slot.toJson(hold.heldNow())));
-        return new JsonObject().put("items", listed).put("quota", quotas);
+        items.stream().limit(MAX_CALENDAR_SLOTS).forEach(slot -> listed.add(slot.toJson(hold.heldNow())));
+        // more than a view can show: the console narrows the range or picks an account
+        boolean truncated = items.size() > MAX_CALENDAR_SLOTS;
+        return new JsonObject().put("items", listed).put("quota", quotas).put("truncated", truncated);
       })))
       .onSuccess(body -> Reply.ok(ctx, body))
       .onFailure(ctx::fail);

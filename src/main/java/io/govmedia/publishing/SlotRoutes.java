@@ -94,7 +94,7 @@ final class SlotRoutes {
     Request request = new Request(channel, accountId, mode, when);
     String postId = ctx.pathParam("id");
     String address = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().host();
-    idempotent(principal, key, slotId -> schedule(principal, postId, request, slotId, address, key))
+    idempotent(principal, key, postId, request, slotId -> schedule(principal, postId, request, slotId, address, key))
       .onSuccess(slot -> Reply.created(ctx, present(slot)))
       .onFailure(ctx::fail);
   }
@@ -122,7 +122,8 @@ final class SlotRoutes {
    * A repeat with the same {@code Idempotency-Key} by the same staff member answers the slot the first made (Redis
    * {@code SET NX}); a failed first attempt frees the key.
    */
-  private Future<Slot> idempotent(Principal principal, String key, java.util.function.Function<String, Future<Slot>> make) {
+  private Future<Slot> idempotent(Principal principal, String key, String postId, Request request,
+                                  java.util.function.Function<String, Future<Slot>> make) {
     String slotId = Ids.newId();
     if (key == null) {
       return make.apply(slotId);
@@ -133,9 +134,19 @@ final class SlotRoutes {
         ? make.apply(slotId).recover(failure -> Redis.await(redis.commands().del(redisKey))
           .transform(v -> Future.failedFuture(failure)))
         : Redis.await(redis.commands().get(redisKey)).compose(earlier -> earlier == null
-          ? idempotent(principal, key, make)
-          : slots.store().find(earlier).compose(slot -> slot != null ? Future.succeededFuture(slot)
-            : Future.failedFuture(Problem.conflict("request-in-progress", "相同的请求正在处理中", "请稍后查看排期列表。")))));
+          ? idempotent(principal, key, postId, request, make)
+          : slots.store().find(earlier).compose(slot -> slot == null
+            ? Future.failedFuture(Problem.conflict("request-in-progress", "相同的请求正在处理中", "请稍后查看排期列表。"))
+            : sameRequest(slot, postId, request) ? Future.succeededFuture(slot)
+            : Future.failedFuture(new Problem(422, "idempotency-key-reused", "Idempotency-Key 已用于另一个排期请求",
+              "同一个 Idempotency-Key 只能用于同一稿件、渠道和账号的排期；新的请求请换一个键。")))));
+  }
+
+  /** A repeat names the same post, channel and account (its time may differ: the first request's slot stands). */
+  private static boolean sameRequest(Slot slot, String postId, Request request) {
+    return slot.postId().equals(postId) && slot.channel().equals(request.channel())
+      && slot.accountId().equals(request.accountId())
+      && java.util.Objects.equals(slot.mode(), request.mode());
   }
 
   private Future<Slot> schedule(Principal principal, String postId, Request request, String slotId, String address,

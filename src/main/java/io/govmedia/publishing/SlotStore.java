@@ -113,9 +113,15 @@ final class SlotStore {
     return many(in("status", statuses.stream().map(SlotStatus::wire).toList()));
   }
 
-  /** Slots whose editor's time is in [from, to): the calendar. */
-  Future<List<Slot>> between(Instant from, Instant to) {
-    return many(and(gte("at", Times.date(from)), lt("at", Times.date(to))));
+  /**
+   * Slots whose editor's time is in [from, to), of one account when named: the calendar. At most {@code limit},
+   * earliest first, so that a busy range never loads every slot into memory.
+   */
+  Future<List<Slot>> between(Instant from, Instant to, String accountId, int limit) {
+    org.bson.conversions.Bson range = and(gte("at", Times.date(from)), lt("at", Times.date(to)));
+    org.bson.conversions.Bson filter = accountId == null ? range : and(range, eq("accountId", accountId));
+    return Mongo.all(slots.find(filter).sort(new Document("at", 1).append("_id", 1)).limit(limit))
+      .map(docs -> docs.stream().map(Slot::from).toList());
   }
 
   private Future<List<Slot>> many(org.bson.conversions.Bson filter) {

@@ -147,6 +147,25 @@ class SlotsTest {
   }
 
   @Test
+  @DisplayName("an Idempotency-Key reused for another post is refused with 422, not answered with the first post's slot")
+  void idempotencyKeyBoundToItsRequest() {
+    String post = desk.approvedPost("居民医保缴费截止提醒", false);
+    String other = desk.approvedPost("灵活就业人员参保指南", false);
+    String key = "k-" + Client.unique();
+    byte[] body = miniappSlot(desk.miniapp, Instant.now().plus(LATER)).encode().getBytes();
+
+    Client.Response first = client.raw("POST", "/api/v1/posts/" + post + "/slots", desk.editor, "application/json", body,
+      Map.of("Idempotency-Key", key));
+    Client.Response reused = client.raw("POST", "/api/v1/posts/" + other + "/slots", desk.editor, "application/json", body,
+      Map.of("Idempotency-Key", key));
+
+    assertEquals(201, first.status(), first::toString);
+    assertEquals(422, reused.status(), reused::toString);
+    assertEquals("idempotency-key-reused", reused.problemCode());
+    assertEquals(0, client.get("/api/v1/posts/" + other + "/slots", desk.editor).items().size());
+  }
+
+  @Test
   @DisplayName("a new version of the post cancels its scheduled slots, and the new version must be approved again")
   void newVersionUnschedules() {
     String post = desk.approvedPost("停水通知", false);
