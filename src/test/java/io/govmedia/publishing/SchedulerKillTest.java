@@ -38,8 +38,8 @@ class SchedulerKillTest {
 
   static final String SUBMIT = "/cgi-bin/freepublish/submit";
   static final String SENDALL = "/cgi-bin/message/mass/sendall";
-  static final int ACCOUNTS = 3;
-  static final int POSTS = 40;
+  static final int ACCOUNTS = 4;
+  static final int POSTS = 30;
   /** A service account's four mass sends a month. */
   static final int MASS_PER_ACCOUNT = 4;
   static final long ANSWER_DELAY_MILLIS = 2_000;
@@ -72,7 +72,7 @@ class SchedulerKillTest {
     String victimWeChat = fake.anotherBaseUrl();
     CompletableFuture<ServerProcess> victim = CompletableFuture.supplyAsync(() -> instance(victimWeChat));
     CompletableFuture<ServerProcess> survivor = CompletableFuture.supplyAsync(() -> instance(fake.baseUrl()));
-    List<String> accounts = IntStream.range(0, ACCOUNTS).mapToObj(i -> serviceAccount()).toList();
+    List<String> accounts = IntStream.range(0, ACCOUNTS).mapToObj(i -> serviceAccount(client, desk, fake)).toList();
     List<String> posts = IntStream.range(0, POSTS).mapToObj(i -> desk.approvedPost("批量发布 " + i, true)).toList();
     ServerProcess doomed = victim.get();
     survivor.get();
@@ -128,12 +128,12 @@ class SchedulerKillTest {
   }
 
   /** A service official account of the desk's department, known to the fake WeChat. */
-  private String serviceAccount() {
+  static String serviceAccount(Client client, Desk desk, FakeWeChat fake) {
     String appId = Desk.appId();
     String secret = Desk.alnum(32);
     fake.app(appId, secret);
     Client.Response created = client.post("/api/v1/accounts", desk.admin, new JsonObject().put("type", "wechat_mp")
-      .put("kind", "service").put("name", "批量测试服务号" + Client.unique()).put("departmentId", desk.department)
+      .put("kind", "service").put("name", "测试服务号" + Client.unique()).put("departmentId", desk.department)
       .put("appId", appId).put("appSecret", secret).put("token", Desk.alnum(16))
       .put("originalId", "gh_" + Desk.digits(12)).put("callbackMode", "plain")
       .put("overrideReason", "测试：同部门多个公众号"));
