@@ -35,6 +35,11 @@ public final class FakeWeChat implements AutoCloseable {
 
   private record Token(String value, long expiresAtMillis) {}
 
+  /** When the fake received a slot's publishing call (submit or sendall) and on which of its ports. */
+  public record Receipt(long atMillis, int port) {}
+
+  static final String RECEIVED_AT = "receivedAt";
+
   private final Vertx vertx = Vertx.vertx();
   private final Map<String, String> secrets = new ConcurrentHashMap<>();
   private final Map<String, Token> stableTokens = new ConcurrentHashMap<>();
@@ -72,6 +77,15 @@ public final class FakeWeChat implements AutoCloseable {
   /** The base URL to configure as the WeChat API host (e.g. {@code WxMpHostConfig} apiHost). */
   public String baseUrl() {
     return "http://127.0.0.1:" + server.actualPort();
+  }
+
+  /**
+   * Another port serving the same fake (same apps, tokens and counters), so that a benchmark tells its server
+   * instances apart by the base URL each is given ({@link Receipt#port}).
+   */
+  public String anotherBaseUrl() {
+    HttpServer other = vertx.createHttpServer().requestHandler(router()).listen(0, "127.0.0.1").await();
+    return "http://127.0.0.1:" + other.actualPort();
   }
 
   public FakeWeChat app(String appId, String appSecret) {
@@ -142,6 +156,11 @@ public final class FakeWeChat implements AutoCloseable {
     return publishing.submits(slotId);
   }
 
+  /** Each slot's first accepted publishing call (freepublish/submit or mass/sendall), by slot id. */
+  public Map<String, Receipt> publishingCalls() {
+    return publishing.publishingCalls();
+  }
+
   /** Drafts added per slot id, the {@code s} parameter of the article's content_source_url. */
   public Map<String, Integer> draftsPerSlot() {
     return publishing.draftsPerSlot();
@@ -196,6 +215,10 @@ public final class FakeWeChat implements AutoCloseable {
     Router router = Router.router(vertx);
     BodyHandler plain = BodyHandler.create(false);
     BodyHandler files = BodyHandler.create(uploads.toString()).setDeleteUploadedFilesOnEnd(true);
+    router.route().handler(ctx -> {
+      ctx.put(RECEIVED_AT, System.currentTimeMillis());  // before the latency: the time the call arrived
+      ctx.next();
+    });
     router.route().handler(ctx -> (FakeWeChatPublishing.isUpload(ctx.request().path()) ? files : plain).handle(ctx));
     router.route().handler(this::latency);
     router.route().handler(this::scripted);

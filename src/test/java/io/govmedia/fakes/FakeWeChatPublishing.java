@@ -62,6 +62,7 @@ final class FakeWeChatPublishing {
   private final Deque<Integer> jobEnds = new ConcurrentLinkedDeque<>();
   private final AtomicInteger submits = new AtomicInteger();
   private final Map<String, AtomicInteger> submitsPerSlot = new ConcurrentHashMap<>();
+  private final Map<String, FakeWeChat.Receipt> publishingCalls = new ConcurrentHashMap<>();  // slot id →
   private final AtomicLong ids = new AtomicLong(2_247_483_000L);
 
   FakeWeChatPublishing(FakeWeChat wechat) {
@@ -96,6 +97,19 @@ final class FakeWeChatPublishing {
 
   int submits(String slotId) {
     return submitsPerSlot.getOrDefault(slotId, new AtomicInteger()).get();
+  }
+
+  Map<String, FakeWeChat.Receipt> publishingCalls() {
+    return Map.copyOf(publishingCalls);
+  }
+
+  /** The first accepted publishing call of the slot whose article this is (its source URL's {@code s}). */
+  private void received(RoutingContext ctx, JsonObject article) {
+    String slot = slotOf(article.getString("content_source_url"));
+    if (slot != null) {
+      publishingCalls.putIfAbsent(slot, new FakeWeChat.Receipt(ctx.<Long>get(FakeWeChat.RECEIVED_AT),
+        ctx.request().localAddress().port()));
+    }
   }
 
   Map<String, Integer> draftsPerSlot() {
@@ -235,6 +249,7 @@ final class FakeWeChatPublishing {
       return;
     }
     submits.incrementAndGet();
+    received(ctx, draft);
     String slot = slotOf(draft.getString("content_source_url"));
     if (slot != null) {
       submitsPerSlot.computeIfAbsent(slot, s -> new AtomicInteger()).incrementAndGet();
@@ -332,6 +347,9 @@ final class FakeWeChatPublishing {
     }
     massSends.computeIfAbsent(appId + "/" + clientMsgId, c -> new AtomicInteger()).incrementAndGet();
     massSendsOfMedia.computeIfAbsent(appId + "/" + mediaId, c -> new AtomicInteger()).incrementAndGet();
+    if (msgType.equals("mpnews")) {
+      received(ctx, drafts.get(mediaId));
+    }
     long msgId = ids.incrementAndGet();
     massMessages.put(String.valueOf(msgId), appId);
     wechat.json(ctx, new JsonObject().put("errcode", 0).put("errmsg", "send job submission success")
