@@ -56,6 +56,8 @@ final class Scheduler {
   static final Duration MAX_CHECK_DELAY = Duration.ofMinutes(10);
   /** A channel with no trace of a send this long after it started did not publish it. */
   static final Duration NOT_FOUND_AFTER = Duration.ofMinutes(10);
+  /** How long the due path reuses a post, its recheck findings and an account read for another slot. */
+  static final Duration CACHED_FOR = Duration.ofSeconds(5);
 
   private static final String RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then "
     + "return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
@@ -76,6 +78,17 @@ final class Scheduler {
   private final MongoCollection<Document> publishJobs;
   private final String instanceId = Ids.newId();
   private final AtomicInteger sending = new AtomicInteger();
+  /*
+   * Short-lived per-instance caches of the due path: a burst of slots of the same posts (one per account) reads each
+   * post, rechecks it and reads each account once instead of once per slot. ContentChecks does not expose its lists'
+   * version, so a findings entry may miss a list change for up to CACHED_FOR; that staleness is accepted. A post
+   * edited meanwhile is a new version (its slots are unscheduled) and is keyed apart. Only what lets a send go on is
+   * kept: a refusal (blocking findings, an account not active, a post not sendable) is read again every time, so
+   * that a slot retried after the editor or an admin put it right goes out at once.
+   */
+  private final Recent<String, PostView> postCache = new Recent<>(CACHED_FOR);
+  private final Recent<String, List<Finding>> findingsCache = new Recent<>(CACHED_FOR);
+  private final Recent<String, Account> accountCache = new Recent<>(CACHED_FOR);
   private volatile boolean closed;
 
   Scheduler(Vertx vertx, MongoDatabase db, Redis redis, Slots slots, Supplier<Posts> posts, AccountStore accounts,
@@ -163,18 +176,22 @@ final class Scheduler {
     if (Duration.between(slot.dueAt(), now).compareTo(settings.grace()) > 0) {
       return slots.move(slot, SlotStatus.MISSED, Slots.SYSTEM, "超过宽限时间仍未发出，请编辑决定是否重新排期", s -> s).map(false);
     }
-    return posts.get().find(slot.postId()).compose(post -> {
+    String postKey = slot.postId() + ":" + slot.postVersion();
+    return postCache.get(postKey, () -> posts.get().find(slot.postId()),
+      found -> found != null && found.version() == slot.postVersion() && found.sendable()).compose(post -> {
       if (post == null || post.version() != slot.postVersion() || !post.sendable()) {
         return slots.move(slot, SlotStatus.CANCELLED, Slots.SYSTEM, "稿件已修改或不再可发布，排期已取消", s -> s).map(false);
       }
-      return posts.get().recheck(post).compose(findings -> {
+      return findingsCache.get(postKey, () -> posts.get().recheck(post),
+        found -> found.stream().noneMatch(Finding::blocks)).compose(findings -> {
         List<Finding> blocking = findings.stream().filter(Finding::blocks).toList();
         if (!blocking.isEmpty()) {
           JsonArray listed = new JsonArray();
           blocking.forEach(f -> listed.add(f.toJson()));
           return fail(slot, Slot.error("content-check-failed", "发送前复查发现须处理的问题，未发送").put("findings", listed));
         }
-        return accounts.find(slot.accountId()).compose(account -> account == null
+        return accountCache.get(slot.accountId(), () -> accounts.find(slot.accountId()),
+          found -> found != null && found.status() == Account.Status.ACTIVE).compose(account -> account == null
           || account.status() != Account.Status.ACTIVE
           ? fail(slot, Slot.error("account-unavailable", "账号不存在或已停用，未发送"))
           : takeQuota(slot, account, now).compose(placed -> placed == null
@@ -453,5 +470,42 @@ final class Scheduler {
   private Future<Void> release(String slotId) {
     return Redis.await(redis.commands().<Long>eval(RELEASE, ScriptOutputType.INTEGER, new String[]{LEASE + slotId},
       instanceId)).<Void>mapEmpty().recover(failure -> Future.succeededFuture());
+  }
+
+  /** Values read at most {@code ttl} ago, shared by concurrent readers of the same key; failures are not kept. */
+  static final class Recent<K, V> {
+    private record Entry<V>(Future<V> value, long until) { }
+
+    private final java.util.concurrent.ConcurrentHashMap<K, Entry<V>> entries = new java.util.concurrent.ConcurrentHashMap<>();
+    private final long ttlNanos;
+
+    Recent(Duration ttl) {
+      this.ttlNanos = ttl.toNanos();
+    }
+
+    Future<V> get(K key, Supplier<Future<V>> read) {
+      return get(key, read, value -> true);
+    }
+
+    /** As {@link #get(Object, Supplier)}, keeping only values that pass {@code keep}. */
+    Future<V> get(K key, Supplier<Future<V>> read, java.util.function.Predicate<V> keep) {
+      long now = System.nanoTime();
+      Entry<V> entry = entries.get(key);
+      if (entry != null && entry.until - now > 0) {
+        return entry.value;
+      }
+      if (entries.size() > 10_000) {
+        entries.values().removeIf(e -> e.until - now <= 0);
+      }
+      Future<V> value = read.get();
+      Entry<V> created = new Entry<>(value, now + ttlNanos);
+      entries.put(key, created);
+      value.onComplete(done -> {
+        if (done.failed() || !keep.test(done.result())) {
+          entries.remove(key, created);
+        }
+      });
+      return value;
+    }
   }
 }
