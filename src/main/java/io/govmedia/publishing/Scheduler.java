@@ -1,7 +1,5 @@
 package io.govmedia.publishing;
 
-import com.mongodb.client.model.ReplaceOptions;
-import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 import io.govmedia.accounts.Account;
 import io.govmedia.accounts.AccountStore;
@@ -10,7 +8,6 @@ import io.govmedia.content.PostView;
 import io.govmedia.content.Posts;
 import io.govmedia.platform.Config;
 import io.govmedia.platform.Ids;
-import io.govmedia.platform.Mongo;
 import io.govmedia.platform.Problem;
 import io.govmedia.platform.Redis;
 import io.lettuce.core.Limit;
@@ -21,7 +18,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +29,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
-import static com.mongodb.client.model.Filters.eq;
 
 /**
  * Sends each due slot exactly once, however many instances run. MongoDB holds the truth; Redis says what is due
@@ -47,6 +42,12 @@ final class Scheduler {
 
   static final String INFLIGHT = Redis.PREFIX + "publishing:inflight";
   static final String LEASE = Redis.PREFIX + "publishing:lease:";
+  /** {@code accountId:publishId} → slot id of a submitted free publish, for its PUBLISHJOBFINISH callback. */
+  static final String PUBLISH_JOB = Redis.PREFIX + "publishing:job:";
+  /** WeChat's callback comes within minutes; a mapping lost or expired only means the slot waits for its next check. */
+  static final Duration PUBLISH_JOB_KEPT = Duration.ofDays(1);
+  /** How long a post's or an account's publication recorded by this instance is not written again. */
+  static final Duration RECORDED_FOR = Duration.ofMinutes(1);
 
   static final int MAX_ATTEMPTS = 5;
   static final Duration DUE_EVERY = Duration.ofMillis(250);
@@ -75,7 +76,6 @@ final class Scheduler {
   private final Hold hold;
   private final Inspection inspection;
   private final Config.Publishing settings;
-  private final MongoCollection<Document> publishJobs;
   private final String instanceId = Ids.newId();
   private final AtomicInteger sending = new AtomicInteger();
   /*
@@ -89,6 +89,11 @@ final class Scheduler {
   private final Recent<String, PostView> postCache = new Recent<>(CACHED_FOR);
   private final Recent<String, List<Finding>> findingsCache = new Recent<>(CACHED_FOR);
   private final Recent<String, Account> accountCache = new Recent<>(CACHED_FOR);
+  /* What afterPublished already wrote from this instance: a burst of sends of one post (or to one account) writes
+   * it once. The inspection guard counts calendar days, so an account is skipped only for a publication of the same
+   * day (its recorded time may then lag by up to RECORDED_FOR). */
+  private final Recent<String, Boolean> postsPublished = new Recent<>(RECORDED_FOR);
+  private final Recent<String, Boolean> accountsPublished = new Recent<>(RECORDED_FOR);
   private volatile boolean closed;
 
   Scheduler(Vertx vertx, MongoDatabase db, Redis redis, Slots slots, Supplier<Posts> posts, AccountStore accounts,
@@ -104,7 +109,6 @@ final class Scheduler {
     this.hold = hold;
     this.inspection = inspection;
     this.settings = settings;
-    this.publishJobs = db.getCollection("publish_jobs");
   }
 
   /** Rebuilds Redis from MongoDB once, then runs the loops, each waiting for its own last pass. */
@@ -312,16 +316,18 @@ final class Scheduler {
    * and failing here would leave the slot unpublished for ever, checked again and again (a mass send re-sent).
    */
   Future<Void> afterPublished(Slot slot, Instant at) {
-    return posts.get().published(slot.postId(), at)
+    return postsPublished.get(slot.postId(), () -> posts.get().published(slot.postId(), at).map(true))
       .recover(failure -> {
         if (failure instanceof Problem p && "wrong-status".equals(p.code())) {
           log.warn("slot {} is out but its post {} was edited meanwhile: the post stays unpublished", slot.id(),
             slot.postId());
-          return Future.succeededFuture();
+          return Future.succeededFuture(false);
         }
         return Future.failedFuture(failure);
       })
-      .compose(v -> inspection.published(slot.accountId(), at));
+      .compose(v -> accountsPublished.get(slot.accountId() + ":" + java.time.LocalDate.ofInstant(at, io.govmedia.platform.Times.ZONE),
+        () -> inspection.published(slot.accountId(), at).map(true)))
+      .mapEmpty();
   }
 
   static Duration backoff(int attempt) {
@@ -337,9 +343,14 @@ final class Scheduler {
     if (publishId == null) {
       return Future.succeededFuture(slot);
     }
-    String id = slot.accountId() + ":" + publishId;
-    return Mongo.first(publishJobs.replaceOne(eq("_id", id), new Document("_id", id).append("slotId", slot.id()),
-      new ReplaceOptions().upsert(true))).map(slot);
+    // Kept in Redis, not MongoDB: one write less per slot, and losing it only delays the result to the next check.
+    return Redis.await(redis.commands().set(PUBLISH_JOB + slot.accountId() + ":" + publishId, slot.id(),
+        SetArgs.Builder.px(PUBLISH_JOB_KEPT.toMillis())))
+      .map(slot)
+      .recover(failure -> {
+        log.warn("publish job {} of slot {} not remembered; its next check finds the result", publishId, slot.id(), failure);
+        return Future.succeededFuture(slot);
+      });
   }
 
   /** PUBLISHJOBFINISH: the slot of that publish job is checked at once instead of at its next check time. */
@@ -348,9 +359,9 @@ final class Scheduler {
     if (publishId == null || job.getString("accountId") == null) {
       return;
     }
-    Mongo.first(publishJobs.find(eq("_id", job.getString("accountId") + ":" + publishId)))
-      .compose(d -> d == null ? Future.succeededFuture()
-        : Redis.await(redis.commands().zadd(Slots.CHECKS, 0, d.getString("slotId"))))
+    Redis.await(redis.commands().get(PUBLISH_JOB + job.getString("accountId") + ":" + publishId))
+      .compose(slotId -> slotId == null ? Future.succeededFuture()
+        : Redis.await(redis.commands().zadd(Slots.CHECKS, 0, slotId)))
       .onFailure(failure -> log.warn("publish job {} not matched to a slot", publishId, failure));
   }
 

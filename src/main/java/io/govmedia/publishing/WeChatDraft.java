@@ -31,8 +31,9 @@ import java.util.regex.Pattern;
 /**
  * A post's WeChat article as a draft: the cover uploaded as permanent image material, every {@code /media/{id}}
  * image of the HTML uploaded with {@code uploadimg} and its {@code src} rewritten to WeChat's URL, then
- * {@code draft/add}. What each step learns is saved through {@link Send#progress} before the next, so a resumed
- * attempt reuses it: a draft whose {@code mediaId} is saved is never added a second time.
+ * {@code draft/add}. What the uploads learn is saved with the draft's {@code mediaId} in the publisher's
+ * {@code sending} write (one write less per send; an attempt cut off before it uploads the cover again, which is
+ * harmless): a draft whose {@code mediaId} is saved is never added a second time.
  */
 final class WeChatDraft {
 
@@ -63,7 +64,6 @@ final class WeChatDraft {
     }
     String sourceUrl = send.post().wechat().sourceUrl() != null ? send.post().wechat().sourceUrl() : send.pageUrl();
     return uploads(send.account(), send.post(), send.state())
-      .compose(state -> send.progress().apply(state).map(state))
       .compose(state -> add(send.account(), send.post(), state, sourceUrl)
         .map(mediaId -> state.copy().put("mediaId", mediaId)));
   }
