@@ -163,11 +163,15 @@ final class Scheduler {
       if (!got) {
         return Future.succeededFuture();
       }
-      return slots.store().find(slotId)
+      return slots.store().written(slotId)
         .compose(slot -> slot == null ? Redis.await(redis.commands().zrem(Slots.DUE, slotId)).map(false) : prepare(slot))
-        .transform(done -> done.succeeded() && done.result() ? Future.succeededFuture()
-          : release(slotId).compose(v -> done.failed() && !SlotStore.isChanged(done.cause())
-            ? Future.failedFuture(done.cause()) : Future.<Void>succeededFuture()));
+        // a move refused by a claim may meet one whose writer died: reading the slot rolls it forward for next time
+        .transform(done -> (done.failed() && SlotStore.isChanged(done.cause())
+            ? slots.store().find(slotId).<Void>mapEmpty().recover(failure -> Future.<Void>succeededFuture())
+            : Future.<Void>succeededFuture())
+          .compose(rolled -> done.succeeded() && done.result() ? Future.<Void>succeededFuture()
+            : release(slotId).compose(v -> done.failed() && !SlotStore.isChanged(done.cause())
+              ? Future.failedFuture(done.cause()) : Future.<Void>succeededFuture())));
     });
   }
 
