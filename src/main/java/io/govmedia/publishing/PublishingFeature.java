@@ -40,8 +40,9 @@ public final class PublishingFeature implements Feature {
     Hold hold = new Hold(platform.db(), platform.clock());
     Inspection inspection = new Inspection(platform.db(), platform.redis(), events.events(), platform.clock());
     store = new SlotStore(platform.db(), platform.clock());
-    slots = new Slots(store, new SlotPlaces(platform.db(), platform.clock()), quota, hold, platform.redis(), events.events(), platform.clock());
-    scheduler = new Scheduler(platform.vertx(), platform.db(), platform.redis(), slots, posts, accounts.store(),
+    slots = new Slots(store, new SlotPlaces(platform.db(), platform.clock()), quota, hold, platform.redis(),
+      events.events(), platform.clock());
+    scheduler = new Scheduler(platform.vertx(), platform.redis(), slots, posts, accounts.store(),
       publishers, quota, hold, inspection, platform.config().publishing());
     slotRoutes = new SlotRoutes(slots, posts, accounts.access(), quota, hold, platform.redis(), publishers, scheduler);
     routes = new PublishingRoutes(slots, hold, quota, inspection, accounts.store(), auth.departments(), platform.audit());

@@ -1,6 +1,5 @@
 package io.govmedia.publishing;
 
-import com.mongodb.reactivestreams.client.MongoDatabase;
 import io.govmedia.accounts.Account;
 import io.govmedia.accounts.AccountStore;
 import io.govmedia.checks.Finding;
@@ -96,7 +95,7 @@ final class Scheduler {
   private final Recent<String, Boolean> accountsPublished = new Recent<>(RECORDED_FOR);
   private volatile boolean closed;
 
-  Scheduler(Vertx vertx, MongoDatabase db, Redis redis, Slots slots, Supplier<Posts> posts, AccountStore accounts,
+  Scheduler(Vertx vertx, Redis redis, Slots slots, Supplier<Posts> posts, AccountStore accounts,
             Map<String, Publisher> publishers, MassQuota quota, Hold hold, Inspection inspection,
             Config.Publishing settings) {
     this.vertx = vertx;

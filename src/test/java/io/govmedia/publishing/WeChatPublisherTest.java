@@ -32,9 +32,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -66,16 +64,7 @@ class WeChatPublisherTest {
   static Client client;
   static String admin;
   static String department;
-  static final Map<String, MediaContent> assets = new ConcurrentHashMap<>();
-  static final MediaSource media = (id, maxBytes) -> {
-    MediaContent content = assets.get(id);
-    if (content == null) {
-      return Future.failedFuture(Problem.notFound("素材"));
-    }
-    return content.bytes().length() > maxBytes
-      ? Future.failedFuture(new Problem(422, "asset-too-large", "素材超出渠道允许的大小", null))
-      : Future.succeededFuture(content);
-  };
+  static final TestMedia media = new TestMedia();
 
   Account account;
   WeChatPublisher publisher;
@@ -459,7 +448,7 @@ class WeChatPublisherTest {
 
   String asset(String mime, Buffer bytes) {
     String id = chars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 22);
-    assets.put(id, new MediaContent(id, mime.startsWith("video") ? "video" : "image", mime, id, "素材", bytes));
+    media.put(new MediaContent(id, mime.startsWith("video") ? "video" : "image", mime, id, "素材", bytes));
     return id;
   }
 

@@ -7,7 +7,6 @@ import io.govmedia.accounts.AccountStore;
 import io.govmedia.content.PostView;
 import io.govmedia.fakes.FakeWeibo;
 import io.govmedia.media.MediaContent;
-import io.govmedia.platform.Problem;
 import io.govmedia.platform.Secrets;
 import io.govmedia.support.Client;
 import io.govmedia.support.TestServer;
@@ -26,9 +25,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -55,16 +52,7 @@ class WeiboPublisherTest {
   static WeiboClient weibo;
   static Client client;
   static String admin;
-  static final Map<String, MediaContent> assets = new ConcurrentHashMap<>();
-  static final MediaSource media = (id, maxBytes) -> {
-    MediaContent content = assets.get(id);
-    if (content == null) {
-      return Future.failedFuture(Problem.notFound("素材"));
-    }
-    return content.bytes().length() > maxBytes
-      ? Future.failedFuture(new Problem(422, "asset-too-large", "素材超出渠道允许的大小", null))
-      : Future.succeededFuture(content);
-  };
+  static final TestMedia media = new TestMedia();
 
   Account account;
   String token;
@@ -111,7 +99,7 @@ class WeiboPublisherTest {
   @Test
   @DisplayName("posts the text, the link to the post's page and its picture, and answers Weibo's id and URL")
   void publishes() {
-    assets.put("pic-" + account.id(), new MediaContent("pic-" + account.id(), "image", "image/jpeg", "封面.jpg", "封面",
+    media.put(new MediaContent("pic-" + account.id(), "image", "image/jpeg", "封面.jpg", "封面",
       Buffer.buffer(new byte[]{(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0, 1, 2, 3})));
 
     Outcome outcome = await(publisher.send(slot.send(post("一图读懂：2026 年惠民政策", "pic-" + account.id()))));
