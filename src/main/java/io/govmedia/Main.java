@@ -10,11 +10,13 @@ import io.govmedia.auth.AuthFeature;
 import io.govmedia.checks.ChecksFeature;
 import io.govmedia.content.ContentFeature;
 import io.govmedia.events.EventsFeature;
+import io.govmedia.inbox.InboxFeature;
 import io.govmedia.publishing.PublishingFeature;
 import io.govmedia.weibo.WeiboFeature;
 import io.govmedia.media.MediaFeature;
 import io.govmedia.search.SearchFeature;
 import io.govmedia.wechat.WeChatFeature;
+import io.govmedia.workdays.WorkdaysFeature;
 import io.govmedia.platform.AuditLog;
 import io.govmedia.platform.Feature;
 import io.govmedia.platform.Platform;
@@ -138,8 +140,10 @@ public final class Main {
         media);
       // Mounted in this order: publishing before accounts, because GET /api/v1/accounts/inspection must be matched
       // before the accounts sub-router takes "inspection" for an account id (and its slots before the posts' routes).
+      WorkdaysFeature workdays = new WorkdaysFeature(platform, auth);
+      InboxFeature inbox = new InboxFeature(platform, auth, accounts, wechat, weibo, events, workdays, search, content);
       List<Feature> features = List.of(auth, publishing, accounts, wechat, checks, search, media, content, events,
-        weibo);
+        weibo, workdays, inbox);
 
       running.started.addAll(features);
       Future.all(features.stream().map(Feature::start).toList()).await(60, TimeUnit.SECONDS);
