@@ -133,14 +133,14 @@ public final class Main {
       ChecksFeature checks = new ChecksFeature(platform);
       SearchFeature search = new SearchFeature(platform, auth);
       MediaFeature media = new MediaFeature(platform, auth);
-      ContentFeature content = new ContentFeature(platform, auth, checks, search, media);
       EventsFeature events = new EventsFeature(platform, auth);
+      WorkdaysFeature workdays = new WorkdaysFeature(platform, auth, events);
+      ContentFeature content = new ContentFeature(platform, auth, checks, search, media, workdays);
       WeiboFeature weibo = new WeiboFeature(platform, accounts, events);
       PublishingFeature publishing = new PublishingFeature(platform, auth, accounts, content, wechat, weibo, events,
         media);
       // Mounted in this order: publishing before accounts, because GET /api/v1/accounts/inspection must be matched
       // before the accounts sub-router takes "inspection" for an account id (and its slots before the posts' routes).
-      WorkdaysFeature workdays = new WorkdaysFeature(platform, auth);
       InboxFeature inbox = new InboxFeature(platform, auth, accounts, wechat, weibo, events, workdays, search, content);
       List<Feature> features = List.of(auth, publishing, accounts, wechat, checks, search, media, content, events,
         weibo, workdays, inbox);

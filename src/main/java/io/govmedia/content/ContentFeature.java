@@ -7,6 +7,7 @@ import io.govmedia.media.MediaFeature;
 import io.govmedia.platform.Feature;
 import io.govmedia.platform.Platform;
 import io.govmedia.search.SearchFeature;
+import io.govmedia.workdays.WorkdaysFeature;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import org.slf4j.LoggerFactory;
@@ -23,7 +24,7 @@ public final class ContentFeature implements Feature {
   private final PublicPage page;
 
   public ContentFeature(Platform platform, AuthFeature auth, ChecksFeature checks, SearchFeature search,
-                        MediaFeature media) {
+                        MediaFeature media, WorkdaysFeature workdays) {
     ItemStore items = new ItemStore(platform.db());
     media.usedBy(new AssetUsers() {
       @Override
@@ -38,7 +39,8 @@ public final class ContentFeature implements Feature {
     });
     posts = new PostLibrary(items, auth.departments(), checks.checks(), new ItemChanges(platform.audit(), search.index()));
     routes = new ContentRoutes(items, auth.departments(), checks.checks(), search.index(), media::types,
-      platform.audit(), platform.clock(), platform.config().content().reviewStages(), posts::newVersion);
+      platform.audit(), platform.clock(), platform.config().content().reviewStages(), posts::newVersion,
+      workdays.workdays());
     page = new PublicPage(items, auth.departments(), media::types);
     backfill = new BodyTextBackfill(items, checks.checks(), search.index());
   }

@@ -14,6 +14,7 @@ import io.govmedia.platform.Problem;
 import io.govmedia.platform.Reply;
 import io.govmedia.platform.RequestLog;
 import io.govmedia.platform.Times;
+import io.govmedia.workdays.Workdays;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -25,6 +26,7 @@ import org.bson.conversions.Bson;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -44,7 +46,7 @@ import static com.mongodb.client.model.Filters.eq;
  */
 public final class ContentRoutes {
 
-  /** 谁起草谁解读: an interpretation is due within this many days of its document (local rule). */
+  /** 谁起草谁解读: an interpretation is due within this many working days of its document (local rule). */
   static final int INTERPRETATION_DUE_DAYS = 3;
 
   private final ItemStore items;
@@ -56,11 +58,12 @@ public final class ContentRoutes {
   private final Consumer<String> newPostVersion;
   private final Clock clock;
   private final List<String> stages;
+  private final Workdays workdays;
 
   /** {@code newPostVersion} hears of every edit that made a new version of a post (its older slots must not go out). */
   public ContentRoutes(ItemStore items, DepartmentStore departments, ContentChecks checks, SearchIndex search,
                        Function<Collection<String>, Future<Map<String, String>>> assetTypes, AuditLog audit,
-                       Clock clock, List<String> stages, Consumer<String> newPostVersion) {
+                       Clock clock, List<String> stages, Consumer<String> newPostVersion, Workdays workdays) {
     this.items = items;
     this.departments = departments;
     this.checks = checks;
@@ -70,6 +73,7 @@ public final class ContentRoutes {
     this.newPostVersion = newPostVersion;
     this.clock = clock;
     this.stages = List.copyOf(stages);
+    this.workdays = workdays;
   }
 
   public Router routes(Vertx vertx, ItemKind kind) {
@@ -261,8 +265,9 @@ public final class ContentRoutes {
   }
 
   /**
-   * An interpretation published more than {@link #INTERPRETATION_DUE_DAYS} days after its document is flagged.
-   * Counted in calendar days until the working-day calendar (调休) arrives with the inbox; the flag says so.
+   * An interpretation published more than {@link #INTERPRETATION_DUE_DAYS} working days after its document is
+   * flagged, counted on the working-day calendar (调休 included) from the day after the document's publication, both
+   * days in Asia/Shanghai. A count that reached a year without a holiday table says so in its note.
    */
   private Future<Attrs.Late> lateness(Item item, Instant now) {
     if (item.kind() != ItemKind.INTERPRETATION) {
@@ -272,10 +277,16 @@ public final class ContentRoutes {
       if (document == null || document.publishedAt() == null) {
         return null;
       }
-      long days = java.time.temporal.ChronoUnit.DAYS.between(document.publishedAt().atZone(Times.ZONE).toLocalDate(),
-        now.atZone(Times.ZONE).toLocalDate());
-      return days > INTERPRETATION_DUE_DAYS ? new Attrs.Late(days, INTERPRETATION_DUE_DAYS, "calendar-days",
-        "工作日历上线前按自然日计算；文件发布后 " + days + " 天才发布解读，超过 3 日") : null;
+      LocalDate documentDay = document.publishedAt().atZone(Times.ZONE).toLocalDate();
+      LocalDate today = now.atZone(Times.ZONE).toLocalDate();
+      Workdays.Day due = workdays.add(documentDay, INTERPRETATION_DUE_DAYS);
+      if (!today.isAfter(due.date())) {
+        return null;
+      }
+      int days = workdays.between(documentDay, today);
+      return new Attrs.Late(days, INTERPRETATION_DUE_DAYS, "working-days", "文件发布后第 " + days
+        + " 个工作日才发布解读，超过 3 个工作日（最迟应于 " + due.date() + " 发布）"
+        + (due.provisional() ? "；涉及的年份尚无节假日安排，暂按周一至周五计算" : ""));
     });
   }
 

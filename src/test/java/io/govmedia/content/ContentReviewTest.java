@@ -341,9 +341,10 @@ class ContentReviewTest {
   }
 
   @Test
-  @DisplayName("an interpretation published more than 3 days after its document is flagged (calendar days, and it says so)")
+  @DisplayName("an interpretation is late after 3 working days: across the 2026 Spring Festival 12 calendar days are on time, 4 working days in March are late")
   void lateInterpretation() {
     MovableClock clock = new MovableClock();
+    moveTo(clock, "2026-02-13T10:00:00+08:00");  // a Friday; the next working day is the make-up Saturday 02-14
     try (Main.Running server = TestServer.get().startAnother(Map.of(), clock)) {
       Client own = new Client(server.port());
       String ownAdmin = own.adminToken();
@@ -352,28 +353,50 @@ class ContentReviewTest {
         own.staffToken(ownAdmin, List.of("reviewer"), List.of(department), List.of()),
         own.staffToken(ownAdmin, List.of("reviewer"), List.of(department), List.of()),
         own.staffToken(ownAdmin, List.of("reviewer"), List.of(department), List.of()));
-      String document = own.post("/api/v1/documents", author, documentBody("延迟解读测试")).json().getString("id");
-      String interpretation = own.post("/api/v1/interpretations", author, new JsonObject().put("documentId", document)
-        .put("form", "qa").put("title", "问答").put("body", "<p>问：何时实施？答：发布之日起。</p>")).json().getString("id");
-      for (String path : List.of("/api/v1/interpretations/" + interpretation, "/api/v1/documents/" + document)) {
-        assertEquals(200, own.post(path + "/submit", author, new JsonObject()).status());
-        for (String checker : checkers) {
-          assertEquals(200, own.post(path + "/review", checker, new JsonObject().put("decision", "approve")).status());
-        }
-      }
-      assertEquals(200, own.post("/api/v1/documents/" + document + "/publish", author, new JsonObject()).status());
-      clock.advance(Duration.ofDays(5));
-      JsonObject published = own.post("/api/v1/interpretations/" + interpretation + "/publish", author, new JsonObject()).json();
+      List<String> festival = approvedPair(own, author, checkers, "春节前发布的文件");
+      List<String> march = approvedPair(own, author, checkers, "三月发布的文件");
+
+      assertEquals(200, own.post("/api/v1/documents/" + festival.get(0) + "/publish", author, new JsonObject()).status());
+      moveTo(clock, "2026-02-25T10:00:00+08:00");  // 02-14, 02-24 and 02-25: the 3rd working day
+      JsonObject onTime = own.post("/api/v1/interpretations/" + festival.get(1) + "/publish", author, new JsonObject()).json();
+      assertEquals("published", onTime.getString("status"), onTime::encode);
+      assertNull(onTime.getJsonObject("late"), "12 calendar days, but the Spring Festival holiday does not count");
+
+      moveTo(clock, "2026-03-02T10:00:00+08:00");  // a Monday
+      assertEquals(200, own.post("/api/v1/documents/" + march.get(0) + "/publish", author, new JsonObject()).status());
+      moveTo(clock, "2026-03-06T10:00:00+08:00");  // Friday: the 4th working day
+      JsonObject published = own.post("/api/v1/interpretations/" + march.get(1) + "/publish", author, new JsonObject()).json();
       assertEquals("published", published.getString("status"));
       JsonObject late = published.getJsonObject("late");
       assertNotNull(late, published::encode);
-      assertEquals(5, late.getInteger("days"));
-      assertEquals("calendar-days", late.getString("counting"));
+      assertEquals(4, late.getInteger("days"));
+      assertEquals(3, late.getInteger("dueDays"));
+      assertEquals("working-days", late.getString("counting"));
+      assertTrue(late.getString("note").contains("2026-03-05"), late::encode);
     }
   }
 
+  /** Sets the clock to a moment of the holiday calendar (forward or back from now). */
+  private static void moveTo(MovableClock clock, String time) {
+    clock.advance(Duration.between(clock.instant(), java.time.OffsetDateTime.parse(time).toInstant()));
+  }
+
+  /** A document and its interpretation, both through the three reviews; answers their ids. */
+  private static List<String> approvedPair(Client own, String author, List<String> checkers, String title) {
+    String document = own.post("/api/v1/documents", author, documentBody(title)).json().getString("id");
+    String interpretation = own.post("/api/v1/interpretations", author, new JsonObject().put("documentId", document)
+      .put("form", "qa").put("title", "问答").put("body", "<p>问：何时实施？答：发布之日起。</p>")).json().getString("id");
+    for (String path : List.of("/api/v1/interpretations/" + interpretation, "/api/v1/documents/" + document)) {
+      assertEquals(200, own.post(path + "/submit", author, new JsonObject()).status());
+      for (String checker : checkers) {
+        assertEquals(200, own.post(path + "/review", checker, new JsonObject().put("decision", "approve")).status());
+      }
+    }
+    return List.of(document, interpretation);
+  }
+
   @Test
-  @DisplayName("an interpretation published within 3 days of its document is not flagged")
+  @DisplayName("an interpretation published within 3 working days of its document is not flagged")
   void onTimeInterpretation() {
     String document = documentInReview();
     String path = "/api/v1/documents/" + document;
