@@ -70,9 +70,15 @@ final class MissingTables {
     return Redis.await(redis.commands().srem(KEY, String.valueOf(year))).mapEmpty();
   }
 
-  /** The hourly job: raises every year still missing again, and forgets those that got a table meanwhile. */
+  /**
+   * The hourly job: raises every year still missing again, and forgets those that got a table meanwhile. The years
+   * this instance noted are put back first, in case the set was lost with a Redis that kept no data.
+   */
   Future<?> remind(IntPredicate hasTable) {
-    return Redis.await(redis.commands().smembers(KEY)).compose(members -> Future.all(members.stream()
+    String[] mine = noted.stream().filter(year -> !hasTable.test(year)).map(String::valueOf).toArray(String[]::new);
+    Future<Long> restored = mine.length == 0 ? Future.succeededFuture(0L) : Redis.await(redis.commands().sadd(KEY, mine));
+    return restored.compose(done -> Redis.await(redis.commands().smembers(KEY))).compose(members -> Future.all(members
+      .stream()
       .map(Integer::valueOf)
       .map(year -> hasTable.test(year) ? resolved(year) : alarm(year))
       .toList()));

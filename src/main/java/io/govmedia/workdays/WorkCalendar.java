@@ -178,6 +178,7 @@ final class WorkCalendar implements Workdays {
         try {
           listener.accept(year);
         } catch (RuntimeException e) {
+          // One listener's failure must not keep the others from hearing of the change.
           log.warn("a listener failed on the changed holiday table of {}", year, e);
         }
       }
