@@ -49,6 +49,11 @@ public final class AuthFeature implements Feature {
     return departments;
   }
 
+  /** A staff member by id, or null: for features that hand work to people (the inbox's assignee). */
+  public Future<Staff> staffMember(String id) {
+    return staff.find(id);
+  }
+
   /** Checks the staff bearer token and puts the signed-in principal on the request. */
   public Handler<RoutingContext> bearer() {
     return new BearerAuth(sessions);

@@ -17,7 +17,7 @@ import java.util.Optional;
  * and validated: a bad value stops the server with a message naming the setting.
  */
 public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security security, WeChat wechat,
-                     Content content, Metrics metrics, Weibo weibo, Publishing publishing) {
+                     Content content, Metrics metrics, Weibo weibo, Publishing publishing, Inbox inbox) {
 
   /** {@code trustForwardedFor}: take the client address from X-Forwarded-For, set by our own load balancer. */
   public record Http(String host, int port, int instances, long bodyLimitBytes, boolean trustForwardedFor) {}
@@ -67,6 +67,22 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
    */
   public record Metrics(boolean onMainPort, String host, int port) {}
 
+  /**
+   * Citizen cases. {@code limits}: answer limits in working days by category wire value ({@code consultation},
+   * {@code complaint}…), plus {@code urgent} for an urgent case of any category but {@code disclosure_request}
+   * (which runs on its statutory clock). Defaults from DOMAIN.md §2; setting {@code inbox.limits} (a JSON object)
+   * overrides any of them.
+   */
+  public record Inbox(Map<String, Integer> limits) {
+
+    public static final Map<String, Integer> DEFAULT_LIMITS = Map.of("consultation", 5, "complaint", 7,
+      "suggestion", 10, "help", 5, "report", 7, "disclosure_request", 20, "urgent", 1);
+
+    public Inbox {
+      limits = Map.copyOf(limits);
+    }
+  }
+
   /** The review stages every document, interpretation and post passes, each approved by a different reviewer. */
   public record Content(List<String> reviewStages) {}
 
@@ -104,7 +120,8 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
     Map.entry("content.reviewStages", "GOVMEDIA_REVIEW_STAGES"),
     Map.entry("metrics.public", "GOVMEDIA_METRICS_PUBLIC"),
     Map.entry("metrics.host", "GOVMEDIA_METRICS_HOST"),
-    Map.entry("metrics.port", "GOVMEDIA_METRICS_PORT"));
+    Map.entry("metrics.port", "GOVMEDIA_METRICS_PORT"),
+    Map.entry("inbox.limits", "GOVMEDIA_INBOX_LIMITS"));
 
   static final String MASTER_KEY_ENV = "GOVMEDIA_MASTER_KEY";
   static final String ADMIN_PASSWORD_ENV = "GOVMEDIA_ADMIN_PASSWORD";
@@ -152,7 +169,8 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
     Content content = new Content(r.names("content.reviewStages", List.of("初审", "复审", "终审"), 1, 5));
     Metrics metrics = new Metrics(r.bool("metrics.public", false), r.string("metrics.host", "127.0.0.1"),
       (int) r.integer("metrics.port", 9464, 0, 65535));
-    return new Config(http, dataDir, mongo, redis, security, wechat, content, metrics, weibo, publishing);
+    Inbox inbox = new Inbox(r.limits("inbox.limits", Inbox.DEFAULT_LIMITS, 1, 60));
+    return new Config(http, dataDir, mongo, redis, security, wechat, content, metrics, weibo, publishing, inbox);
   }
 
   private static String stripSlash(String url) {
@@ -161,7 +179,7 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
 
   public Config withHttpPort(int port) {
     return new Config(new Http(http.host, port, http.instances, http.bodyLimitBytes, http.trustForwardedFor), dataDir,
-      mongo, redis, security, wechat, content, metrics, weibo, publishing);
+      mongo, redis, security, wechat, content, metrics, weibo, publishing, inbox);
   }
 
   public int httpInstances() {
@@ -232,6 +250,34 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
         throw invalid(key, "must list " + min + " to " + max + " distinct names of at most 20 characters", value);
       }
       return List.copyOf(names);
+    }
+
+    /**
+     * Whole numbers by name ({@code {"complaint": 7}}, in the environment as that JSON), on top of the defaults;
+     * a name the defaults do not have is refused.
+     */
+    Map<String, Integer> limits(String key, Map<String, Integer> defaults, int min, int max) {
+      Object value = raw(key);
+      if (value == null) {
+        return defaults;
+      }
+      JsonObject given;
+      try {
+        given = value instanceof JsonObject object ? object : new JsonObject(value.toString());
+      } catch (DecodeException e) {
+        throw invalid(key, "must be a JSON object of whole numbers", value);
+      }
+      Map<String, Integer> limits = new java.util.HashMap<>(defaults);
+      for (String name : given.fieldNames()) {
+        Object days = given.getValue(name);
+        if (!defaults.containsKey(name) || !(days instanceof Number n) || n.doubleValue() != n.intValue()
+          || n.intValue() < min || n.intValue() > max) {
+          throw invalid(key, "must map " + String.join(", ", new java.util.TreeSet<>(defaults.keySet()))
+            + " to whole numbers from " + min + " to " + max, value);
+        }
+        limits.put(name, n.intValue());
+      }
+      return limits;
     }
 
     boolean bool(String key, boolean fallback) {

@@ -45,10 +45,16 @@ final class MessageStore {
     this.inserts = new GroupInsert(messages, 500, 2);
   }
 
-  /** Real MongoDB uses this for the staff list; the embedded store scans (it ignores non-unique indexes). */
+  /**
+   * Real MongoDB uses these for the staff list and the inbox's sweep of pending messages (sparse: only citizen
+   * messages have {@code inbox}); the embedded store scans (it ignores non-unique indexes).
+   */
   public Future<Void> createIndexes() {
-    return Mongo.speedUp("wechat messages", messages.createIndex(Indexes.compoundIndex(Indexes.ascending("accountId"),
-      Indexes.descending("receivedAt"), Indexes.descending("_id"))));
+    return Future.all(
+      Mongo.speedUp("wechat messages", messages.createIndex(Indexes.compoundIndex(Indexes.ascending("accountId"),
+        Indexes.descending("receivedAt"), Indexes.descending("_id")))),
+      Mongo.speedUp("wechat messages", messages.createIndex(Indexes.ascending("inbox.status"),
+        new com.mongodb.client.model.IndexOptions().sparse(true)))).mapEmpty();
   }
 
   /** A stored message as the staff API shows it. */

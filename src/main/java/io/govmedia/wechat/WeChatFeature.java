@@ -15,6 +15,7 @@ public final class WeChatFeature implements Feature {
   public static final String PUBLISH_JOB_ADDRESS = "govmedia.publishing.publishjob";
 
   private final MessageStore messages;
+  private final InboxHandOff inboxHandOff;
   private final WeChatGateway gateway;
   private final FollowerStore followers;
   private final AutoReplyStore autoReplyStore;
@@ -29,6 +30,7 @@ public final class WeChatFeature implements Feature {
     var audit = platform.audit();
     var access = accounts.access();
     messages = new MessageStore(platform.db());
+    inboxHandOff = new InboxHandOff(platform.db());
     gateway = new WeChatGateway(platform.vertx(), platform.config().wechat(), platform.redis(), accounts.store());
     followers = new FollowerStore(platform.db(), new FollowerProfiles(gateway, accounts.store(), clock));
     autoReplyStore = new AutoReplyStore(platform.db());
@@ -44,6 +46,11 @@ public final class WeChatFeature implements Feature {
   /** The WeChat API for other features (publishing, replies), one WxJava service per AppID. */
   public WeChatGateway gateway() {
     return gateway;
+  }
+
+  /** Citizen messages for the inbox: the event-bus hand-off, the pending ones, marking them done. */
+  public InboxHandOff inboxHandOff() {
+    return inboxHandOff;
   }
 
   @Override

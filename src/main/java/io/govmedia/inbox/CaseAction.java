@@ -1,0 +1,78 @@
+package io.govmedia.inbox;
+
+import io.govmedia.platform.Problem;
+
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+import static io.govmedia.inbox.CaseStatus.ANSWERED;
+import static io.govmedia.inbox.CaseStatus.ASSIGNED;
+import static io.govmedia.inbox.CaseStatus.CLOSED;
+import static io.govmedia.inbox.CaseStatus.DISPATCHING;
+import static io.govmedia.inbox.CaseStatus.IN_PROGRESS;
+import static io.govmedia.inbox.CaseStatus.PAUSED;
+
+/**
+ * What staff do to a case ({@code POST /api/v1/cases/{id}/{action}}) and from which statuses each is allowed: the
+ * state table, written down once. Anything else is 409 {@code action-not-allowed}. (reply, extend,
+ * approve-extension, link and publish belong to the replies part.)
+ */
+enum CaseAction {
+  /** 签收: a replier of the case's department takes it: in progress, theirs. */
+  CLAIM(EnumSet.of(ASSIGNED)),
+  /** Dispatchers send a case at dispatch to a department; within a department a dispatcher or head names the person. */
+  ASSIGN(EnumSet.of(DISPATCHING, ASSIGNED, IN_PROGRESS)),
+  /** 转办: to another department, with a reason. */
+  TRANSFER(EnumSet.of(ASSIGNED, IN_PROGRESS)),
+  /** 退回: not this department's; back to dispatch with who returned it and why. */
+  RETURN(EnumSet.of(ASSIGNED, IN_PROGRESS)),
+  /** The clock stops (waiting for a third party or the citizen's missing details). */
+  PAUSE(EnumSet.of(ASSIGNED, IN_PROGRESS)),
+  RESUME(EnumSet.of(PAUSED)),
+  /** 办结: from answered, or staff close an open case with a reason. */
+  CLOSE(EnumSet.of(DISPATCHING, ASSIGNED, IN_PROGRESS, PAUSED, ANSWERED)),
+  REOPEN(EnumSet.of(ANSWERED, CLOSED));
+
+  private final Set<CaseStatus> from;
+
+  CaseAction(Set<CaseStatus> from) {
+    this.from = from;
+  }
+
+  boolean allowedFrom(CaseStatus status) {
+    return from.contains(status);
+  }
+
+  /** Fails with 409 {@code action-not-allowed} unless the table allows this action from {@code status}. */
+  void require(CaseStatus status) {
+    if (!allowedFrom(status)) {
+      throw Problem.conflict("action-not-allowed", "工单当前状态（" + status.label() + "）不能" + label(),
+        "允许的状态：" + String.join("、", from.stream().map(CaseStatus::label).toList()))
+        .with("status", status.wire()).with("action", wire());
+    }
+  }
+
+  String wire() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  String label() {
+    return switch (this) {
+      case CLAIM -> "签收";
+      case ASSIGN -> "分派";
+      case TRANSFER -> "转办";
+      case RETURN -> "退回";
+      case PAUSE -> "暂停计时";
+      case RESUME -> "恢复计时";
+      case CLOSE -> "办结";
+      case REOPEN -> "重新办理";
+    };
+  }
+
+  static Optional<CaseAction> parse(String wire) {
+    return Arrays.stream(values()).filter(a -> a.wire().equals(wire)).findFirst();
+  }
+}
