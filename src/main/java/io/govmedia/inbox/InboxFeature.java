@@ -2,9 +2,11 @@ package io.govmedia.inbox;
 
 import io.govmedia.accounts.AccountsFeature;
 import io.govmedia.auth.AuthFeature;
+import io.govmedia.checks.ChecksFeature;
 import io.govmedia.content.ContentFeature;
 import io.govmedia.events.EventsFeature;
 import io.govmedia.platform.Feature;
+import io.govmedia.platform.Idempotency;
 import io.govmedia.platform.Platform;
 import io.govmedia.platform.Redis;
 import io.govmedia.platform.Times;
@@ -37,6 +39,8 @@ public final class InboxFeature implements Feature {
   static final Duration INDEX_CHECK = Duration.ofSeconds(30);
   /** How often one instance brings the lists in line with MongoDB in any case. */
   static final Duration INDEX_REPAIR = Duration.ofHours(1);
+  /** How often the answered cases whose rating window passed are closed (a read of the due part of a Redis set). */
+  static final Duration CLOSING_CHECK = Duration.ofSeconds(5);
   private static final String REPAIR_LOCK = Redis.PREFIX + "inbox:repair-lock";
 
   private final Platform platform;
@@ -46,10 +50,16 @@ public final class InboxFeature implements Feature {
   private final Intake intake;
   private final WeChatIntake wechatIntake;
   private final CaseRoutes routes;
+  private final ClosingQueue closing;
+  private final Ratings ratings;
+  private final CannedReplyRoutes cannedRoutes;
+  private final ReplyRoutes replyRoutes;
+  private final RatingRoutes ratingRoutes;
+  private final DisclosureRoutes disclosureRoutes;
 
   public InboxFeature(Platform platform, AuthFeature auth, AccountsFeature accounts, WeChatFeature wechat,
                       WeiboFeature weibo, EventsFeature events, WorkdaysFeature workdays, SearchFeature search,
-                      ContentFeature content) {
+                      ContentFeature content, ChecksFeature checks) {
     this.platform = platform;
     var clock = platform.clock();
     Routing routing = facts -> Future.succeededFuture(null);  // replaced when routing lands
@@ -68,6 +78,18 @@ public final class InboxFeature implements Feature {
     CaseActions actions = new CaseActions(store, changes, deadlines, assignment, auth.departments(),
       auth::staffMember, platform.audit(), clock);
     routes = new CaseRoutes(store, index, actions, intake, view, auth.departments(), platform.audit(), clock);
+    closing = new ClosingQueue(platform.redis());
+    ratings = new Ratings(store, changes, closing, deadlines, events.events(), clock);
+    CannedReplyStore canned = new CannedReplyStore(platform.db());
+    ReplySettings replySettings = new ReplySettings(platform.db());
+    Replies replies = new Replies(store, changes, closing, deliveries, checks.checks(), canned, replySettings,
+      content::publishedItem, platform.config().publishing().publicBaseUrl(),
+      new Idempotency(platform.redis(), "inbox-reply", "答复"), events.events(), platform.audit(), clock);
+    cannedRoutes = new CannedReplyRoutes(canned, auth.departments(), platform.audit(), clock);
+    replyRoutes = new ReplyRoutes(replies, replySettings, auth.departments(), platform.audit(), clock);
+    ratingRoutes = new RatingRoutes(ratings, store, auth.departments(), platform.audit(), view);
+    disclosureRoutes = new DisclosureRoutes(new Disclosures(store, changes, new PublicReplyStore(platform.db()),
+      auth.departments(), view, platform.audit(), clock), auth.departments());
   }
 
   /** What the channel pollers (Weibo, article comments, the mini-program) hand their messages to. */
@@ -83,7 +105,8 @@ public final class InboxFeature implements Feature {
   @Override
   public Future<?> start() {
     wechatIntake.listen(platform.vertx());
-    return index.built().compose(built -> built ? Future.succeededFuture() : repair());
+    return Future.all(index.built().compose(built -> built ? Future.succeededFuture() : repair()),
+      closing.built().compose(built -> built ? Future.succeededFuture() : closing.rebuild(store)));
   }
 
   @Override
@@ -92,7 +115,8 @@ public final class InboxFeature implements Feature {
       new Periodic("pending WeChat messages to cases", Duration.ofSeconds(30), wechatIntake::sweep),
       new Periodic("case lists check", INDEX_CHECK, () -> index.built()
         .compose(built -> built && !index.needsRepair() ? Future.succeededFuture() : repair())),
-      new Periodic("case lists repair", INDEX_REPAIR, this::repair));
+      new Periodic("case lists repair", INDEX_REPAIR, this::repair),
+      new Periodic("answered cases closing after 7 days", CLOSING_CHECK, ratings::closeDue));
   }
 
   /** One instance at a time rebuilds the lists from MongoDB and resets the assignment counts from the same read. */
@@ -110,6 +134,10 @@ public final class InboxFeature implements Feature {
 
   @Override
   public void mountStaffApi(Mount mount) {
+    replyRoutes.mount(mount.root());
+    ratingRoutes.mount(mount.root());
+    disclosureRoutes.mount(mount.root());
+    cannedRoutes.mount(mount.root());
     routes.mount(mount.root());
   }
 
