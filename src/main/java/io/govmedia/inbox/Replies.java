@@ -86,7 +86,6 @@ final class Replies {
   Future<CaseReply> reply(CaseScope scope, String caseId, Request request, String key, String requestLogId) {
     return scope.visible(store, caseId).compose(c -> {
       scope.requireWorker(c);
-      CaseAction.REPLY.require(c.status());
       String fingerprint = Idempotency.fingerprint(c.id(), request.text(), request.cannedReplyId(),
         request.documentIds(), request.draft(), request.replyId());
       return idempotency.once(scope.principal().staffId(), key, fingerprint,
