@@ -243,6 +243,11 @@ class CaseActionsTest {
       new JsonObject().put("assigneeId", replierA.id()), "transfer",
       new JsonObject().put("departmentId", departmentB).put("reason", "r"), "return", reason("r"), "pause", reason("r"),
       "resume", new JsonObject(), "close", reason("r"), "reopen", reason("r"));
+    bodies = new java.util.HashMap<>(bodies);
+    bodies.put("reply", new JsonObject().put("text", "答复"));
+    bodies.put("rate", new JsonObject().put("value", "satisfied"));
+    bodies.put("follow-up", new JsonObject().put("how", "phone").put("note", "回访"));
+    bodies.put("publish", new JsonObject());
     for (CaseStatus status : EnumSet.allOf(CaseStatus.class)) {
       JsonObject c = inA();
       String id = c.getString("id");
@@ -253,7 +258,8 @@ class CaseActionsTest {
         if (allowed) {
           continue;
         }
-        Client.Response refused = Inbox.act(client, chief.token(), id, action.wire(), bodies.get(action.wire()));
+        String path = action == CaseAction.RATE ? "rating" : action.wire();
+        Client.Response refused = Inbox.act(client, chief.token(), id, path, bodies.get(action.wire()));
         assertEquals(409, refused.status(), () -> action + " from " + status + ": " + refused);
         assertEquals("action-not-allowed", refused.problemCode());
         assertEquals(status.wire(), refused.json().getString("status"));
