@@ -17,7 +17,7 @@ import java.util.Optional;
  * and validated: a bad value stops the server with a message naming the setting.
  */
 public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security security, WeChat wechat,
-                     Content content, Metrics metrics, Weibo weibo, Publishing publishing) {
+                     Content content, Metrics metrics, Weibo weibo, Publishing publishing, Inbox inbox) {
 
   /** {@code trustForwardedFor}: take the client address from X-Forwarded-For, set by our own load balancer. */
   public record Http(String host, int port, int instances, long bodyLimitBytes, boolean trustForwardedFor) {}
@@ -67,6 +67,12 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
    */
   public record Metrics(boolean onMainPort, String host, int port) {}
 
+  /**
+   * Citizen cases. {@code assignmentCap}: automatic assignment gives nobody more open cases than this (claims and
+   * assignments by hand may go beyond it).
+   */
+  public record Inbox(int assignmentCap) {}
+
   /** The review stages every document, interpretation and post passes, each approved by a different reviewer. */
   public record Content(List<String> reviewStages) {}
 
@@ -104,7 +110,8 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
     Map.entry("content.reviewStages", "GOVMEDIA_REVIEW_STAGES"),
     Map.entry("metrics.public", "GOVMEDIA_METRICS_PUBLIC"),
     Map.entry("metrics.host", "GOVMEDIA_METRICS_HOST"),
-    Map.entry("metrics.port", "GOVMEDIA_METRICS_PORT"));
+    Map.entry("metrics.port", "GOVMEDIA_METRICS_PORT"),
+    Map.entry("inbox.assignmentCap", "GOVMEDIA_INBOX_ASSIGNMENT_CAP"));
 
   static final String MASTER_KEY_ENV = "GOVMEDIA_MASTER_KEY";
   static final String ADMIN_PASSWORD_ENV = "GOVMEDIA_ADMIN_PASSWORD";
@@ -152,7 +159,8 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
     Content content = new Content(r.names("content.reviewStages", List.of("初审", "复审", "终审"), 1, 5));
     Metrics metrics = new Metrics(r.bool("metrics.public", false), r.string("metrics.host", "127.0.0.1"),
       (int) r.integer("metrics.port", 9464, 0, 65535));
-    return new Config(http, dataDir, mongo, redis, security, wechat, content, metrics, weibo, publishing);
+    Inbox inbox = new Inbox((int) r.integer("inbox.assignmentCap", 30, 1, 10_000));
+    return new Config(http, dataDir, mongo, redis, security, wechat, content, metrics, weibo, publishing, inbox);
   }
 
   private static String stripSlash(String url) {
@@ -161,7 +169,7 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
 
   public Config withHttpPort(int port) {
     return new Config(new Http(http.host, port, http.instances, http.bodyLimitBytes, http.trustForwardedFor), dataDir,
-      mongo, redis, security, wechat, content, metrics, weibo, publishing);
+      mongo, redis, security, wechat, content, metrics, weibo, publishing, inbox);
   }
 
   public int httpInstances() {
