@@ -20,8 +20,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** Staff, departments and access to a running server's routing and assignment, for the inbox's routing tests. */
 final class AssignmentFixtures {
 
-  /** A staff member created for a test, signed in. */
-  record Member(String id, String token) {
+  /** A staff member created for a test; {@link #token} signs them in (a password check takes a while: only on use). */
+  record Member(String id, String username, String password, Client client) {
+    String token() {
+      return client.login(username, password);
+    }
   }
 
   private AssignmentFixtures() {
@@ -35,7 +38,7 @@ final class AssignmentFixtures {
       .put("displayName", "测试人员").put("password", password).put("roles", new JsonArray(roles))
       .put("departmentIds", new JsonArray(departmentIds)).put("headOf", new JsonArray(headOf)));
     assertEquals(201, created.status(), created::toString);
-    return new Member(created.json().getString("id"), client.login(username, password));
+    return new Member(created.json().getString("id"), username, password, client);
   }
 
   static Member replier(Client client, String admin, String departmentId) {
