@@ -96,7 +96,8 @@ public final class InboxFeature implements Feature {
   @Override
   public List<Periodic> periodic() {
     return List.of(
-      new Periodic("pending WeChat messages to cases", Duration.ofSeconds(30), wechatIntake::sweep),
+      new Periodic("pending WeChat messages to cases", platform.config().inbox().sweepEvery(),
+        wechatIntake::sweep),
       new Periodic("case lists check", INDEX_CHECK, () -> index.built()
         .compose(built -> built && !index.needsRepair() ? Future.succeededFuture() : repair())),
       new Periodic("case lists repair", INDEX_REPAIR, this::repair),

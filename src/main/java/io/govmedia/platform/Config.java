@@ -72,9 +72,10 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
    * {@code complaint}…), plus {@code urgent} for an urgent case of any category but {@code disclosure_request}
    * (which runs on its statutory clock). Defaults from DOMAIN.md §2; setting {@code inbox.limits} (a JSON object)
    * overrides any of them. {@code assignmentCap}: automatic assignment gives nobody more open cases than this
-   * (claims and assignments by hand may go beyond it).
+   * (claims and assignments by hand may go beyond it). {@code sweepEvery}: how often each instance makes cases of
+   * WeChat messages left pending (their instance died before handing them over).
    */
-  public record Inbox(Map<String, Integer> limits, int assignmentCap) {
+  public record Inbox(Map<String, Integer> limits, int assignmentCap, Duration sweepEvery) {
 
     public static final Map<String, Integer> DEFAULT_LIMITS = Map.of("consultation", 5, "complaint", 7,
       "suggestion", 10, "help", 5, "report", 7, "disclosure_request", 20, "urgent", 1);
@@ -123,7 +124,8 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
     Map.entry("metrics.host", "GOVMEDIA_METRICS_HOST"),
     Map.entry("metrics.port", "GOVMEDIA_METRICS_PORT"),
     Map.entry("inbox.limits", "GOVMEDIA_INBOX_LIMITS"),
-    Map.entry("inbox.assignmentCap", "GOVMEDIA_INBOX_ASSIGNMENT_CAP"));
+    Map.entry("inbox.assignmentCap", "GOVMEDIA_INBOX_ASSIGNMENT_CAP"),
+    Map.entry("inbox.sweepSeconds", "GOVMEDIA_INBOX_SWEEP_SECONDS"));
 
   static final String MASTER_KEY_ENV = "GOVMEDIA_MASTER_KEY";
   static final String ADMIN_PASSWORD_ENV = "GOVMEDIA_ADMIN_PASSWORD";
@@ -172,7 +174,8 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
     Metrics metrics = new Metrics(r.bool("metrics.public", false), r.string("metrics.host", "127.0.0.1"),
       (int) r.integer("metrics.port", 9464, 0, 65535));
     Inbox inbox = new Inbox(r.limits("inbox.limits", Inbox.DEFAULT_LIMITS, 1, 60),
-      (int) r.integer("inbox.assignmentCap", 30, 1, 10_000));
+      (int) r.integer("inbox.assignmentCap", 30, 1, 10_000),
+      Duration.ofSeconds(r.integer("inbox.sweepSeconds", 30, 1, 3600)));
     return new Config(http, dataDir, mongo, redis, security, wechat, content, metrics, weibo, publishing, inbox);
   }
 
