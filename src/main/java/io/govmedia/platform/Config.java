@@ -17,7 +17,7 @@ import java.util.Optional;
  * and validated: a bad value stops the server with a message naming the setting.
  */
 public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security security, WeChat wechat,
-                     Content content, Metrics metrics, Weibo weibo, Publishing publishing) {
+                     Content content, Metrics metrics, Weibo weibo, Publishing publishing, InboxChannels inbox) {
 
   /** {@code trustForwardedFor}: take the client address from X-Forwarded-For, set by our own load balancer. */
   public record Http(String host, int port, int instances, long bodyLimitBytes, boolean trustForwardedFor) {}
@@ -62,6 +62,21 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
   }
 
   /**
+   * How the inbox reaches citizens and collects from channels. {@code poll}: how often each account's Weibo comments,
+   * mentions and article comments are read. {@code commentDays}: how far back published articles' comments are
+   * read. {@code wechatTemplates}: per official account's AppID, the template message a notice falls back to when
+   * the 48-hour customer-service window is closed.
+   */
+  public record InboxChannels(Duration poll, int commentDays, Map<String, WeChatTemplate> wechatTemplates) {
+    public InboxChannels {
+      wechatTemplates = Map.copyOf(wechatTemplates);
+    }
+  }
+
+  /** A template message (模板消息) and the names of its fields for the case number and the summary of the text. */
+  public record WeChatTemplate(String templateId, String numberField, String summaryField) {}
+
+  /**
    * Where Prometheus scrapes {@code /metrics}: on the main port only when {@code onMainPort} (metrics.public), else on
    * a listener of its own at host:port (port 0: any free port, so that instances on one host never collide).
    */
@@ -104,7 +119,10 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
     Map.entry("content.reviewStages", "GOVMEDIA_REVIEW_STAGES"),
     Map.entry("metrics.public", "GOVMEDIA_METRICS_PUBLIC"),
     Map.entry("metrics.host", "GOVMEDIA_METRICS_HOST"),
-    Map.entry("metrics.port", "GOVMEDIA_METRICS_PORT"));
+    Map.entry("metrics.port", "GOVMEDIA_METRICS_PORT"),
+    Map.entry("inbox.pollSeconds", "GOVMEDIA_INBOX_POLL_SECONDS"),
+    Map.entry("inbox.commentDays", "GOVMEDIA_INBOX_COMMENT_DAYS"),
+    Map.entry("inbox.wechatTemplates", "GOVMEDIA_INBOX_WECHAT_TEMPLATES"));
 
   static final String MASTER_KEY_ENV = "GOVMEDIA_MASTER_KEY";
   static final String ADMIN_PASSWORD_ENV = "GOVMEDIA_ADMIN_PASSWORD";
@@ -152,7 +170,9 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
     Content content = new Content(r.names("content.reviewStages", List.of("初审", "复审", "终审"), 1, 5));
     Metrics metrics = new Metrics(r.bool("metrics.public", false), r.string("metrics.host", "127.0.0.1"),
       (int) r.integer("metrics.port", 9464, 0, 65535));
-    return new Config(http, dataDir, mongo, redis, security, wechat, content, metrics, weibo, publishing);
+    InboxChannels inbox = new InboxChannels(Duration.ofSeconds(r.integer("inbox.pollSeconds", 180, 1, 86_400)),
+      (int) r.integer("inbox.commentDays", 7, 1, 365), r.templates("inbox.wechatTemplates"));
+    return new Config(http, dataDir, mongo, redis, security, wechat, content, metrics, weibo, publishing, inbox);
   }
 
   private static String stripSlash(String url) {
@@ -161,7 +181,7 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
 
   public Config withHttpPort(int port) {
     return new Config(new Http(http.host, port, http.instances, http.bodyLimitBytes, http.trustForwardedFor), dataDir,
-      mongo, redis, security, wechat, content, metrics, weibo, publishing);
+      mongo, redis, security, wechat, content, metrics, weibo, publishing, inbox);
   }
 
   public int httpInstances() {
@@ -232,6 +252,38 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
         throw invalid(key, "must list " + min + " to " + max + " distinct names of at most 20 characters", value);
       }
       return List.copyOf(names);
+    }
+
+    /**
+     * Template messages by AppID: {@code {"wx…": {"templateId", "numberField", "summaryField"}}}, a JSON object in
+     * the file or a JSON string in the environment.
+     */
+    Map<String, WeChatTemplate> templates(String key) {
+      Object value = raw(key);
+      if (value == null) {
+        return Map.of();
+      }
+      JsonObject all;
+      try {
+        all = value instanceof JsonObject object ? object : new JsonObject(value.toString());
+      } catch (DecodeException e) {
+        throw invalid(key, "must be a JSON object", "(not JSON)");
+      }
+      Map<String, WeChatTemplate> templates = new java.util.HashMap<>();
+      for (String appId : all.fieldNames()) {
+        Object entry = all.getValue(appId);
+        if (!(entry instanceof JsonObject t) || !nonEmpty(t, "templateId") || !nonEmpty(t, "numberField")
+          || !nonEmpty(t, "summaryField")) {
+          throw invalid(key, "must map each AppID to {templateId, numberField, summaryField}", appId);
+        }
+        templates.put(appId, new WeChatTemplate(t.getString("templateId"), t.getString("numberField"),
+          t.getString("summaryField")));
+      }
+      return templates;
+    }
+
+    private static boolean nonEmpty(JsonObject json, String field) {
+      return json.getValue(field) instanceof String s && !s.isBlank();
     }
 
     boolean bool(String key, boolean fallback) {
