@@ -34,10 +34,15 @@ final class Pollers {
   }
 
   Future<?> run() {
-    return accounts.all().compose(all -> Future.join(pollers.stream()
+    return accounts.all().compose(this::round);
+  }
+
+  /** Polls these accounts once with every poller of their platform; never fails (failures are logged). */
+  Future<?> round(List<Account> all) {
+    return Future.join(pollers.stream()
       .flatMap(poller -> all.stream().filter(a -> a.type() == poller.type() && a.status() == Account.Status.ACTIVE)
         .map(account -> guarded(poller, account).otherwise(0)))
-      .toList()));
+      .toList());
   }
 
   private Future<Integer> guarded(AccountPoller poller, Account account) {
