@@ -73,9 +73,13 @@ final class ArticleCommentPoller implements AccountPoller {
       JsonObject seen = both.<JsonObject>resultAt(1).getJsonObject("articles", new JsonObject());
       Future<Integer> chain = Future.succeededFuture(0);
       for (String msgDataId : articles) {
-        chain = chain.compose(total -> article(account, msgDataId, seen)
-          .eventually(() -> cursors.write(cursorId, new JsonObject().put("articles", seen)))
-          .map(count -> total + count));
+        chain = chain.compose(total -> {
+          JsonObject before = seen.copy();
+          return article(account, msgDataId, seen)
+            .eventually(() -> seen.equals(before) ? Future.succeededFuture()
+              : cursors.write(cursorId, new JsonObject().put("articles", seen)))
+            .map(count -> total + count);
+        });
       }
       return chain;
     });

@@ -77,18 +77,17 @@ final class ChannelDeliveries implements Deliveries {
     if (to.channel().staffEntered()) {
       return Future.succeededFuture(attempts.failed("none", CaseTexts.ANSWER_BY_HAND));
     }
-    return switch (to.channel()) {
-      case WECHAT -> account(to).compose(account -> wechat(account, to, text, purpose, attempts));
-      case WECHAT_COMMENT -> account(to).compose(account -> articleComment(account, to, text, purpose, attempts));
-      case WEIBO -> account(to).compose(account -> weibo(account, to, text, purpose, attempts));
-      default -> Future.succeededFuture(attempts.page());
-    };
-  }
-
-  private Future<Account> account(Recipient to) {
-    return (to.accountId() == null ? Future.<Account>succeededFuture(null) : accounts.find(to.accountId()))
-      .compose(account -> account != null ? Future.succeededFuture(account)
-        : Future.failedFuture(new IllegalStateException("account-missing")));
+    if (to.channel() == Channel.MINIAPP || to.accountId() == null) {
+      return Future.succeededFuture(attempts.page());
+    }
+    return accounts.find(to.accountId()).compose(account -> account == null
+      ? Future.succeededFuture(attempts.failed("none", "account-missing"))
+      : switch (to.channel()) {
+        case WECHAT -> wechat(account, to, text, purpose, attempts);
+        case WECHAT_COMMENT -> articleComment(account, to, text, purpose, attempts);
+        case WEIBO -> weibo(account, to, text, purpose, attempts);
+        default -> Future.succeededFuture(attempts.page());
+      });
   }
 
   // WeChat official account: kf → template → case page

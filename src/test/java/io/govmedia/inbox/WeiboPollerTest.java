@@ -1,5 +1,6 @@
 package io.govmedia.inbox;
 
+import io.govmedia.Main;
 import io.govmedia.accounts.Account;
 import io.govmedia.fakes.FakeWeibo;
 import io.govmedia.support.Client;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static com.mongodb.client.model.Filters.eq;
 import static io.govmedia.inbox.ChannelFixtures.await;
@@ -111,6 +113,23 @@ class WeiboPollerTest {
     assertEquals(1, callsInTheWindow, "held back within the hour");
     assertEquals(2, weibo.calls(TO_ME, registered.uid()));
     assertEquals(List.of("噪音扰民"), intake.texts());
+  }
+
+  @Test
+  @DisplayName("a server polls every inbox.pollSeconds by itself, moving the account's cursor past new comments")
+  void serverPollsByItself() throws Exception {
+    var registered = ChannelFixtures.weiboAccount(client, admin);
+    FakeWeibo.Comment comment = weibo.commentTo(registered.uid(), "4900000000000041", ChannelFixtures.digits(10), "市民己",
+      "垃圾清运不及时");
+    try (Main.Running polling = TestServer.get().startAnother(Map.of("GOVMEDIA_INBOX_POLL_SECONDS", "1"))) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (!String.valueOf(comment.id()).equals(cursor(registered.id(), "weibo_comments"))
+        && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+    }
+
+    assertEquals(String.valueOf(comment.id()), cursor(registered.id(), "weibo_comments"));
   }
 
   @Test
