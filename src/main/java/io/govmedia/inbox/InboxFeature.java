@@ -4,6 +4,7 @@ import io.govmedia.accounts.AccountsFeature;
 import io.govmedia.auth.AuthFeature;
 import io.govmedia.content.ContentFeature;
 import io.govmedia.events.EventsFeature;
+import io.govmedia.platform.Config;
 import io.govmedia.platform.Feature;
 import io.govmedia.platform.Platform;
 import io.govmedia.platform.Redis;
@@ -41,6 +42,8 @@ public final class InboxFeature implements Feature {
   private final Intake intake;
   private final WeChatIntake wechatIntake;
   private final CaseRoutes routes;
+  private final Deliveries deliveries;
+  private final Pollers pollers;
 
   public InboxFeature(Platform platform, AuthFeature auth, AccountsFeature accounts, WeChatFeature wechat,
                       WeiboFeature weibo, EventsFeature events, WorkdaysFeature workdays, SearchFeature search,
@@ -53,8 +56,9 @@ public final class InboxFeature implements Feature {
       platform.audit(), clock);
     // Who goes away: auth.staffDirectory().onAway(staffId -> …) tells this instance after the change is stored.
     assignment = new Assignments(platform.redis(), auth.staffDirectory(), platform.config().inbox().assignmentCap());
-    Deliveries deliveries = (to, text, purpose) -> Future.succeededFuture(
-      new Delivery("miniapp_page", "available", clock.instant(), List.of()));  // replaced when channels land
+    Config.Inbox settings = platform.config().inbox();
+    deliveries = new ChannelDeliveries(accounts.store(), wechat.gateway(), weibo.client(), settings.wechatTemplates(),
+      platform.config().publishing().publicBaseUrl(), clock);
     Deadlines deadlines = new Deadlines(platform.config().inbox().limits(), workdays.workdays());
     store = new CaseStore(platform.db(), clock);
     index = new CaseIndex(platform.redis());
@@ -63,6 +67,12 @@ public final class InboxFeature implements Feature {
     intake = new Intake(platform.vertx(), store, new CaseNumbers(platform.db(), clock), deadlines, routing,
       assignment, deliveries, changes, platform.redis(), clock);
     wechatIntake = new WeChatIntake(wechat.inboxHandOff(), intake, clock);
+    PollerCursors cursors = new PollerCursors(platform.db(), clock);
+    Duration lookBack = Duration.ofDays(settings.commentDays());
+    pollers = new Pollers(accounts.store(), new PollerGuard(platform.redis(), clock), List.of(
+      new WeiboPoller(WeiboPoller.Feed.COMMENTS, weibo.client(), accounts.store(), cursors, intake, lookBack, clock),
+      new WeiboPoller(WeiboPoller.Feed.MENTIONS, weibo.client(), accounts.store(), cursors, intake, lookBack, clock),
+      new ArticleCommentPoller(wechat.gateway(), platform.db(), cursors, intake, lookBack, clock)));
     CaseView view = new CaseView(platform.secrets(), clock);
     CaseActions actions = new CaseActions(store, changes, deadlines, assignment, auth.departments(),
       auth::staffMember, platform.audit(), clock);
@@ -72,6 +82,11 @@ public final class InboxFeature implements Feature {
   /** What the channel pollers (Weibo, article comments, the mini-program) hand their messages to. */
   public CaseIntake intake() {
     return intake;
+  }
+
+  /** How acknowledgements, notices and replies reach the citizen. */
+  Deliveries deliveries() {
+    return deliveries;
   }
 
   Routing routing() {
@@ -101,7 +116,8 @@ public final class InboxFeature implements Feature {
       new Periodic("case lists check", INDEX_CHECK, () -> index.built()
         .compose(built -> built && !index.needsRepair() ? Future.succeededFuture() : repair())),
       new Periodic("case lists repair", INDEX_REPAIR, this::repair),
-      new Periodic("routing rules refresh", Duration.ofSeconds(30), routing::reload));
+      new Periodic("routing rules refresh", Duration.ofSeconds(30), routing::reload),
+      new Periodic("inbox-poll", platform.config().inbox().poll(), pollers::run));
   }
 
   /** One instance at a time rebuilds the lists from MongoDB and resets the assignment counts from the same read. */

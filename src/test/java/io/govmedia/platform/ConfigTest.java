@@ -113,6 +113,25 @@ class ConfigTest {
   }
 
   @Test
+  @DisplayName("the inbox polls every 180 s by default; template messages are read per AppID, a malformed one named")
+  void inboxSettings() {
+    Config defaults = Config.from(new JsonObject(), Map.of());
+    Config set = Config.from(new JsonObject(), Map.of("GOVMEDIA_INBOX_POLL_SECONDS", "60",
+      "GOVMEDIA_INBOX_WECHAT_TEMPLATES", "{\"wx0123\": {\"templateId\": \"T1\", \"numberField\": \"character_string1\","
+        + " \"summaryField\": \"thing2\"}}"));
+    var missingField = assertThrows(Config.ConfigException.class, () -> Config.from(new JsonObject()
+      .put("inbox", new JsonObject().put("wechatTemplates", new JsonObject().put("wx0123", new JsonObject()
+        .put("templateId", "T1")))), Map.of()));
+
+    assertEquals(Duration.ofSeconds(180), defaults.inbox().poll());
+    assertEquals(7, defaults.inbox().commentDays());
+    assertEquals(Map.of(), defaults.inbox().wechatTemplates());
+    assertEquals(Duration.ofSeconds(60), set.inbox().poll());
+    assertEquals(new Config.WeChatTemplate("T1", "character_string1", "thing2"), set.inbox().wechatTemplates().get("wx0123"));
+    assertTrue(missingField.getMessage().contains("inbox.wechatTemplates"), missingField.getMessage());
+  }
+
+  @Test
   @DisplayName("a URI with the wrong scheme is refused without echoing its password")
   void uriScheme() {
     var e = assertThrows(Config.ConfigException.class,
