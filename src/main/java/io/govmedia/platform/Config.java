@@ -299,6 +299,7 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
       return limits;
     }
 
+    /**
      * Template messages by AppID: {@code {"wx…": {"templateId", "numberField", "summaryField"}}}, a JSON object in
      * the file or a JSON string in the environment.
      */
