@@ -14,7 +14,7 @@ final class Reviewers {
 
   /** Whether the member heads the department. */
   static boolean heads(Principal principal, String departmentId) {
-    return false;  // replaced when routing lands: departmentId != null && principal.isHeadOf(departmentId)
+    return departmentId != null && principal.isHeadOf(departmentId);
   }
 
   /** A head of the department, or a supervisor whose reach includes it. */

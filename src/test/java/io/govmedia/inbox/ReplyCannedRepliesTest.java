@@ -90,6 +90,26 @@ class ReplyCannedRepliesTest {
   }
 
   @Test
+  @DisplayName("a head writes their own department's canned replies, not another's nor the office-wide ones")
+  void heads() {
+    String username = "h" + Client.unique();
+    String password = "Head-Passw0rd-" + Client.unique();
+    Client.Response made = client.post("/api/v1/staff", admin, new JsonObject().put("username", username)
+      .put("displayName", "科长").put("password", password).put("roles", new io.vertx.core.json.JsonArray().add("replier"))
+      .put("departmentIds", new io.vertx.core.json.JsonArray().add(departmentA))
+      .put("headOf", new io.vertx.core.json.JsonArray().add(departmentA)));
+    assertEquals(201, made.status(), made::toString);
+    String head = client.login(username, password);
+
+    assertEquals(201, client.post("/api/v1/canned-replies", head, new JsonObject().put("departmentId", departmentA)
+      .put("title", "本部门").put("text", "本部门的答复")).status());
+    assertEquals(403, client.post("/api/v1/canned-replies", head, new JsonObject().put("departmentId", departmentB)
+      .put("title", "他部门").put("text", "他部门的答复")).status());
+    assertEquals(403, client.post("/api/v1/canned-replies", head, new JsonObject()
+      .put("title", "全局").put("text", "全局的答复")).status());
+  }
+
+  @Test
   @DisplayName("validation: title and text required, text at most 2,000 characters, a known category and department")
   void validation() {
     Client.Response missing = client.post("/api/v1/canned-replies", admin, new JsonObject().put("title", "无正文"));

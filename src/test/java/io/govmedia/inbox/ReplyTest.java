@@ -1,6 +1,7 @@
 package io.govmedia.inbox;
 
 import io.govmedia.support.Client;
+import io.govmedia.support.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -48,6 +49,12 @@ class ReplyTest {
     assertNotNull(delivery.getString("route"), reply::encode);
     assertNotNull(delivery.getJsonArray("attempts"));
     assertNotNull(reply.getString("reachedAt"), "the citizen's channel reaches them: " + reply.encode());
+    assertEquals("wechat_kf", delivery.getString("route"), "inside the 48 hours: a customer-service message");
+    assertEquals("delivered", delivery.getString("status"));
+    String openid = desk.read(c.getString("id")).getJsonObject("citizen").getString("openid");
+    assertTrue(TestServer.get().wechat().kefuMessages(desk.appId()).stream().anyMatch(m ->
+      openid.equals(m.getString("touser")) && m.getJsonObject("text").getString("content").contains(c.getString("number"))
+        && m.getJsonObject("text").getString("content").contains("路灯已报修")), "the kf message carries the number");
 
     JsonObject answered = desk.read(c.getString("id"));
     assertEquals("answered", answered.getString("status"));
@@ -132,6 +139,56 @@ class ReplyTest {
       assertEquals("sent", approved.json().getString("status"));
       assertNotNull(approved.json().getJsonObject("delivery"));
       assertEquals("answered", desk.read(caseId).getString("status"));
+    } finally {
+      setReview(false);
+    }
+  }
+
+  @Test
+  @DisplayName("a reply that reaches nobody (a phone case) leaves the case answered and flagged delivery-failed; sent again it is tried again; recording the call clears the flag")
+  void deliveryFailed() {
+    String caseId = desk.phoneCase().getString("id");
+    JsonObject reply = desk.replied(caseId, "您好，已责令施工方整改。");
+    assertEquals("failed", reply.getJsonObject("delivery").getString("status"), reply::encode);
+    assertNull(reply.getValue("reachedAt"));
+    JsonObject c = desk.read(caseId);
+    assertEquals("answered", c.getString("status"));
+    assertTrue(c.getJsonArray("flags").contains("delivery-failed"), c::encode);
+    assertTrue(Replying.hasStep(c, "delivery-failed"), c::encode);
+    assertTrue(Inbox.ids(desk.client, desk.replierA.token(), "status=answered&flag=delivery-failed").contains(caseId),
+      "staff find the cases to follow up");
+
+    String path = "/api/v1/cases/" + caseId + "/replies/" + reply.getString("id");
+    Client.Response again = desk.client.post(path + "/redeliver", desk.replierA.token(), new JsonObject());
+    assertEquals(200, again.status(), again::toString);
+    assertEquals(2, again.json().getJsonArray("deliveries").size(), "each send kept with its attempts");
+    Client.Response reached = desk.client.post(path + "/reached", desk.replierA.token(),
+      new JsonObject().put("how", "phone").put("note", "已电话告知答复内容"));
+    assertEquals(200, reached.status(), reached::toString);
+    assertNotNull(reached.json().getString("reachedAt"));
+    assertEquals("phone", reached.json().getJsonObject("reached").getString("how"));
+    assertFalse(desk.read(caseId).getJsonArray("flags").contains("delivery-failed"));
+
+    Client.Response notAgain = desk.client.post(path + "/redeliver", desk.replierA.token(), new JsonObject());
+    assertEquals(409, notAgain.status(), notAgain::toString);
+    assertEquals("not-redeliverable", notAgain.problemCode());
+    assertEquals(409, desk.client.post(path + "/reached", desk.replierA.token(),
+      new JsonObject().put("how", "sms").put("note", "再次")).status());
+    assertEquals(400, desk.client.post(path + "/reached", desk.replierA.token(),
+      new JsonObject().put("how", "pigeon").put("note", "x")).status());
+  }
+
+  @Test
+  @DisplayName("a head of the department reviews its replies as a supervisor does")
+  void headReviews() {
+    String caseId = desk.phoneCase().getString("id");
+    setReview(true);
+    try {
+      JsonObject pending = desk.replied(caseId, "经核实，噪音问题已解决。");
+      Client.Response approved = desk.client.post("/api/v1/cases/" + caseId + "/replies/" + pending.getString("id")
+        + "/approve", desk.headA.token(), new JsonObject());
+      assertEquals(200, approved.status(), approved::toString);
+      assertEquals(desk.headA.id(), approved.json().getJsonObject("review").getString("by"));
     } finally {
       setReview(false);
     }

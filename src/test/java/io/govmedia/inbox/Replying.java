@@ -42,6 +42,8 @@ final class Replying implements AutoCloseable {
   final Inbox.Member replierB;
   final Inbox.Member supervisor;
   final Inbox.Member otherSupervisor;
+  /** A replier of department A who heads it. */
+  final Inbox.Member headA;
   private Mp mp;
 
   /** A WeChat official account in plain callback mode, known to the fake WeChat. */
@@ -61,6 +63,24 @@ final class Replying implements AutoCloseable {
     replierB = Inbox.member(client, admin, List.of("replier"), List.of(departmentB));
     supervisor = Inbox.member(client, admin, List.of("supervisor"), List.of(city));
     otherSupervisor = Inbox.member(client, admin, List.of("supervisor"), List.of(city));
+    headA = head(departmentA);
+  }
+
+  /** A replier who heads the department. */
+  private Inbox.Member head(String departmentId) {
+    String username = "h" + Client.unique();
+    String password = "Head-Passw0rd-" + Client.unique();
+    Client.Response created = client.post("/api/v1/staff", admin, new JsonObject().put("username", username)
+      .put("displayName", "科长").put("password", password).put("roles", new io.vertx.core.json.JsonArray()
+        .add("replier")).put("departmentIds", new io.vertx.core.json.JsonArray().add(departmentId))
+      .put("headOf", new io.vertx.core.json.JsonArray().add(departmentId)));
+    assertEquals(201, created.status(), created::toString);
+    return new Inbox.Member(created.json().getString("id"), client.login(username, password));
+  }
+
+  /** The AppID of the official account the WeChat cases come from. */
+  String appId() {
+    return account().appId();
   }
 
   @Override
