@@ -124,10 +124,19 @@ public final class InboxFeature implements Feature {
     return store;
   }
 
+  /**
+   * Lists lost with Redis (or never built) are rebuilt in the background: at 100,000 cases that takes longer than a
+   * start may, and until it is done lists are short while reads by id and intake work as ever.
+   */
   @Override
   public Future<?> start() {
     wechatIntake.listen(platform.vertx());
-    return Future.all(routing.start(), index.built().compose(built -> built ? Future.succeededFuture() : repair()),
+    Future<Boolean> lists = index.built().onSuccess(built -> {
+      if (!built) {
+        repair().onFailure(failure -> log.warn("case lists not rebuilt at start; the periodic check tries again", failure));
+      }
+    });
+    return Future.all(routing.start(), lists,
       closing.built().compose(built -> built ? Future.succeededFuture() : closing.rebuild(store)));
   }
 

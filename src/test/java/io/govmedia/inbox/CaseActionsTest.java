@@ -122,6 +122,24 @@ class CaseActionsTest {
   }
 
   @Test
+  @DisplayName("two repliers claiming at the same moment: one gets the case, the other a 409, and the history has one claim")
+  void claimRace() throws Exception {
+    for (int round = 0; round < 5; round++) {
+      String id = inA().getString("id");
+      var first = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+        Inbox.act(client, replierA.token(), id, "claim", new JsonObject()));
+      var second = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+        Inbox.act(client, otherReplierA.token(), id, "claim", new JsonObject()));
+      List<Integer> statuses = java.util.stream.Stream.of(first.get(), second.get()).map(Client.Response::status)
+        .sorted().toList();
+      assertEquals(List.of(200, 409), statuses);
+      JsonObject c = Inbox.read(client, admin, id);
+      assertEquals(1, c.getJsonArray("history").stream().filter(s -> "claim".equals(((JsonObject) s).getString("action")))
+        .count(), c::encode);
+    }
+  }
+
+  @Test
   @DisplayName("within a department a dispatcher names the person; someone outside the department is refused")
   void assignPerson() {
     JsonObject c = inA();
