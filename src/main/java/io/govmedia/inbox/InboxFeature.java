@@ -65,7 +65,9 @@ public final class InboxFeature implements Feature {
     routingRuleRoutes = new RoutingRuleRoutes(routingRuleStore, routing, auth.departments(), accounts.store(),
       platform.audit(), clock);
     // Who goes away: auth.staffDirectory().onAway(staffId -> …) tells this instance after the change is stored.
-    assignment = new Assignments(platform.redis(), auth.staffDirectory(), platform.config().inbox().assignmentCap());
+    ReplySettings departmentSettings = new ReplySettings(platform.db());
+    assignment = new Assignments(platform.redis(), auth.staffDirectory(), platform.config().inbox().assignmentCap(),
+      departmentSettings::claims);
     Config.Inbox settings = platform.config().inbox();
     deliveries = new ChannelDeliveries(accounts.store(), wechat.gateway(), weibo.client(), settings.wechatTemplates(),
       platform.config().publishing().publicBaseUrl(), clock);
@@ -90,12 +92,11 @@ public final class InboxFeature implements Feature {
     closing = new ClosingQueue(platform.redis());
     ratings = new Ratings(store, changes, closing, deadlines, events.events(), clock);
     CannedReplyStore canned = new CannedReplyStore(platform.db());
-    ReplySettings replySettings = new ReplySettings(platform.db());
-    Replies replies = new Replies(store, changes, closing, deliveries, checks.checks(), canned, replySettings,
+    Replies replies = new Replies(store, changes, closing, deliveries, checks.checks(), canned, departmentSettings,
       content::publishedItem, platform.config().publishing().publicBaseUrl(),
       new Idempotency(platform.redis(), "inbox-reply", "答复"), events.events(), platform.audit(), clock);
     cannedRoutes = new CannedReplyRoutes(canned, auth.departments(), platform.audit(), clock);
-    replyRoutes = new ReplyRoutes(replies, replySettings, auth.departments(), platform.audit(), clock);
+    replyRoutes = new ReplyRoutes(replies, departmentSettings, auth.departments(), platform.audit(), clock);
     ratingRoutes = new RatingRoutes(ratings, store, auth.departments(), platform.audit(), view);
     disclosureRoutes = new DisclosureRoutes(new Disclosures(store, changes, new PublicReplyStore(platform.db()),
       auth.departments(), view, platform.audit(), clock), auth.departments());

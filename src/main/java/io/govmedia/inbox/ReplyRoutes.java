@@ -22,7 +22,8 @@ import java.util.Set;
  * Replies on a case: {@code POST /api/v1/cases/{id}/reply} (a draft, a reply for review, or a reply sent; takes
  * {@code Idempotency-Key}), its review ({@code …/replies/{replyId}/approve|reject}), and what staff do when it did not
  * reach the citizen ({@code …/redeliver}, {@code …/reached}); and each department's setting
- * {@code /api/v1/reply-settings/{departmentId}} (whether its replies are reviewed).
+ * {@code /api/v1/reply-settings/{departmentId}} (whether its replies are reviewed, whether its cases are assigned
+ * automatically or wait to be claimed).
  */
 final class ReplyRoutes {
 
@@ -127,23 +128,32 @@ final class ReplyRoutes {
       .onFailure(ctx::fail);
   }
 
-  /** Admins, and the department's heads, decide whether its replies are reviewed. */
+  /**
+   * Admins, and the department's heads, decide whether its replies are reviewed ({@code review}) and how its cases find
+   * a replier ({@code assignment}: auto | claim). A field left out keeps its value; one of them is needed.
+   */
   private void saveSettings(RoutingContext ctx) {
     Principal principal = Principal.of(ctx);
     Input input = Input.of(ctx);
     Boolean review = input.optionalBoolean("review");
-    if (review == null && !input.has("review")) {
-      input.error("review", "必填");
+    String assignment = input.has("assignment") ? input.oneOf("assignment", ReplySettings.ASSIGNMENT_MODES) : null;
+    if (review == null && input.has("review")) {
+      input.error("review", "应为 true 或 false");
+    }
+    if (!input.has("review") && !input.has("assignment")) {
+      input.error("review", "review 与 assignment 至少填写一项");
     }
     input.validate();
     department(ctx, principal).compose(id -> {
       if (!principal.isAdmin() && !Reviewers.heads(principal, id)) {
-        throw Problem.forbidden("只有该部门的负责人或管理员可以设置答复审核");
+        throw Problem.forbidden("只有该部门的负责人或管理员可以修改部门设置");
       }
-      return settings.of(id).compose(before -> settings.save(new ReplySettings.Settings(id, review,
+      return settings.of(id).compose(before -> settings.save(new ReplySettings.Settings(id,
+          review == null ? before.review() : review, assignment == null ? before.assignment() : assignment,
           principal.username(), clock.instant()))
         .compose(after -> audit.append(principal.actor(), "reply-settings.update", "department", id,
-          new JsonObject().put("review", before.review()), new JsonObject().put("review", after.review()),
+          new JsonObject().put("review", before.review()).put("assignment", before.assignment()),
+          new JsonObject().put("review", after.review()).put("assignment", after.assignment()),
           RequestLog.id(ctx)).map(after)));
     }).onSuccess(saved -> Reply.ok(ctx, saved.toJson())).onFailure(ctx::fail);
   }

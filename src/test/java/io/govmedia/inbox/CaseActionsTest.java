@@ -60,6 +60,8 @@ class CaseActionsTest {
     replierA = Inbox.member(client, admin, List.of("replier"), List.of(departmentA));
     otherReplierA = Inbox.member(client, admin, List.of("replier"), List.of(departmentA));
     replierB = Inbox.member(client, admin, List.of("replier"), List.of(departmentB));
+    // A's cases wait to be claimed (签收); B keeps automatic assignment, the default
+    Inbox.assignmentMode(client, admin, departmentA, "claim");
   }
 
   @AfterAll
@@ -73,7 +75,7 @@ class CaseActionsTest {
     return new JsonObject().put("reason", why);
   }
 
-  /** A case sent by the dispatcher to department A: assigned, nobody's yet. */
+  /** A case sent by the dispatcher to department A: assigned, nobody's yet (A's cases wait to be claimed). */
   static JsonObject inA() {
     JsonObject c = Inbox.enter(client, dispatcher.token());
     return Inbox.acted(client, dispatcher.token(), c.getString("id"), "assign",
@@ -157,7 +159,7 @@ class CaseActionsTest {
   }
 
   @Test
-  @DisplayName("a transfer needs a reason and keeps the count and each department's part; the new department sees it")
+  @DisplayName("a transfer needs a reason and keeps the count and each department's part; the new department's on-duty replier gets it, a claim department lets it wait")
   void transfer() {
     JsonObject c = inA();
     String id = c.getString("id");
@@ -169,7 +171,7 @@ class CaseActionsTest {
       new JsonObject().put("departmentId", departmentB).put("reason", "属住建局职责"));
     assertEquals("assigned", moved.getString("status"));
     assertEquals(departmentB, moved.getString("departmentId"));
-    assertNull(moved.getString("assigneeId"));
+    assertEquals(replierB.id(), moved.getString("assigneeId"), "B assigns automatically: its one replier on duty");
     assertEquals(1, moved.getInteger("transfers"));
     assertEquals(2, moved.getJsonArray("parts").size());
     assertEquals(departmentA, moved.getJsonArray("parts").getJsonObject(0).getString("departmentId"));
@@ -179,6 +181,17 @@ class CaseActionsTest {
 
     assertEquals(404, client.get("/api/v1/cases/" + id, replierA.token()).status(), "department A no longer sees it");
     assertEquals(200, client.get("/api/v1/cases/" + id, replierB.token()).status());
+    assertEquals(List.of(id), Inbox.ids(client, replierB.token(), "assigneeId=" + replierB.id()).stream()
+      .filter(id::equals).toList(), "in the new assignee's own list");
+
+    JsonObject back = Inbox.acted(client, replierB.token(), id, "transfer",
+      new JsonObject().put("departmentId", departmentA).put("reason", "仍属城管局职责"));
+    assertEquals("assigned", back.getString("status"));
+    assertEquals(departmentA, back.getString("departmentId"));
+    assertNull(back.getString("assigneeId"), "A's cases wait to be claimed");
+    assertEquals(2, back.getInteger("transfers"));
+    assertEquals(replierA.id(), Inbox.acted(client, replierA.token(), id, "claim", new JsonObject())
+      .getString("assigneeId"));
   }
 
   @Test
