@@ -148,6 +148,11 @@ final class CaseIndex {
     });
   }
 
+  /** The ids of a staff member's open cases (their own list: one range read, no scan). */
+  Future<List<String>> openOf(String staffId) {
+    return Redis.await(redis.commands().zrange(PREFIX + "open:staff:" + staffId, 0, -1));
+  }
+
   boolean needsRepair() {
     return needsRepair;
   }

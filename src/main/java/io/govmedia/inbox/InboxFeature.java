@@ -54,6 +54,7 @@ public final class InboxFeature implements Feature {
   private final ReplyRoutes replyRoutes;
   private final RatingRoutes ratingRoutes;
   private final DisclosureRoutes disclosureRoutes;
+  private final Runnable stopRedistributing;
 
   public InboxFeature(Platform platform, AuthFeature auth, AccountsFeature accounts, WeChatFeature wechat,
                       WeiboFeature weibo, EventsFeature events, WorkdaysFeature workdays, SearchFeature search,
@@ -64,7 +65,6 @@ public final class InboxFeature implements Feature {
     routing = new RoutingRules(routingRuleStore, platform.redis());
     routingRuleRoutes = new RoutingRuleRoutes(routingRuleStore, routing, auth.departments(), accounts.store(),
       platform.audit(), clock);
-    // Who goes away: auth.staffDirectory().onAway(staffId -> …) tells this instance after the change is stored.
     ReplySettings departmentSettings = new ReplySettings(platform.db());
     assignment = new Assignments(platform.redis(), auth.staffDirectory(), platform.config().inbox().assignmentCap(),
       departmentSettings::claims);
@@ -76,6 +76,9 @@ public final class InboxFeature implements Feature {
     index = new CaseIndex(platform.redis());
     CaseChanges changes = new CaseChanges(index, assignment, events.events());
     store.onRollForward((before, after) -> changes.followed(before, after, null));
+    // Who goes away (离岗, disabled): the directory tells this instance after the change is stored
+    stopRedistributing = auth.staffDirectory().onAway(
+      new Redistribution(store, index, changes, assignment, platform.redis(), clock)::away);
     intake = new Intake(platform.vertx(), store, new CaseNumbers(platform.db(), clock), deadlines, routing,
       assignment, deliveries, changes, platform.redis(), clock);
     wechatIntake = new WeChatIntake(wechat.inboxHandOff(), intake, clock);
@@ -179,6 +182,7 @@ public final class InboxFeature implements Feature {
 
   @Override
   public void close() throws Exception {
+    stopRedistributing.run();
     wechatIntake.stop();
     routing.close();
   }
