@@ -242,23 +242,46 @@ final class Scheduler {
         : Future.failedFuture(failure));
   }
 
+  /**
+   * Claims the slot ({@code publishing}) and starts its send. What the publisher can prepare without sending anything
+   * (WeChat's uploads and draft) is done first, under the lease while the slot is still {@code scheduled}, and its
+   * state, marked as sending, goes into the claim: one write instead of a claim and then a {@code sending} write. A
+   * crash while preparing leaves the slot scheduled (its lease runs out and it is taken again, as a slot rescued
+   * before sending would be); once claimed it may have gone out, and is only ever checked. A preparation that fails is
+   * left to the publisher's own send, which reports it as it always has.
+   */
   private Future<Boolean> claim(Slot slot, PostView post, Account account, Instant now) {
-    return slots.move(slot, SlotStatus.PUBLISHING, Slots.SYSTEM, "开始第 " + (slot.attempt() + 1) + " 次发送",
-        s -> s.started(now).withQuotaPeriod(slot.quotaPeriod()))
-      .compose(claimed -> Redis.await(redis.commands().sadd(INFLIGHT, claimed.id())).map(claimed))
-      .map(claimed -> {
-        sending.incrementAndGet();
-        send(claimed, post, account);
-        return true;
-      });
+    Publisher publisher = publishers.get(slot.channel());
+    Slot starting = slot.started(now).withQuotaPeriod(slot.quotaPeriod());
+    return prepared(publisher, starting, post, account)
+      .compose(state -> slots.move(slot, SlotStatus.PUBLISHING, Slots.SYSTEM, "开始第 " + (slot.attempt() + 1) + " 次发送",
+          s -> state == null ? s.started(now).withQuotaPeriod(slot.quotaPeriod())
+            : s.started(now).withQuotaPeriod(slot.quotaPeriod()).withState(state))
+        .compose(claimed -> Redis.await(redis.commands().sadd(INFLIGHT, claimed.id())).map(claimed))
+        .map(claimed -> {
+          sending.incrementAndGet();
+          send(claimed, post, account, state != null);
+          return true;
+        }));
   }
 
-  private void send(Slot slot, PostView post, Account account) {
+  /** The publisher's preparation, or null when it has none or it failed (its send then prepares and reports). */
+  private Future<JsonObject> prepared(Publisher publisher, Slot starting, PostView post, Account account) {
+    try {
+      return publisher.prepare(sendOf(starting, post, account, new AtomicReference<>(starting)))
+        .otherwise(failure -> null);
+    } catch (RuntimeException e) {
+      return Future.succeededFuture();
+    }
+  }
+
+  private void send(Slot slot, PostView post, Account account, boolean prepared) {
     AtomicReference<Slot> current = new AtomicReference<>(slot);
     Publisher publisher = publishers.get(slot.channel());
     Future<Outcome> outcome;
     try {
-      outcome = publisher.send(sendOf(slot, post, account, current));
+      Send send = sendOf(slot, post, account, current);
+      outcome = prepared ? publisher.sendPrepared(send) : publisher.send(send);
     } catch (RuntimeException e) {
       outcome = Future.failedFuture(e);
     }
