@@ -161,12 +161,26 @@ final class Scheduler {
       })
       .compose(tried -> {
         List<String> leased = tried.<String>list().stream().filter(java.util.Objects::nonNull).toList();
+        // counted from here, so that the next pass takes no more than the concurrency allows
+        sending.addAndGet(leased.size());
         // the leased slots read in one query, a burst of due slots costing one read instead of one each
         return leased.isEmpty() ? Future.succeededFuture() : slots.store().written(leased)
-          .recover(failure -> Future.join(leased.stream().map(this::release).toList())
+          .recover(failure -> Future.join(leased.stream().map(this::giveBack).toList())
             .transform(v -> Future.failedFuture(failure)))
-          .compose(found -> Future.join(leased.stream().map(id -> takeDue(id, found.get(id))).toList()));
+          .map(found -> {
+            // not awaited: the next pass starts while these prepare (a WeChat draft takes a few calls), so that a
+            // slow one never holds up the rest
+            leased.forEach(id -> takeDue(id, found.get(id))
+              .onFailure(failure -> log.warn("due slot {} not taken now; it is tried again", id, failure)));
+            return null;
+          });
       });
+  }
+
+  /** Releases a due slot's lease without sending it, and its place in the concurrency. */
+  private Future<Void> giveBack(String slotId) {
+    sending.decrementAndGet();
+    return release(slotId);
   }
 
   /** A due slot whose lease this instance holds, as last written (null when unknown). */
@@ -177,7 +191,7 @@ final class Scheduler {
           ? slots.store().find(slotId).<Void>mapEmpty().recover(failure -> Future.<Void>succeededFuture())
           : Future.<Void>succeededFuture())
         .compose(rolled -> done.succeeded() && done.result() ? Future.<Void>succeededFuture()
-          : release(slotId).compose(v -> done.failed() && !SlotStore.isChanged(done.cause())
+          : giveBack(slotId).compose(v -> done.failed() && !SlotStore.isChanged(done.cause())
             ? Future.failedFuture(done.cause()) : Future.<Void>succeededFuture())));
   }
 
@@ -259,7 +273,6 @@ final class Scheduler {
             : s.started(now).withQuotaPeriod(slot.quotaPeriod()).withState(state))
         .compose(claimed -> Redis.await(redis.commands().sadd(INFLIGHT, claimed.id())).map(claimed))
         .map(claimed -> {
-          sending.incrementAndGet();
           send(claimed, post, account, state != null);
           return true;
         }));
