@@ -46,6 +46,7 @@ public final class InboxFeature implements Feature {
   private final Intake intake;
   private final WeChatIntake wechatIntake;
   private final CaseRoutes routes;
+  private final DeadlineSweep sweep;
 
   public InboxFeature(Platform platform, AuthFeature auth, AccountsFeature accounts, WeChatFeature wechat,
                       WeiboFeature weibo, EventsFeature events, WorkdaysFeature workdays, SearchFeature search,
@@ -56,7 +57,8 @@ public final class InboxFeature implements Feature {
     assignment = new NoAssignment();  // replaced when routing lands
     Deliveries deliveries = (to, text, purpose) -> Future.succeededFuture(
       new Delivery("miniapp_page", "available", clock.instant(), List.of()));  // replaced when channels land
-    Deadlines deadlines = new Deadlines(platform.config().inbox().limits(), calendar(workdays));
+    Workdays calendar = calendar(workdays);
+    Deadlines deadlines = new Deadlines(platform.config().inbox().limits(), calendar);
     store = new CaseStore(platform.db(), clock);
     index = new CaseIndex(platform.redis());
     CaseChanges changes = new CaseChanges(index, assignment, events.events());
@@ -68,6 +70,11 @@ public final class InboxFeature implements Feature {
     CaseActions actions = new CaseActions(store, changes, deadlines, assignment, auth.departments(),
       auth::staffMember, platform.audit(), clock);
     routes = new CaseRoutes(store, index, actions, intake, view, auth.departments(), platform.audit(), clock);
+    sweep = new DeadlineSweep(store, changes, deadlines, calendar, events.events(), department -> java.util.Set.of(),
+      platform.redis(), clock);
+    changes.also(sweep::follow);
+    calendar.onTableChanged(year -> sweep.tableChanged(year)
+      .onSuccess(n -> log.info("{} provisional deadlines recomputed for {}", n, year)));
   }
 
   /** What the channel pollers (Weibo, article comments, the mini-program) hand their messages to. */
@@ -83,7 +90,8 @@ public final class InboxFeature implements Feature {
   @Override
   public Future<?> start() {
     wechatIntake.listen(platform.vertx());
-    return index.built().compose(built -> built ? Future.succeededFuture() : repair());
+    return index.built().compose(built -> built ? Future.succeededFuture() : repair())
+      .compose(v -> sweep.built()).compose(built -> built ? Future.succeededFuture() : sweep.rebuild());
   }
 
   @Override
@@ -92,7 +100,10 @@ public final class InboxFeature implements Feature {
       new Periodic("pending WeChat messages to cases", Duration.ofSeconds(30), wechatIntake::sweep),
       new Periodic("case lists check", INDEX_CHECK, () -> index.built()
         .compose(built -> built && !index.needsRepair() ? Future.succeededFuture() : repair())),
-      new Periodic("case lists repair", INDEX_REPAIR, this::repair));
+      new Periodic("case lists repair", INDEX_REPAIR, this::repair),
+      new Periodic("deadline sweep", platform.config().inbox().sweepEvery(), sweep::sweep),
+      new Periodic("deadline alarms check", INDEX_CHECK, () -> sweep.built()
+        .compose(built -> built ? Future.succeededFuture() : sweep.rebuild())));
   }
 
   /** One instance at a time rebuilds the lists from MongoDB and resets the assignment counts from the same read. */
@@ -105,6 +116,7 @@ public final class InboxFeature implements Feature {
           return Future.all(rebuilt.openByDepartment().entrySet().stream()
             .map(e -> assignment.reset(e.getKey(), e.getValue())).toList()).<Void>mapEmpty();
         })
+        .compose(v -> sweep.rebuild()).<Void>mapEmpty()
         .andThen(done -> Redis.await(commands.expire(REPAIR_LOCK, 60))));
   }
 

@@ -71,15 +71,21 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
    * Citizen cases. {@code limits}: answer limits in working days by category wire value ({@code consultation},
    * {@code complaint}…), plus {@code urgent} for an urgent case of any category but {@code disclosure_request}
    * (which runs on its statutory clock). Defaults from DOMAIN.md §2; setting {@code inbox.limits} (a JSON object)
-   * overrides any of them.
+   * overrides any of them. {@code sweepEvery}: how often the deadline sweep looks for due reminders and breaches;
+   * {@code hotIssueSize}: the number of linked cases at which a hot issue is announced; {@code similarDays}: how far
+   * back similar cases of other citizens are suggested.
    */
-  public record Inbox(Map<String, Integer> limits) {
+  public record Inbox(Map<String, Integer> limits, Duration sweepEvery, int hotIssueSize, int similarDays) {
 
     public static final Map<String, Integer> DEFAULT_LIMITS = Map.of("consultation", 5, "complaint", 7,
       "suggestion", 10, "help", 5, "report", 7, "disclosure_request", 20, "urgent", 1);
 
     public Inbox {
       limits = Map.copyOf(limits);
+    }
+
+    public Inbox(Map<String, Integer> limits) {
+      this(limits, Duration.ofSeconds(30), 5, 7);
     }
   }
 
@@ -121,7 +127,10 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
     Map.entry("metrics.public", "GOVMEDIA_METRICS_PUBLIC"),
     Map.entry("metrics.host", "GOVMEDIA_METRICS_HOST"),
     Map.entry("metrics.port", "GOVMEDIA_METRICS_PORT"),
-    Map.entry("inbox.limits", "GOVMEDIA_INBOX_LIMITS"));
+    Map.entry("inbox.limits", "GOVMEDIA_INBOX_LIMITS"),
+    Map.entry("inbox.sweepSeconds", "GOVMEDIA_INBOX_SWEEP_SECONDS"),
+    Map.entry("inbox.hotIssueSize", "GOVMEDIA_INBOX_HOT_ISSUE_SIZE"),
+    Map.entry("inbox.similarDays", "GOVMEDIA_INBOX_SIMILAR_DAYS"));
 
   static final String MASTER_KEY_ENV = "GOVMEDIA_MASTER_KEY";
   static final String ADMIN_PASSWORD_ENV = "GOVMEDIA_ADMIN_PASSWORD";
@@ -169,7 +178,9 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
     Content content = new Content(r.names("content.reviewStages", List.of("初审", "复审", "终审"), 1, 5));
     Metrics metrics = new Metrics(r.bool("metrics.public", false), r.string("metrics.host", "127.0.0.1"),
       (int) r.integer("metrics.port", 9464, 0, 65535));
-    Inbox inbox = new Inbox(r.limits("inbox.limits", Inbox.DEFAULT_LIMITS, 1, 60));
+    Inbox inbox = new Inbox(r.limits("inbox.limits", Inbox.DEFAULT_LIMITS, 1, 60),
+      Duration.ofSeconds(r.integer("inbox.sweepSeconds", 30, 1, 3600)), (int) r.integer("inbox.hotIssueSize", 5, 2, 1000),
+      (int) r.integer("inbox.similarDays", 7, 1, 90));
     return new Config(http, dataDir, mongo, redis, security, wechat, content, metrics, weibo, publishing, inbox);
   }
 
