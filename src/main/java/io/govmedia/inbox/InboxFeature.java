@@ -47,6 +47,7 @@ public final class InboxFeature implements Feature {
   private final WeChatIntake wechatIntake;
   private final CaseRoutes routes;
   private final DeadlineSweep sweep;
+  private final DeadlineRoutes deadlineRoutes;
 
   public InboxFeature(Platform platform, AuthFeature auth, AccountsFeature accounts, WeChatFeature wechat,
                       WeiboFeature weibo, EventsFeature events, WorkdaysFeature workdays, SearchFeature search,
@@ -70,9 +71,15 @@ public final class InboxFeature implements Feature {
     CaseActions actions = new CaseActions(store, changes, deadlines, assignment, auth.departments(),
       auth::staffMember, platform.audit(), clock);
     routes = new CaseRoutes(store, index, actions, intake, view, auth.departments(), platform.audit(), clock);
-    sweep = new DeadlineSweep(store, changes, deadlines, calendar, events.events(), department -> java.util.Set.of(),
-      platform.redis(), clock);
+    // heads come with the staff's headOf (routing part)
+    DepartmentHeads heads = new DepartmentHeads((principal, department) -> false, department -> java.util.Set.of());
+    sweep = new DeadlineSweep(store, changes, deadlines, calendar, events.events(), heads::of, platform.redis(), clock);
     changes.also(sweep::follow);
+    CaseStats stats = new CaseStats(platform.db(), calendar);
+    changes.also(stats::follow);
+    Extensions extensions = new Extensions(platform.db(), store, actions, changes, deadlines, deliveries, heads,
+      events.events(), platform.audit(), clock);
+    deadlineRoutes = new DeadlineRoutes(extensions, stats, index, store, view, auth.departments(), clock);
     calendar.onTableChanged(year -> sweep.tableChanged(year)
       .onSuccess(n -> log.info("{} provisional deadlines recomputed for {}", n, year)));
   }
@@ -123,6 +130,7 @@ public final class InboxFeature implements Feature {
   @Override
   public void mountStaffApi(Mount mount) {
     routes.mount(mount.root());
+    deadlineRoutes.mount(mount.root());
   }
 
   @Override
