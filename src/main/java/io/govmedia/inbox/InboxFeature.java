@@ -48,6 +48,8 @@ public final class InboxFeature implements Feature {
   private final CaseRoutes routes;
   private final DeadlineSweep sweep;
   private final DeadlineRoutes deadlineRoutes;
+  private final SimilarCases similar;
+  private final HotIssueRoutes hotIssueRoutes;
 
   public InboxFeature(Platform platform, AuthFeature auth, AccountsFeature accounts, WeChatFeature wechat,
                       WeiboFeature weibo, EventsFeature events, WorkdaysFeature workdays, SearchFeature search,
@@ -80,6 +82,11 @@ public final class InboxFeature implements Feature {
     Extensions extensions = new Extensions(platform.db(), store, actions, changes, deadlines, deliveries, heads,
       events.events(), platform.audit(), clock);
     deadlineRoutes = new DeadlineRoutes(extensions, stats, index, store, view, auth.departments(), clock);
+    var settings = platform.config().inbox();
+    similar = new SimilarCases(platform.redis(), Duration.ofDays(settings.similarDays()), clock);
+    changes.also(similar::follow);
+    HotIssues hotIssues = new HotIssues(platform.db(), store, changes, events.events(), settings.hotIssueSize(), clock);
+    hotIssueRoutes = new HotIssueRoutes(similar, hotIssues, actions, store, auth.departments(), platform.audit());
     calendar.onTableChanged(year -> sweep.tableChanged(year)
       .onSuccess(n -> log.info("{} provisional deadlines recomputed for {}", n, year)));
   }
@@ -109,6 +116,7 @@ public final class InboxFeature implements Feature {
         .compose(built -> built && !index.needsRepair() ? Future.succeededFuture() : repair())),
       new Periodic("case lists repair", INDEX_REPAIR, this::repair),
       new Periodic("deadline sweep", platform.config().inbox().sweepEvery(), sweep::sweep),
+      new Periodic("similar-case window trim", INDEX_REPAIR, similar::trim),
       new Periodic("deadline alarms check", INDEX_CHECK, () -> sweep.built()
         .compose(built -> built ? Future.succeededFuture() : sweep.rebuild())));
   }
@@ -131,6 +139,7 @@ public final class InboxFeature implements Feature {
   public void mountStaffApi(Mount mount) {
     routes.mount(mount.root());
     deadlineRoutes.mount(mount.root());
+    hotIssueRoutes.mount(mount.root());
   }
 
   @Override
