@@ -65,6 +65,7 @@ public final class Main {
     private int port;
     private Vertx vertx;
     private Api api;
+    private List<Feature> features = List.of();
 
     public int port() {
       return port;
@@ -73,6 +74,11 @@ public final class Main {
     /** The server's Vert.x, e.g. to listen on its event bus. */
     public Vertx vertx() {
       return vertx;
+    }
+
+    /** The running feature of that type, e.g. for a test that calls what the feature exposes to others. */
+    public <T extends Feature> T feature(Class<T> type) {
+      return features.stream().filter(type::isInstance).map(type::cast).findFirst().orElseThrow();
     }
 
     /** A fresh root router like the ones serving requests, for tools that inspect what is mounted. */
@@ -146,6 +152,7 @@ public final class Main {
         weibo, workdays, inbox);
 
       running.started.addAll(features);
+      running.features = features;
       Future.all(features.stream().map(Feature::start).toList()).await(60, TimeUnit.SECONDS);
       features.forEach(feature -> feature.periodic().forEach(job -> schedule(platform.vertx(), job)));
       Api api = new Api(config.http(), Readiness.handler(platform.vertx(), platform.db(), platform.redis()),

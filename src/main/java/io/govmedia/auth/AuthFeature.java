@@ -18,6 +18,7 @@ public final class AuthFeature implements Feature {
   private final Platform platform;
   private final DepartmentStore departments;
   private final StaffStore staff;
+  private final StaffDirectory directory;
   private final Passwords passwords;
   private final Sessions sessions;
   private final AuthRoutes authRoutes;
@@ -32,6 +33,7 @@ public final class AuthFeature implements Feature {
     var security = platform.config().security();
     departments = new DepartmentStore(platform.db());
     staff = new StaffStore(platform.db());
+    directory = new StaffDirectory(staff, platform.redis());
     passwords = new Passwords(platform.vertx());
     sessions = new Sessions(platform.vertx(), platform.db(), staff, platform.secrets().derive("access-token-signing"),
       platform.clock(), security.accessTokenTtl(), security.refreshTokenTtl());
@@ -40,8 +42,8 @@ public final class AuthFeature implements Feature {
     authRoutes = new AuthRoutes(staff, sessions, passwords, platform.redis(), security.loginMaxFailures(),
       security.loginWindow(), audit, clock);
     departmentRoutes = new DepartmentRoutes(departments, audit, clock);
-    staffRoutes = new StaffRoutes(staff, departments, ids -> existingAccounts.apply(ids), sessions, passwords, audit,
-      clock);
+    staffRoutes = new StaffRoutes(staff, departments, ids -> existingAccounts.apply(ids), sessions, passwords, directory,
+      audit, clock);
     auditRoutes = new AuditRoutes(audit);
   }
 
@@ -52,6 +54,11 @@ public final class AuthFeature implements Feature {
   /** A staff member by id, or null: for features that hand work to people (the inbox's assignee). */
   public Future<Staff> staffMember(String id) {
     return staff.find(id);
+  }
+
+  /** Who is on duty in each department (for automatic assignment), and who goes away. */
+  public StaffDirectory staffDirectory() {
+    return directory;
   }
 
   /** Checks the staff bearer token and puts the signed-in principal on the request. */
@@ -79,12 +86,19 @@ public final class AuthFeature implements Feature {
   public Future<?> start() {
     return Future.all(departments.createIndexes(), staff.createIndexes())
       .compose(indexed -> FirstAdmin.ensure(staff, passwords, platform.audit(), platform.clock(),
-        platform.config().security().adminPassword()));
+        platform.config().security().adminPassword()))
+      .compose(admin -> directory.start());
   }
 
   @Override
   public List<Periodic> periodic() {
-    return List.of(new Periodic("session purge", Duration.ofHours(1), () -> sessions.purge(platform.clock().instant())));
+    return List.of(new Periodic("session purge", Duration.ofHours(1), () -> sessions.purge(platform.clock().instant())),
+      new Periodic("staff directory refresh", Duration.ofSeconds(30), directory::reload));
+  }
+
+  @Override
+  public void close() throws Exception {
+    directory.close();
   }
 
   @Override

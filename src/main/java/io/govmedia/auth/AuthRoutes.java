@@ -136,7 +136,6 @@ final class AuthRoutes {
   }
 
   private Staff withPassword(Staff s, String hash) {
-    return new Staff(s.id(), s.username(), s.displayName(), hash, s.roles(), s.departmentIds(), s.accountIds(),
-      s.disabled(), s.createdAt(), clock.instant(), s.version() + 1);
+    return s.withPassword(hash, clock.instant());
   }
 }

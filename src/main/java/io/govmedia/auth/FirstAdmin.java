@@ -37,7 +37,7 @@ final class FirstAdmin {
       var now = clock.instant();
       return passwords.hash(password)
         .map(hash -> new Staff(Ids.newId(), "admin", "系统管理员", hash, Set.of(Role.ADMIN), List.of(), List.of(),
-          false, now, now, 1))
+          List.of(), false, true, now, now, 1))
         .compose(staff::insert)
         // Shown as soon as it exists: if anything after this fails, the password is not lost with it.
         .onSuccess(admin -> announce(configured.isPresent(), password))

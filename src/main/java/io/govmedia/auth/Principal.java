@@ -9,10 +9,10 @@ import java.util.Set;
 
 /**
  * The signed-in staff member of a request, as loaded from the store on every request, so that a role
- * removed or an account disabled takes effect at once.
+ * removed or an account disabled takes effect at once. {@code headOf}: the departments they head.
  */
 public record Principal(String staffId, String username, String sessionId, Set<Role> roles,
-                        Set<String> departmentIds, Set<String> accountIds) {
+                        Set<String> departmentIds, Set<String> accountIds, Set<String> headOf) {
 
   static final String KEY = "govmedia.principal";
 
@@ -30,6 +30,16 @@ public record Principal(String staffId, String username, String sessionId, Set<R
 
   public boolean hasAny(Role... wanted) {
     return Arrays.stream(wanted).anyMatch(roles::contains);
+  }
+
+  /** Whether they head the department ("is head of": extensions, availability of its members). */
+  public boolean isHeadOf(String departmentId) {
+    return headOf.contains(departmentId);
+  }
+
+  /** Whether they head any of the departments. */
+  public boolean headsAnyOf(java.util.Collection<String> departmentIds) {
+    return departmentIds.stream().anyMatch(headOf::contains);
   }
 
   public boolean isAdmin() {

@@ -9,6 +9,8 @@ import io.govmedia.platform.Reply;
 import io.govmedia.platform.RequestLog;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -22,7 +24,8 @@ import java.util.regex.Pattern;
 
 /**
  * {@code /api/v1/staff}: admins manage staff; dispatchers and supervisors read the staff of their departments
- * (they assign cases to them); everyone reads their own record.
+ * (they assign cases to them); everyone reads their own record. Availability (on duty / away) is set by the member,
+ * a head of one of their departments, or an admin.
  */
 final class StaffRoutes {
 
@@ -33,13 +36,15 @@ final class StaffRoutes {
   private final Function<Collection<String>, Future<Set<String>>> existingAccounts;
   private final Sessions sessions;
   private final Passwords passwords;
+  private final StaffDirectory directory;
   private final AuditLog audit;
   private final Clock clock;
 
   public StaffRoutes(StaffStore store, DepartmentStore departments,
                      Function<Collection<String>, Future<Set<String>>> existingAccounts, Sessions sessions,
-                     Passwords passwords, AuditLog audit, Clock clock) {
+                     Passwords passwords, StaffDirectory directory, AuditLog audit, Clock clock) {
     this.store = store;
+    this.directory = directory;
     this.departments = departments;
     this.existingAccounts = existingAccounts;
     this.sessions = sessions;
@@ -54,6 +59,7 @@ final class StaffRoutes {
     router.get("/").handler(this::list);
     router.get("/:id").handler(this::get);
     router.patch("/:id").handler(this::update);
+    router.put("/:id/availability").handler(this::setAvailability);
     return router;
   }
 
@@ -67,13 +73,17 @@ final class StaffRoutes {
     Set<Role> roles = roles(input, true);
     List<String> departmentIds = input.strings("departmentIds", 50, Ids.FORMAT);
     List<String> accountIds = input.strings("accountIds", 200, Ids.FORMAT);
+    List<String> headOf = input.strings("headOf", 50, Ids.FORMAT);
     input.validate();
+    requireHeadsWithin(headOf, departmentIds);
     Passwords.requireStrong("password", password);
     var now = clock.instant();
     checkReferences(departmentIds, accountIds)
       .compose(ok -> passwords.hash(password))
-      .map(hash -> new Staff(Ids.newId(), username, displayName, hash, roles, departmentIds, accountIds, false, now, now, 1))
+      .map(hash -> new Staff(Ids.newId(), username, displayName, hash, roles, departmentIds, accountIds, headOf,
+        false, true, now, now, 1))
       .compose(store::insert)
+      .compose(created -> directory.changed().map(created))
       .compose(created -> audit.append(principal.actor(), "staff.create", "staff", created.id(), null,
         created.auditSummary(), RequestLog.id(ctx)).map(created))
       .onSuccess(created -> Reply.created(ctx, created.toJson()))
@@ -102,7 +112,7 @@ final class StaffRoutes {
 
   /** The fields a PATCH may change; null means unchanged. */
   private record Changes(String displayName, Set<Role> roles, List<String> departmentIds, List<String> accountIds,
-                         Boolean disabled, String password) {
+                         List<String> headOf, Boolean disabled, String password) {
 
     static Changes read(RoutingContext ctx) {
       Input input = Input.of(ctx);
@@ -110,6 +120,7 @@ final class StaffRoutes {
         input.has("roles") ? StaffRoutes.roles(input, true) : null,
         input.has("departmentIds") ? input.strings("departmentIds", 50, Ids.FORMAT) : null,
         input.has("accountIds") ? input.strings("accountIds", 200, Ids.FORMAT) : null,
+        input.has("headOf") ? input.strings("headOf", 50, Ids.FORMAT) : null,
         input.optionalBoolean("disabled"),
         input.has("password") ? input.password("password") : null);
       input.validate();
@@ -122,8 +133,8 @@ final class StaffRoutes {
     Staff applyTo(Staff s, String passwordHash, java.time.Instant now) {
       return new Staff(s.id(), s.username(), displayName == null ? s.displayName() : displayName, passwordHash,
         roles == null ? s.roles() : roles, departmentIds == null ? s.departmentIds() : departmentIds,
-        accountIds == null ? s.accountIds() : accountIds, disabled == null ? s.disabled() : disabled,
-        s.createdAt(), now, s.version() + 1);
+        accountIds == null ? s.accountIds() : accountIds, headOf == null ? s.headOf() : headOf,
+        disabled == null ? s.disabled() : disabled, s.available(), s.createdAt(), now, s.version() + 1);
     }
   }
 
@@ -145,8 +156,12 @@ final class StaffRoutes {
       .compose(before -> checkReferences(orEmpty(changes.departmentIds), orEmpty(changes.accountIds))
         .compose(ok -> changes.password == null ? Future.succeededFuture(before.passwordHash()) : passwords.hash(changes.password))
         .map(hash -> changes.applyTo(before, hash, clock.instant()))
-        .compose(after -> endSessionsIfNeeded(after, changes).compose(v -> store.replace(before, after)))
+        .compose(after -> {
+          requireHeadsWithin(after.headOf(), after.departmentIds());
+          return endSessionsIfNeeded(after, changes).compose(v -> store.replace(before, after));
+        })
         .compose(after -> keepAnAdmin(before, after))
+        .compose(after -> directory.changed().map(after))
         .compose(after -> audit.append(principal.actor(), "staff.update", "staff", after.id(), before.auditSummary(),
           after.auditSummary().put("passwordReset", changes.password != null), RequestLog.id(ctx)).map(after)))
       .onSuccess(after -> Reply.ok(ctx, after.toJson()))
@@ -172,11 +187,54 @@ final class StaffRoutes {
     }
     return store.countActiveAdmins().compose(count -> count > 0
       ? Future.succeededFuture(after)
-      : store.replace(after, new Staff(before.id(), before.username(), before.displayName(), after.passwordHash(),
-          before.roles(), before.departmentIds(), before.accountIds(), before.disabled(), before.createdAt(),
-          clock.instant(), after.version() + 1))
+      : store.replace(after, before.withPassword(after.passwordHash(), clock.instant()).withVersion(after.version() + 1))
         .transform(undone -> Future.failedFuture(Problem.conflict("last-admin", "不能停用或降级最后一位管理员",
           "请先指定另一位管理员。"))));
+  }
+
+  private void setAvailability(RoutingContext ctx) {
+    Principal principal = Principal.of(ctx);
+    Input input = Input.of(ctx);
+    Boolean available = input.optionalBoolean("available");
+    input.validate();
+    if (available == null) {
+      throw Problem.invalidFields(new JsonArray().add(new JsonObject().put("field", "available").put("message", "必填")));
+    }
+    load(ctx.pathParam("id"))
+      .compose(member -> mayChangeAvailability(principal, member)
+        ? store.setAvailable(member.id(), available, clock.instant())
+        : Future.failedFuture(Problem.forbidden("只能设置本人的值班状态；部门负责人可设置本部门人员的，管理员可设置所有人的。")))
+      .compose(changedFrom -> changedFrom == null ? Future.succeededFuture() : availabilityChanged(ctx, principal, changedFrom))
+      .compose(v -> load(ctx.pathParam("id")))
+      .onSuccess(member -> Reply.ok(ctx, member.toJson()))
+      .onFailure(ctx::fail);
+  }
+
+  private static boolean mayChangeAvailability(Principal principal, Staff member) {
+    return principal.isAdmin() || principal.staffId().equals(member.id()) || principal.headsAnyOf(member.departmentIds());
+  }
+
+  /** Audited; the directory shows it before the answer; listeners hear of a going-away after that. */
+  private Future<Void> availabilityChanged(RoutingContext ctx, Principal principal, Staff before) {
+    boolean available = !before.available();
+    return audit.append(principal.actor(), "staff.availability", "staff", before.id(),
+        new JsonObject().put("available", before.available()), new JsonObject().put("available", available),
+        RequestLog.id(ctx))
+      .compose(v -> directory.changed())
+      .onSuccess(v -> {
+        if (!available) {
+          directory.wentAway(before.id());
+        }
+      });
+  }
+
+  /** A member heads only departments they belong to. */
+  private static void requireHeadsWithin(List<String> headOf, List<String> departmentIds) {
+    List<String> outside = headOf.stream().filter(id -> !departmentIds.contains(id)).toList();
+    if (!outside.isEmpty()) {
+      throw Problem.invalidFields(new JsonArray().add(new JsonObject().put("field", "headOf")
+        .put("message", "只能是本人所属部门（departmentIds）中的部门：" + String.join("、", outside))));
+    }
   }
 
   private static Set<Role> roles(Input input, boolean required) {

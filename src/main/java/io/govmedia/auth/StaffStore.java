@@ -2,15 +2,18 @@ package io.govmedia.auth;
 
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Updates;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 import io.govmedia.platform.Mongo;
 import io.govmedia.platform.Page;
 import io.govmedia.platform.Problem;
+import io.govmedia.platform.Times;
 import io.vertx.core.Future;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 
@@ -18,9 +21,13 @@ import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.gt;
 import static com.mongodb.client.model.Filters.in;
+import static com.mongodb.client.model.Filters.ne;
 import static com.mongodb.client.model.Sorts.ascending;
 
 final class StaffStore {
+
+  /** An office has hundreds of staff; the directory of who is on duty reads them all at once. */
+  private static final int MAX_STAFF = 20_000;
 
   private final MongoCollection<Document> staff;
 
@@ -64,6 +71,24 @@ final class StaffStore {
     }
     return Mongo.all(staff.find(filter).sort(ascending("_id")).limit(page.limit() + 1))
       .map(docs -> docs.stream().map(Staff::from).toList());
+  }
+
+  Future<List<Staff>> all() {
+    return Mongo.all(staff.find().limit(MAX_STAFF)).map(docs -> docs.stream().map(Staff::from).toList());
+  }
+
+  /**
+   * Puts the member on duty or away; answers the record as it was when this call changed it, or null when it was
+   * already so (or is gone). Of two requests at once, one sees the change: a going-away is reported once. The version
+   * moves on, so that a PATCH made from an older read is refused instead of putting the availability back.
+   */
+  Future<Staff> setAvailable(String id, boolean available, Instant now) {
+    Bson changes = available ? eq("available", false) : ne("available", false);
+    return Mongo.first(staff.findOneAndUpdate(and(eq("_id", id), changes), Updates.combine(
+        Updates.set("available", available),
+        Updates.set("updatedAt", Times.date(now)),
+        Updates.inc("version", 1L))))
+      .map(d -> d == null ? null : Staff.from(d));
   }
 
   /** Replaces the record only if nobody changed it since {@code before} was read. */

@@ -74,16 +74,17 @@ final class Tickets {
       .put("sessionId", principal.sessionId())
       .put("roles", new JsonArray(principal.roles().stream().map(Role::wire).toList()))
       .put("departmentIds", new JsonArray(principal.departmentIds().stream().toList()))
-      .put("accountIds", new JsonArray(principal.accountIds().stream().toList()));
+      .put("accountIds", new JsonArray(principal.accountIds().stream().toList()))
+      .put("headOf", new JsonArray(principal.headOf().stream().toList()));
   }
 
   private static Principal decode(JsonObject json) {
     return new Principal(json.getString("staffId"), json.getString("username"), json.getString("sessionId"),
       strings(json, "roles").stream().map(Role::parse).flatMap(Optional::stream).collect(Collectors.toUnmodifiableSet()),
-      strings(json, "departmentIds"), strings(json, "accountIds"));
+      strings(json, "departmentIds"), strings(json, "accountIds"), strings(json, "headOf"));
   }
 
   private static Set<String> strings(JsonObject json, String name) {
-    return json.getJsonArray(name).stream().map(String::valueOf).collect(Collectors.toUnmodifiableSet());
+    return json.getJsonArray(name, new JsonArray()).stream().map(String::valueOf).collect(Collectors.toUnmodifiableSet());
   }
 }

@@ -11,7 +11,7 @@ import java.util.List;
  * (a failed customer-service message, then the template message that worked). Kept on the case.
  *
  * @param route  {@code wechat_kf} | {@code wechat_template} | {@code miniapp_subscribe} | {@code miniapp_page} |
- *               {@code weibo_comment} | {@code none}
+ *               {@code weibo_comment} | {@code wechat_comment} (the reply under an article comment) | {@code none}
  * @param status {@code delivered} | {@code failed} | {@code available} (readable on the mini-program's case page only)
  */
 public record Delivery(String route, String status, Instant at, List<Attempt> attempts) {

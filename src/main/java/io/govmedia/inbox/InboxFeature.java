@@ -4,10 +4,10 @@ import io.govmedia.accounts.AccountsFeature;
 import io.govmedia.auth.AuthFeature;
 import io.govmedia.content.ContentFeature;
 import io.govmedia.events.EventsFeature;
+import io.govmedia.platform.Config;
 import io.govmedia.platform.Feature;
 import io.govmedia.platform.Platform;
 import io.govmedia.platform.Redis;
-import io.govmedia.platform.Times;
 import io.govmedia.search.SearchFeature;
 import io.govmedia.wechat.WeChatFeature;
 import io.govmedia.weibo.WeiboFeature;
@@ -18,13 +18,8 @@ import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.DayOfWeek;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalTime;
 import java.util.List;
-import java.util.function.IntConsumer;
 
 /**
  * Citizen messages as cases (issue 9): one inbox across channels, routing, fair assignment, working-day deadlines,
@@ -42,10 +37,14 @@ public final class InboxFeature implements Feature {
   private final Platform platform;
   private final CaseStore store;
   private final CaseIndex index;
-  private final Assignment assignment;
+  private final RoutingRules routing;
+  private final RoutingRuleRoutes routingRuleRoutes;
+  private final Assignments assignment;
   private final Intake intake;
   private final WeChatIntake wechatIntake;
   private final CaseRoutes routes;
+  private final Deliveries deliveries;
+  private final Pollers pollers;
   private final DeadlineSweep sweep;
   private final DeadlineRoutes deadlineRoutes;
   private final SimilarCases similar;
@@ -56,12 +55,17 @@ public final class InboxFeature implements Feature {
                       ContentFeature content) {
     this.platform = platform;
     var clock = platform.clock();
-    Routing routing = facts -> Future.succeededFuture(null);  // replaced when routing lands
-    assignment = new NoAssignment();  // replaced when routing lands
-    Deliveries deliveries = (to, text, purpose) -> Future.succeededFuture(
-      new Delivery("miniapp_page", "available", clock.instant(), List.of()));  // replaced when channels land
-    Workdays calendar = calendar(workdays);
-    Deadlines deadlines = new Deadlines(platform.config().inbox().limits(), calendar);
+    RoutingRuleStore routingRuleStore = new RoutingRuleStore(platform.db());
+    routing = new RoutingRules(routingRuleStore, platform.redis());
+    routingRuleRoutes = new RoutingRuleRoutes(routingRuleStore, routing, auth.departments(), accounts.store(),
+      platform.audit(), clock);
+    // Who goes away: auth.staffDirectory().onAway(staffId -> …) tells this instance after the change is stored.
+    assignment = new Assignments(platform.redis(), auth.staffDirectory(), platform.config().inbox().assignmentCap());
+    Config.Inbox settings = platform.config().inbox();
+    deliveries = new ChannelDeliveries(accounts.store(), wechat.gateway(), weibo.client(), settings.wechatTemplates(),
+      platform.config().publishing().publicBaseUrl(), clock);
+    Workdays calendar = workdays.workdays();
+    Deadlines deadlines = new Deadlines(settings.limits(), calendar);
     store = new CaseStore(platform.db(), clock);
     index = new CaseIndex(platform.redis());
     CaseChanges changes = new CaseChanges(index, assignment, events.events());
@@ -69,12 +73,17 @@ public final class InboxFeature implements Feature {
     intake = new Intake(platform.vertx(), store, new CaseNumbers(platform.db(), clock), deadlines, routing,
       assignment, deliveries, changes, platform.redis(), clock);
     wechatIntake = new WeChatIntake(wechat.inboxHandOff(), intake, clock);
+    PollerCursors cursors = new PollerCursors(platform.db(), clock);
+    Duration lookBack = Duration.ofDays(settings.commentDays());
+    pollers = new Pollers(accounts.store(), new PollerGuard(platform.redis(), clock), List.of(
+      new WeiboPoller(WeiboPoller.Feed.COMMENTS, weibo.client(), accounts.store(), cursors, intake, lookBack, clock),
+      new WeiboPoller(WeiboPoller.Feed.MENTIONS, weibo.client(), accounts.store(), cursors, intake, lookBack, clock),
+      new ArticleCommentPoller(wechat.gateway(), platform.db(), cursors, intake, lookBack, clock)));
     CaseView view = new CaseView(platform.secrets(), clock);
     CaseActions actions = new CaseActions(store, changes, deadlines, assignment, auth.departments(),
       auth::staffMember, platform.audit(), clock);
     routes = new CaseRoutes(store, index, actions, intake, view, auth.departments(), platform.audit(), clock);
-    // heads come with the staff's headOf (routing part)
-    DepartmentHeads heads = new DepartmentHeads((principal, department) -> false, department -> java.util.Set.of());
+    DepartmentHeads heads = new DepartmentHeads(io.govmedia.auth.Principal::isHeadOf, auth.staffDirectory()::heads);
     sweep = new DeadlineSweep(store, changes, deadlines, calendar, events.events(), heads::of, platform.redis(), clock);
     changes.also(sweep::follow);
     CaseStats stats = new CaseStats(platform.db(), calendar);
@@ -82,7 +91,6 @@ public final class InboxFeature implements Feature {
     Extensions extensions = new Extensions(platform.db(), store, actions, changes, deadlines, deliveries, heads,
       events.events(), platform.audit(), clock);
     deadlineRoutes = new DeadlineRoutes(extensions, stats, index, store, view, auth.departments(), clock);
-    var settings = platform.config().inbox();
     similar = new SimilarCases(platform.redis(), Duration.ofDays(settings.similarDays()), clock);
     changes.also(similar::follow);
     HotIssues hotIssues = new HotIssues(platform.db(), store, changes, events.events(), settings.hotIssueSize(), clock);
@@ -96,6 +104,19 @@ public final class InboxFeature implements Feature {
     return intake;
   }
 
+  /** How acknowledgements, notices and replies reach the citizen. */
+  Deliveries deliveries() {
+    return deliveries;
+  }
+
+  Routing routing() {
+    return routing;
+  }
+
+  Assignment assignment() {
+    return assignment;
+  }
+
   /** The case store, for the parts built on it (replies, deadlines, rating, statistics). */
   public CaseStore cases() {
     return store;
@@ -104,18 +125,21 @@ public final class InboxFeature implements Feature {
   @Override
   public Future<?> start() {
     wechatIntake.listen(platform.vertx());
-    return index.built().compose(built -> built ? Future.succeededFuture() : repair())
+    return Future.all(routing.start(), index.built().compose(built -> built ? Future.succeededFuture() : repair()))
       .compose(v -> sweep.built()).compose(built -> built ? Future.succeededFuture() : sweep.rebuild());
   }
 
   @Override
   public List<Periodic> periodic() {
     return List.of(
-      new Periodic("pending WeChat messages to cases", Duration.ofSeconds(30), wechatIntake::sweep),
+      new Periodic("pending WeChat messages to cases", platform.config().inbox().sweepEvery(),
+        wechatIntake::sweep),
       new Periodic("case lists check", INDEX_CHECK, () -> index.built()
         .compose(built -> built && !index.needsRepair() ? Future.succeededFuture() : repair())),
       new Periodic("case lists repair", INDEX_REPAIR, this::repair),
-      new Periodic("deadline sweep", platform.config().inbox().sweepEvery(), sweep::sweep),
+      new Periodic("routing rules refresh", Duration.ofSeconds(30), routing::reload),
+      new Periodic("inbox-poll", platform.config().inbox().poll(), pollers::run),
+      new Periodic("deadline sweep", platform.config().inbox().deadlineSweepEvery(), sweep::sweep),
       new Periodic("similar-case window trim", INDEX_REPAIR, similar::trim),
       new Periodic("deadline alarms check", INDEX_CHECK, () -> sweep.built()
         .compose(built -> built ? Future.succeededFuture() : sweep.rebuild())));
@@ -138,82 +162,14 @@ public final class InboxFeature implements Feature {
   @Override
   public void mountStaffApi(Mount mount) {
     routes.mount(mount.root());
+    mount.root().route("/api/v1/routing-rules*").subRouter(routingRuleRoutes.routes(mount.vertx()));
     deadlineRoutes.mount(mount.root());
     hotIssueRoutes.mount(mount.root());
   }
 
   @Override
-  public void close() {
+  public void close() throws Exception {
     wechatIntake.stop();
-  }
-
-  /** The calendar, or Monday–Friday (every day provisional) until the workdays part lands. */
-  private static Workdays calendar(WorkdaysFeature workdays) {
-    try {
-      return workdays.workdays();
-    } catch (UnsupportedOperationException notYet) {
-      return new MondayToFriday();  // replaced when workdays lands
-    }
-  }
-
-  /** Stand-in: nobody is picked (cases wait in their department to be claimed). Replaced when routing lands. */
-  private static final class NoAssignment implements Assignment {
-    @Override
-    public Future<String> pick(String departmentId) {
-      return Future.succeededFuture(null);
-    }
-
-    @Override
-    public Future<Void> opened(String staffId, String departmentId) {
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public Future<Void> released(String staffId, String departmentId) {
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public Future<Void> reset(String departmentId, java.util.Map<String, Integer> openCases) {
-      return Future.succeededFuture();
-    }
-  }
-
-  /** Stand-in calendar without holidays. Replaced when workdays lands. */
-  private static final class MondayToFriday implements Workdays {
-    @Override
-    public Day add(LocalDate from, int days) {
-      LocalDate day = from;
-      for (int left = days; left > 0; ) {
-        day = day.plusDays(1);
-        if (isWorkday(day)) {
-          left--;
-        }
-      }
-      return new Day(day, true);
-    }
-
-    @Override
-    public int between(LocalDate from, LocalDate to) {
-      int count = 0;
-      for (LocalDate day = from.plusDays(1); !day.isAfter(to); day = day.plusDays(1)) {
-        count += isWorkday(day) ? 1 : 0;
-      }
-      return count;
-    }
-
-    @Override
-    public boolean isWorkday(LocalDate date) {
-      return date.getDayOfWeek() != DayOfWeek.SATURDAY && date.getDayOfWeek() != DayOfWeek.SUNDAY;
-    }
-
-    @Override
-    public Instant endOf(LocalDate date) {
-      return date.atTime(LocalTime.MAX).atZone(Times.ZONE).toInstant().minusNanos(999_999);
-    }
-
-    @Override
-    public void onTableChanged(IntConsumer year) {
-    }
+    routing.close();
   }
 }

@@ -61,6 +61,9 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
     }
   }
 
+  /** A template message (模板消息) and the names of its fields for the case number and the summary of the text. */
+  public record WeChatTemplate(String templateId, String numberField, String summaryField) {}
+
   /**
    * Where Prometheus scrapes {@code /metrics}: on the main port only when {@code onMainPort} (metrics.public), else on
    * a listener of its own at host:port (port 0: any free port, so that instances on one host never collide).
@@ -71,21 +74,25 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
    * Citizen cases. {@code limits}: answer limits in working days by category wire value ({@code consultation},
    * {@code complaint}…), plus {@code urgent} for an urgent case of any category but {@code disclosure_request}
    * (which runs on its statutory clock). Defaults from DOMAIN.md §2; setting {@code inbox.limits} (a JSON object)
-   * overrides any of them. {@code sweepEvery}: how often the deadline sweep looks for due reminders and breaches;
-   * {@code hotIssueSize}: the number of linked cases at which a hot issue is announced; {@code similarDays}: how far
-   * back similar cases of other citizens are suggested.
+   * overrides any of them. {@code assignmentCap}: automatic assignment gives nobody more open cases than this
+   * (claims and assignments by hand may go beyond it). {@code sweepEvery}: how often each instance makes cases of
+   * WeChat messages left pending (their instance died before handing them over). {@code poll}: how often each
+   * account's Weibo comments, mentions and article comments are read. {@code commentDays}: how far back published
+   * articles' comments are read. {@code wechatTemplates}: per official account's AppID, the template message a
+   * notice falls back to when the 48-hour customer-service window is closed. {@code deadlineSweepEvery}: how often
+   * the deadline sweep looks for due reminders and breaches; {@code hotIssueSize}: the number of linked cases at which
+   * a hot issue is announced; {@code similarDays}: how far back similar cases of other citizens are suggested.
    */
-  public record Inbox(Map<String, Integer> limits, Duration sweepEvery, int hotIssueSize, int similarDays) {
+  public record Inbox(Map<String, Integer> limits, int assignmentCap, Duration sweepEvery, Duration poll,
+                      int commentDays, Map<String, WeChatTemplate> wechatTemplates, Duration deadlineSweepEvery,
+                      int hotIssueSize, int similarDays) {
 
     public static final Map<String, Integer> DEFAULT_LIMITS = Map.of("consultation", 5, "complaint", 7,
       "suggestion", 10, "help", 5, "report", 7, "disclosure_request", 20, "urgent", 1);
 
     public Inbox {
       limits = Map.copyOf(limits);
-    }
-
-    public Inbox(Map<String, Integer> limits) {
-      this(limits, Duration.ofSeconds(30), 5, 7);
+      wechatTemplates = Map.copyOf(wechatTemplates);
     }
   }
 
@@ -128,7 +135,12 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
     Map.entry("metrics.host", "GOVMEDIA_METRICS_HOST"),
     Map.entry("metrics.port", "GOVMEDIA_METRICS_PORT"),
     Map.entry("inbox.limits", "GOVMEDIA_INBOX_LIMITS"),
+    Map.entry("inbox.assignmentCap", "GOVMEDIA_INBOX_ASSIGNMENT_CAP"),
     Map.entry("inbox.sweepSeconds", "GOVMEDIA_INBOX_SWEEP_SECONDS"),
+    Map.entry("inbox.pollSeconds", "GOVMEDIA_INBOX_POLL_SECONDS"),
+    Map.entry("inbox.commentDays", "GOVMEDIA_INBOX_COMMENT_DAYS"),
+    Map.entry("inbox.wechatTemplates", "GOVMEDIA_INBOX_WECHAT_TEMPLATES"),
+    Map.entry("inbox.deadlineSweepSeconds", "GOVMEDIA_INBOX_DEADLINE_SWEEP_SECONDS"),
     Map.entry("inbox.hotIssueSize", "GOVMEDIA_INBOX_HOT_ISSUE_SIZE"),
     Map.entry("inbox.similarDays", "GOVMEDIA_INBOX_SIMILAR_DAYS"));
 
@@ -179,8 +191,12 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
     Metrics metrics = new Metrics(r.bool("metrics.public", false), r.string("metrics.host", "127.0.0.1"),
       (int) r.integer("metrics.port", 9464, 0, 65535));
     Inbox inbox = new Inbox(r.limits("inbox.limits", Inbox.DEFAULT_LIMITS, 1, 60),
-      Duration.ofSeconds(r.integer("inbox.sweepSeconds", 30, 1, 3600)), (int) r.integer("inbox.hotIssueSize", 5, 2, 1000),
-      (int) r.integer("inbox.similarDays", 7, 1, 90));
+      (int) r.integer("inbox.assignmentCap", 30, 1, 10_000),
+      Duration.ofSeconds(r.integer("inbox.sweepSeconds", 30, 1, 3600)),
+      Duration.ofSeconds(r.integer("inbox.pollSeconds", 180, 1, 86_400)),
+      (int) r.integer("inbox.commentDays", 7, 1, 365), r.templates("inbox.wechatTemplates"),
+      Duration.ofSeconds(r.integer("inbox.deadlineSweepSeconds", 30, 1, 3600)),
+      (int) r.integer("inbox.hotIssueSize", 5, 2, 1000), (int) r.integer("inbox.similarDays", 7, 1, 90));
     return new Config(http, dataDir, mongo, redis, security, wechat, content, metrics, weibo, publishing, inbox);
   }
 
@@ -289,6 +305,38 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
         limits.put(name, n.intValue());
       }
       return limits;
+    }
+
+    /**
+     * Template messages by AppID: {@code {"wx…": {"templateId", "numberField", "summaryField"}}}, a JSON object in
+     * the file or a JSON string in the environment.
+     */
+    Map<String, WeChatTemplate> templates(String key) {
+      Object value = raw(key);
+      if (value == null) {
+        return Map.of();
+      }
+      JsonObject all;
+      try {
+        all = value instanceof JsonObject object ? object : new JsonObject(value.toString());
+      } catch (DecodeException e) {
+        throw invalid(key, "must be a JSON object", "(not JSON)");
+      }
+      Map<String, WeChatTemplate> templates = new java.util.HashMap<>();
+      for (String appId : all.fieldNames()) {
+        Object entry = all.getValue(appId);
+        if (!(entry instanceof JsonObject t) || !nonEmpty(t, "templateId") || !nonEmpty(t, "numberField")
+          || !nonEmpty(t, "summaryField")) {
+          throw invalid(key, "must map each AppID to {templateId, numberField, summaryField}", appId);
+        }
+        templates.put(appId, new WeChatTemplate(t.getString("templateId"), t.getString("numberField"),
+          t.getString("summaryField")));
+      }
+      return templates;
+    }
+
+    private static boolean nonEmpty(JsonObject json, String field) {
+      return json.getValue(field) instanceof String s && !s.isBlank();
     }
 
     boolean bool(String key, boolean fallback) {

@@ -41,6 +41,14 @@ public final class WeiboClient implements AutoCloseable {
   public record Status(String id, String text, Instant createdAt) {
   }
 
+  /**
+   * A comment to one of the account's statuses, or a status mentioning the account: {@code id} is the comment's (or
+   * the mentioning status's) idstr, {@code statusId} the status it belongs to (a mention's own id), {@code uid} and
+   * {@code nickname} its author.
+   */
+  public record Message(String id, String statusId, String uid, String nickname, String text, Instant createdAt) {
+  }
+
   /** Weibo takes pictures under 5 MB. */
   public static final long MAX_PICTURE_BYTES = 5L * 1024 * 1024;
   private static final Set<String> PICTURE_TYPES = Set.of("image/jpeg", "image/gif", "image/png");
@@ -132,6 +140,80 @@ public final class WeiboClient implements AutoCloseable {
     });
   }
 
+  /** Comments to the account's statuses newer than {@code sinceId} (may be null), newest first; {@code page} from 1. */
+  public Future<List<Message>> commentsToMe(String token, String sinceId, int count, int page) {
+    return messages(token, "/2/comments/to_me.json", "comments", sinceId, count, page);
+  }
+
+  /** Statuses mentioning the account newer than {@code sinceId} (may be null), newest first; {@code page} from 1. */
+  public Future<List<Message>> mentions(String token, String sinceId, int count, int page) {
+    return messages(token, "/2/statuses/mentions.json", "statuses", sinceId, count, page);
+  }
+
+  /** Replies to comment {@code commentId} on status {@code statusId}; answers the reply's id. */
+  public Future<String> reply(String token, String statusId, String commentId, String comment, String rip) {
+    return answer(request(web.postAbs(apiBase + "/2/comments/reply.json"), token).sendForm(MultiMap
+      .caseInsensitiveMultiMap().add("id", statusId).add("cid", commentId).add("comment", comment).add("rip", rip)))
+      .compose(json -> idOf(json, "comments/reply"));
+  }
+
+  /** Comments on status {@code statusId} (answering a mention); answers the comment's id. */
+  public Future<String> comment(String token, String statusId, String comment, String rip) {
+    return answer(request(web.postAbs(apiBase + "/2/comments/create.json"), token).sendForm(MultiMap
+      .caseInsensitiveMultiMap().add("id", statusId).add("comment", comment).add("rip", rip)))
+      .compose(json -> idOf(json, "comments/create"));
+  }
+
+  private Future<List<Message>> messages(String token, String path, String field, String sinceId, int count, int page) {
+    HttpRequest<Buffer> request = request(web.getAbs(apiBase + path), token)
+      .addQueryParam("count", String.valueOf(count)).addQueryParam("page", String.valueOf(page));
+    if (sinceId != null) {
+      request.addQueryParam("since_id", sinceId);
+    }
+    return answer(request.send()).compose(json -> {
+      JsonArray items = json.getJsonArray(field);
+      List<Message> found = new java.util.ArrayList<>();
+      for (Object item : items == null ? new JsonArray() : items) {
+        Message message = item instanceof JsonObject m ? message(m) : null;
+        if (message == null) {
+          return Future.failedFuture(malformed(path));
+        }
+        found.add(message);
+      }
+      return items == null ? Future.failedFuture(malformed(path)) : Future.succeededFuture(found);
+    });
+  }
+
+  /** A comment (with the status it belongs to) or a status (its own status); null when a field Weibo always sends is missing. */
+  private static Message message(JsonObject json) {
+    String id = idstr(json);
+    JsonObject user = json.getJsonObject("user");
+    JsonObject status = json.getJsonObject("status");
+    String statusId = status == null ? id : idstr(status);
+    Instant createdAt = createdAt(json);
+    if (id == null || statusId == null || user == null || idstr(user) == null || createdAt == null) {
+      return null;
+    }
+    return new Message(id, statusId, idstr(user), user.getString("screen_name"), json.getString("text", ""), createdAt);
+  }
+
+  private static Future<String> idOf(JsonObject json, String what) {
+    String id = idstr(json);
+    return id == null ? Future.failedFuture(malformed(what)) : Future.succeededFuture(id);
+  }
+
+  private static String idstr(JsonObject json) {
+    return json.getString("idstr", json.getValue("id") == null ? null : json.getValue("id").toString());
+  }
+
+  private static Instant createdAt(JsonObject json) {
+    try {
+      return ZonedDateTime.parse(json.getString("created_at", ""), CREATED_AT).toInstant();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
   private HttpRequest<Buffer> request(HttpRequest<Buffer> request, String token) {
     if (token != null) {
       request.putHeader("Authorization", "OAuth2 " + token);
@@ -167,13 +249,8 @@ public final class WeiboClient implements AutoCloseable {
   }
 
   private static Future<Status> status(JsonObject json) {
-    String id = json.getString("idstr", json.getValue("id") == null ? null : json.getValue("id").toString());
-    Instant createdAt;
-    try {
-      createdAt = ZonedDateTime.parse(json.getString("created_at", ""), CREATED_AT).toInstant();
-    } catch (DateTimeParseException e) {
-      createdAt = null;
-    }
+    String id = idstr(json);
+    Instant createdAt = createdAt(json);
     if (id == null || createdAt == null) {
       return Future.failedFuture(malformed("status"));
     }

@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * scripted failures ({@code {"errcode": …}}) on any path. Later features add their endpoints here: menu/create
  * (remembers the last menu per app) and user/info (answers scripted followers); both want the app's current
  * access token, as WeChat does (else 40001). Publishing's endpoints (material, uploadimg, drafts, free publish,
- * mass send) live in {@link FakeWeChatPublishing}; their counters are read here. Knobs for timing: a latency on
+ * mass send) live in {@link FakeWeChatPublishing}, the inbox's (customer-service and template messages, article
+ * comments) in {@link FakeWeChatInbox}; their records are read here. Knobs for timing: a latency on
  * every call ({@link #latency}) and answers held back on one path after the work is done ({@link #delayAnswer}).
  */
 public final class FakeWeChat implements AutoCloseable {
@@ -50,6 +51,7 @@ public final class FakeWeChat implements AutoCloseable {
   private final Map<String, JsonObject> followers = new ConcurrentHashMap<>();
   private final Map<String, Long> answerDelays = new ConcurrentHashMap<>();
   private final FakeWeChatPublishing publishing = new FakeWeChatPublishing(this);
+  private final FakeWeChatInbox inbox = new FakeWeChatInbox(this);
   private final Path uploads;
   private volatile long latencyMillis;
   private HttpServer server;
@@ -201,6 +203,26 @@ public final class FakeWeChat implements AutoCloseable {
     return publishing.previews();
   }
 
+  /** The customer-service messages (message/custom/send bodies) the app sent, oldest first. */
+  public List<JsonObject> kefuMessages(String appId) {
+    return inbox.kefuMessages(appId);
+  }
+
+  /** The template messages (message/template/send bodies) the app sent, oldest first. */
+  public List<JsonObject> templateMessages(String appId) {
+    return inbox.templateMessages(appId);
+  }
+
+  /** A citizen's comment under a mass-sent article ({@code msgDataId}, {@code index}); answers its user_comment_id. */
+  public int articleComment(String msgDataId, int index, String openid, String content) {
+    return inbox.comment(msgDataId, index, openid, content);
+  }
+
+  /** The replies added under article comments (comment/reply/add bodies), oldest first. */
+  public List<JsonObject> commentReplies() {
+    return inbox.replies();
+  }
+
   Vertx vertx() {
     return vertx;
   }
@@ -227,6 +249,7 @@ public final class FakeWeChat implements AutoCloseable {
     router.post("/cgi-bin/menu/create").handler(this::menuCreate);
     router.get("/cgi-bin/user/info").handler(this::userInfo);
     publishing.routes(router);
+    inbox.routes(router);
     return router;
   }
 

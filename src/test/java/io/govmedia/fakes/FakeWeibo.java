@@ -37,7 +37,10 @@ import java.util.regex.Pattern;
  * redirects with a code for the app's signed-in user; access_token exchanges a code once), statuses/share (form or
  * multipart with {@code pic}; refuses a status without a link on the safe domain, over 140 Weibo characters, without
  * {@code rip}, or repeating an earlier text; keeps the text with its links shortened to t.cn as Weibo does),
- * statuses/destroy and statuses/user_timeline. Errors are Weibo's {@code {error, error_code, request}}. Tests script
+ * statuses/destroy and statuses/user_timeline; comments to the user's statuses and mentions of the user (added by
+ * tests, read through comments/to_me and statuses/mentions with since_id and pages) and the app's own comments
+ * (comments/reply, comments/create: at most 140 Weibo characters, rip required). Calls are counted per path and per
+ * token's user, with the most that were ever unanswered at once. Errors are Weibo's {@code {error, error_code, request}}. Tests script
  * errors per path, answers that come only after a delay (the work is done at once), and connections dropped after
  * the work is done.
  */
@@ -46,6 +49,14 @@ public final class FakeWeibo implements AutoCloseable {
   /** A status as the fake stores it: {@code text} with t.cn links, as the timeline shows it. */
   public record Post(long id, String uid, String text, String rip, String pictureMime, int pictureBytes,
                      Instant createdAt) {
+  }
+
+  /**
+   * A comment to {@code ownerUid}'s status, or (with {@code mention}) a status mentioning {@code ownerUid}, written
+   * by {@code authorUid}; a reply the app posted through comments/reply or comments/create has {@code replyTo}.
+   */
+  public record Comment(long id, String statusId, String ownerUid, String authorUid, String nickname, String text,
+                        boolean mention, String replyTo, Instant createdAt) {
   }
 
   private record Grant(String appKey, String uid, long expiresIn, String redirectUri) {
@@ -75,6 +86,10 @@ public final class FakeWeibo implements AutoCloseable {
   private final Map<String, Deque<Long>> delays = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> resets = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+  private final List<Comment> comments = new ArrayList<>();
+  private final Map<String, AtomicInteger> callsByUser = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> mostInFlight = new ConcurrentHashMap<>();
   private final AtomicInteger shares = new AtomicInteger();
   private final AtomicInteger duplicateShares = new AtomicInteger();
   private final AtomicLong nextId = new AtomicLong(4_900_000_000_000_000L);
@@ -160,6 +175,37 @@ public final class FakeWeibo implements AutoCloseable {
     return calls.getOrDefault(path, new AtomicInteger()).get();
   }
 
+  /** Calls to {@code path} made with a token of {@code uid}. */
+  public int calls(String path, String uid) {
+    return callsByUser.getOrDefault(path + " " + uid, new AtomicInteger()).get();
+  }
+
+  /** The most calls to {@code path} with a token of {@code uid} that were ever unanswered at the same time. */
+  public int mostAtOnce(String path, String uid) {
+    return mostInFlight.getOrDefault(path + " " + uid, new AtomicInteger()).get();
+  }
+
+  /** A citizen's comment to one of {@code ownerUid}'s statuses; answers it as stored. */
+  public synchronized Comment commentTo(String ownerUid, String statusId, String authorUid, String nickname, String text) {
+    Comment comment = new Comment(nextId.incrementAndGet(), statusId, ownerUid, authorUid, nickname, text, false, null,
+      Instant.now());
+    comments.add(comment);
+    return comment;
+  }
+
+  /** A citizen's status mentioning {@code ownerUid} (@ the account); answers it as stored. */
+  public synchronized Comment mention(String ownerUid, String authorUid, String nickname, String text) {
+    long id = nextId.incrementAndGet();
+    Comment mention = new Comment(id, String.valueOf(id), ownerUid, authorUid, nickname, text, true, null, Instant.now());
+    comments.add(mention);
+    return mention;
+  }
+
+  /** What {@code uid}'s token posted through comments/reply and comments/create, oldest first. */
+  public synchronized List<Comment> repliesBy(String uid) {
+    return comments.stream().filter(c -> c.replyTo() != null && c.authorUid().equals(uid)).toList();
+  }
+
   /** The user's statuses, newest first. */
   public synchronized List<Post> posts(String uid) {
     return posts.stream().filter(p -> p.uid().equals(uid)).sorted(Comparator.comparingLong(Post::id).reversed()).toList();
@@ -174,11 +220,23 @@ public final class FakeWeibo implements AutoCloseable {
     router.post("/2/statuses/share.json").handler(this::share);
     router.post("/2/statuses/destroy.json").handler(this::destroy);
     router.get("/2/statuses/user_timeline.json").handler(this::timeline);
+    router.get("/2/comments/to_me.json").handler(ctx -> received(ctx, false));
+    router.get("/2/statuses/mentions.json").handler(ctx -> received(ctx, true));
+    router.post("/2/comments/reply.json").handler(this::reply);
+    router.post("/2/comments/create.json").handler(this::reply);
     return router;
   }
 
   private void scripted(RoutingContext ctx) {
     calls.computeIfAbsent(ctx.request().path(), p -> new AtomicInteger()).incrementAndGet();
+    Token caller = tokens.get(String.valueOf(bearer(ctx)));
+    if (caller != null) {
+      String key = ctx.request().path() + " " + caller.uid();
+      callsByUser.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+      int now = inFlight.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+      mostInFlight.computeIfAbsent(key, k -> new AtomicInteger()).accumulateAndGet(now, Math::max);
+      ctx.addEndHandler(done -> inFlight.get(key).decrementAndGet());
+    }
     Deque<Integer> errors = scriptedErrors.get(ctx.request().path());
     Integer code = errors == null ? null : errors.poll();
     if (code == null) {
@@ -302,11 +360,72 @@ public final class FakeWeibo implements AutoCloseable {
     respond(ctx, new JsonObject().put("statuses", statuses).put("total_number", posts(wanted).size()));
   }
 
+  /** Comments to the user's statuses, or statuses mentioning the user: newer than since_id, newest first, paged. */
+  private void received(RoutingContext ctx, boolean mentions) {
+    String uid = user(ctx);
+    if (uid == null) {
+      return;
+    }
+    long sinceId = Long.parseLong(ctx.request().getParam("since_id", "0"));
+    int count = Math.min(200, Integer.parseInt(ctx.request().getParam("count", "50")));
+    int page = Math.max(1, Integer.parseInt(ctx.request().getParam("page", "1")));
+    JsonArray items = new JsonArray();
+    List<Comment> found;
+    synchronized (this) {
+      found = comments.stream().filter(c -> c.ownerUid().equals(uid) && c.mention() == mentions && c.id() > sinceId)
+        .sorted(Comparator.comparingLong(Comment::id).reversed()).toList();
+    }
+    found.stream().skip((long) (page - 1) * count).limit(count).forEach(c -> items.add(json(c)));
+    respond(ctx, new JsonObject().put(mentions ? "statuses" : "comments", items).put("total_number", found.size()));
+  }
+
+  /** comments/reply (cid, id) or comments/create (id): a comment of at most 140 Weibo characters, with rip. */
+  private void reply(RoutingContext ctx) {
+    String uid = user(ctx);
+    if (uid == null) {
+      return;
+    }
+    String statusId = ctx.request().getFormAttribute("id");
+    String text = ctx.request().getFormAttribute("comment");
+    String rip = ctx.request().getFormAttribute("rip");
+    boolean isReply = ctx.request().path().endsWith("reply.json");
+    String cid = ctx.request().getFormAttribute("cid");
+    if (statusId == null || text == null || text.isBlank() || rip == null || (isReply && cid == null)) {
+      error(ctx, 10016, "miss required parameter (id, comment, rip" + (isReply ? ", cid)" : ")"));
+      return;
+    }
+    if (weiboLength(shorten(text)) > 140) {
+      error(ctx, 20012, "Text too long, please input text less than 140 characters!");
+      return;
+    }
+    Comment posted;
+    synchronized (this) {
+      posted = new Comment(nextId.incrementAndGet(), statusId, uid, uid, null, text, false, isReply ? cid : statusId,
+        Instant.now());
+      comments.add(posted);
+    }
+    respond(ctx, json(posted));
+  }
+
+  private JsonObject json(Comment comment) {
+    JsonObject user = new JsonObject().put("id", Long.parseLong(comment.authorUid())).put("idstr", comment.authorUid())
+      .put("screen_name", comment.nickname());
+    JsonObject json = new JsonObject().put("id", comment.id()).put("idstr", String.valueOf(comment.id()))
+      .put("text", comment.text()).put("created_at", CREATED_AT.format(comment.createdAt())).put("user", user);
+    if (!comment.mention()) {
+      json.put("status", new JsonObject().put("id", Long.parseLong(comment.statusId())).put("idstr", comment.statusId()));
+    }
+    return json;
+  }
+
+  private static String bearer(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    return header != null && header.startsWith("OAuth2 ") ? header.substring(7) : ctx.request().getParam("access_token");
+  }
+
   /** The token's user, from {@code Authorization: OAuth2 …} or {@code access_token}; else answers Weibo's error. */
   private String user(RoutingContext ctx) {
-    String header = ctx.request().getHeader("Authorization");
-    String value = header != null && header.startsWith("OAuth2 ") ? header.substring(7)
-      : ctx.request().getParam("access_token");
+    String value = bearer(ctx);
     Token token = value == null ? null : tokens.get(value);
     if (token == null) {
       error(ctx, 21332, "invalid_access_token");

@@ -39,12 +39,13 @@ class DeadlineSweepTest {
   static Inbox.Member dispatcher;
   static Inbox.Member replier;
   static Inbox.Member supervisor;
+  static Inbox.Member head;
 
   @BeforeAll
   static void start() {
     clock = new MovableClock();
     moveTo("2026-02-12T10:00:00+08:00");
-    instance = OwnStores.start(1, clock, Map.of("GOVMEDIA_INBOX_SWEEP_SECONDS", "1"));
+    instance = OwnStores.start(1, clock, Map.of("GOVMEDIA_INBOX_DEADLINE_SWEEP_SECONDS", "1"));
     client = new Client(instance.port());
     admin = client.adminToken();
     city = client.department(admin, "市政府", null);
@@ -52,6 +53,7 @@ class DeadlineSweepTest {
     dispatcher = Inbox.member(client, admin, List.of("dispatcher"), List.of(city));
     replier = Inbox.member(client, admin, List.of("replier"), List.of(department));
     supervisor = Inbox.member(client, admin, List.of("supervisor"), List.of(city));
+    head = Inbox.head(client, admin, List.of("replier"), List.of(department), List.of(department));
   }
 
   @AfterAll
@@ -82,7 +84,7 @@ class DeadlineSweepTest {
   }
 
   @Test
-  @DisplayName("a complaint received before the Spring Festival is reminded at 75% and on its last day, then put under 督办 once, with events")
+  @DisplayName("a complaint received before the Spring Festival is reminded at 75% and on its last day, then put under 督办 once, the department head and the supervisor told")
   void remindersAndBreach() {
     moveTo("2026-02-12T10:00:00+08:00");
     JsonObject c = claimedComplaint();
@@ -91,7 +93,8 @@ class DeadlineSweepTest {
     assertEquals("2026-02-28", c.getString("dueDate"));
 
     try (EventStreamClient mine = EventStreamClient.open(client, replier.token());
-         EventStreamClient overseer = EventStreamClient.open(client, supervisor.token())) {
+         EventStreamClient overseer = EventStreamClient.open(client, supervisor.token());
+         EventStreamClient heads = EventStreamClient.open(client, head.token())) {
       moveTo("2026-02-27T00:00:30+08:00");  // 5 of 7 working days used
       JsonObject reminded = once(id, "reminder");
       assertFalse(actions(reminded).contains("last_day"), reminded::encode);
@@ -110,6 +113,7 @@ class DeadlineSweepTest {
       assertTrue(breached.getJsonArray("flags").contains("supervised"), breached::encode);
       assertTrue(breached.getBoolean("overdue"));
       overseer.next(e -> e.is("case.overdue") && e.data().contains(id), Duration.ofSeconds(10));
+      heads.next(e -> e.is("case.overdue") && e.data().contains(id), Duration.ofSeconds(10));
       assertTrue(Inbox.ids(client, supervisor.token(), "flag=supervised").contains(id));
 
       // another case's reminder proves later sweeps ran: the first case got each alarm exactly once

@@ -37,6 +37,8 @@ class ExtensionTest {
   static Inbox.Member colleague;
   static Inbox.Member stranger;
   static Inbox.Member supervisor;
+  static Inbox.Member head;
+  static Inbox.Member otherHead;
 
   @BeforeAll
   static void start() {
@@ -53,6 +55,9 @@ class ExtensionTest {
     colleague = Inbox.member(client, admin, List.of("replier"), List.of(department));
     stranger = Inbox.member(client, admin, List.of("replier"), List.of(otherDepartment));
     supervisor = Inbox.member(client, admin, List.of("supervisor"), List.of(city));
+    head = Inbox.head(client, admin, List.of("replier"), List.of(department), List.of(department));
+    otherHead = Inbox.head(client, admin, List.of("replier", "dispatcher"), List.of(otherDepartment),
+      List.of(otherDepartment));
   }
 
   @AfterAll
@@ -119,6 +124,24 @@ class ExtensionTest {
     assertTrue(notice.getString("reason").contains(Integer.parseInt(date[1]) + "月" + Integer.parseInt(date[2]) + "日"),
       notice::encode);
     assertEquals(409, decide(supervisor, id, true).status(), "nothing pending any more");
+  }
+
+  @Test
+  @DisplayName("a head of the case's department approves; a head of another department may not, nor may the head approve their own request")
+  void approvedByHead() {
+    String id = claimed("help").getString("id");
+    assertEquals(200, extend(replier, id, ask(3)).status());
+    Client.Response foreign = decide(otherHead, id, true);
+    assertEquals(403, foreign.status(), foreign::toString);
+    Client.Response approved = decide(head, id, true);
+    assertEquals(200, approved.status(), approved::toString);
+    JsonObject step = DeadlineSweepTest.last(approved.json(), "extension_approved");
+    assertEquals(head.id(), step.getString("by"));
+
+    String own = claimed("help").getString("id");
+    assertEquals(200, extend(head, own, ask(2)).status());
+    assertEquals(403, decide(head, own, true).status());
+    assertEquals(200, decide(supervisor, own, true).status());
   }
 
   @Test

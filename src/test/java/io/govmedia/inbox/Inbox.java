@@ -32,6 +32,15 @@ final class Inbox {
     return new Member(created.json().getString("id"), client.login(username, password));
   }
 
+  /** A member who heads {@code headOf} (among their departments). */
+  static Member head(Client client, String admin, List<String> roles, List<String> departmentIds, List<String> headOf) {
+    Member member = member(client, admin, roles, departmentIds);
+    Client.Response set = client.patch("/api/v1/staff/" + member.id(), admin,
+      new JsonObject().put("headOf", new JsonArray(headOf)));
+    assertEquals(200, set.status(), set::toString);
+    return member;
+  }
+
   static JsonObject phoneCase(String content) {
     return new JsonObject().put("channel", "phone").put("category", "complaint").put("title", "小区噪音扰民")
       .put("content", content).put("region", "东城区")

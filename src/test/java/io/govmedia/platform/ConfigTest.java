@@ -49,6 +49,31 @@ class ConfigTest {
   }
 
   @Test
+  @DisplayName("case answer limits default to DOMAIN §2 and can be changed per category or for urgent cases, within 1 to 60 working days")
+  void inboxLimits() {
+    Config config = Config.from(new JsonObject(), Map.of());
+    assertEquals(5, config.inbox().limits().get("consultation"));
+    assertEquals(1, config.inbox().limits().get("urgent"));
+    assertEquals(20, config.inbox().limits().get("disclosure_request"));
+    assertEquals(Duration.ofSeconds(30), config.inbox().sweepEvery());
+
+    Config changed = Config.from(new JsonObject().put("inbox", new JsonObject().put("limits",
+      new JsonObject().put("complaint", 10))), Map.of("GOVMEDIA_INBOX_LIMITS", "{\"urgent\": 2}"));
+    assertEquals(2, changed.inbox().limits().get("urgent"), "the environment wins");
+    assertEquals(7, changed.inbox().limits().get("complaint"), "the file's value is replaced as a whole by the environment's");
+    Config fromFile = Config.from(new JsonObject().put("inbox", new JsonObject().put("limits",
+      new JsonObject().put("complaint", 10))), Map.of());
+    assertEquals(10, fromFile.inbox().limits().get("complaint"));
+    assertEquals(5, fromFile.inbox().limits().get("consultation"));
+
+    for (String bad : new String[] {"{\"complaint\": 0}", "{\"petition\": 5}", "{\"complaint\": 1.5}", "not json"}) {
+      var refused = assertThrows(Config.ConfigException.class,
+        () -> Config.from(new JsonObject(), Map.of("GOVMEDIA_INBOX_LIMITS", bad)));
+      assertTrue(refused.getMessage().contains("inbox.limits (GOVMEDIA_INBOX_LIMITS)"), refused.getMessage());
+    }
+  }
+
+  @Test
   @DisplayName("the shipped conf/govmedia.json is valid and matches the defaults")
   void shippedFile() {
     Config config = Config.load(Map.of(Config.CONFIG_FILE_ENV, "conf/govmedia.json"));
@@ -85,6 +110,25 @@ class ConfigTest {
     var type = assertThrows(Config.ConfigException.class,
       () -> Config.from(new JsonObject().put("mongo", new JsonObject().put("database", 7)), Map.of()));
     assertTrue(type.getMessage().contains("mongo.database"), type.getMessage());
+  }
+
+  @Test
+  @DisplayName("the inbox polls every 180 s by default; template messages are read per AppID, a malformed one named")
+  void inboxSettings() {
+    Config defaults = Config.from(new JsonObject(), Map.of());
+    Config set = Config.from(new JsonObject(), Map.of("GOVMEDIA_INBOX_POLL_SECONDS", "60",
+      "GOVMEDIA_INBOX_WECHAT_TEMPLATES", "{\"wx0123\": {\"templateId\": \"T1\", \"numberField\": \"character_string1\","
+        + " \"summaryField\": \"thing2\"}}"));
+    var missingField = assertThrows(Config.ConfigException.class, () -> Config.from(new JsonObject()
+      .put("inbox", new JsonObject().put("wechatTemplates", new JsonObject().put("wx0123", new JsonObject()
+        .put("templateId", "T1")))), Map.of()));
+
+    assertEquals(Duration.ofSeconds(180), defaults.inbox().poll());
+    assertEquals(7, defaults.inbox().commentDays());
+    assertEquals(Map.of(), defaults.inbox().wechatTemplates());
+    assertEquals(Duration.ofSeconds(60), set.inbox().poll());
+    assertEquals(new Config.WeChatTemplate("T1", "character_string1", "thing2"), set.inbox().wechatTemplates().get("wx0123"));
+    assertTrue(missingField.getMessage().contains("inbox.wechatTemplates"), missingField.getMessage());
   }
 
   @Test

@@ -125,6 +125,40 @@ class WeiboClientTest {
     assertTrue(all.get(1).text().startsWith("第一条 http://t.cn/"));
   }
 
+  @Test
+  @DisplayName("reads comments to the user's statuses and mentions of the user, newest first, only what is newer than since_id")
+  void readsCommentsAndMentions() {
+    FakeWeibo.Comment first = fake.commentTo(uid, "4900000000000101", "2000000001", "市民", "第一条评论");
+    FakeWeibo.Comment second = fake.commentTo(uid, "4900000000000101", "2000000002", "网友", "第二条评论");
+    FakeWeibo.Comment mention = fake.mention(uid, "2000000003", "热心网友", "@政务 提个建议");
+
+    List<WeiboClient.Message> all = await(client.commentsToMe(token, null, 50, 1));
+    List<WeiboClient.Message> newer = await(client.commentsToMe(token, String.valueOf(first.id()), 50, 1));
+    List<WeiboClient.Message> mentions = await(client.mentions(token, null, 50, 1));
+
+    assertEquals(List.of(String.valueOf(second.id()), String.valueOf(first.id())),
+      all.stream().map(WeiboClient.Message::id).toList());
+    assertEquals(new WeiboClient.Message(String.valueOf(second.id()), "4900000000000101", "2000000002", "网友", "第二条评论",
+      all.get(0).createdAt()), all.get(0));
+    assertEquals(1, newer.size());
+    assertEquals(String.valueOf(mention.id()), mentions.get(0).statusId(), "a mention is its own status");
+  }
+
+  @Test
+  @DisplayName("replies to a comment, and a reply over 140 Weibo characters is refused as Weibo refuses it")
+  void repliesToComments() {
+    FakeWeibo.Comment asked = fake.commentTo(uid, "4900000000000102", "2000000004", "市民", "请问？");
+
+    String id = await(client.reply(token, asked.statusId(), String.valueOf(asked.id()), "您好，已答复。", "203.0.113.7"));
+    WeiboException tooLong = failure(client.reply(token, asked.statusId(), String.valueOf(asked.id()), "长".repeat(141),
+      "203.0.113.7"));
+
+    assertEquals(List.of(id), fake.repliesBy(uid).stream().map(c -> String.valueOf(c.id())).toList());
+    assertEquals(String.valueOf(asked.id()), fake.repliesBy(uid).get(0).replyTo());
+    assertEquals(20012, tooLong.errorCode());
+    assertEquals(WeiboException.Kind.REFUSED, tooLong.kind());
+  }
+
   @ParameterizedTest(name = "error_code {0} is {1}")
   @CsvSource({
     "10022, RATE_LIMITED, 3600", "10023, RATE_LIMITED, 3600", "10024, RATE_LIMITED, 3600", "20016, RATE_LIMITED, 300",
