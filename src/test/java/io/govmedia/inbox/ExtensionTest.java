@@ -56,7 +56,7 @@ class ExtensionTest {
     stranger = Inbox.member(client, admin, List.of("replier"), List.of(otherDepartment));
     supervisor = Inbox.member(client, admin, List.of("supervisor"), List.of(city));
     head = Inbox.head(client, admin, List.of("replier"), List.of(department), List.of(department));
-    otherHead = Inbox.head(client, admin, List.of("replier", "dispatcher"), List.of(otherDepartment),
+    otherHead = Inbox.head(client, admin, List.of("replier"), List.of(department, otherDepartment),
       List.of(otherDepartment));
   }
 
@@ -127,7 +127,7 @@ class ExtensionTest {
   }
 
   @Test
-  @DisplayName("a head of the case's department approves; a head of another department may not, nor may the head approve their own request")
+  @DisplayName("a head of the case's department approves; a colleague heading another department may not, nor may the head approve their own request")
   void approvedByHead() {
     String id = claimed("help").getString("id");
     assertEquals(200, extend(replier, id, ask(3)).status());
