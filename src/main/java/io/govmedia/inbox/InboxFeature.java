@@ -117,6 +117,11 @@ public final class InboxFeature implements Feature {
     return assignment;
   }
 
+  /** One deadline sweep now, on this instance if it takes the lease (operators' tools, the benchmark): alarms sent. */
+  public Future<Integer> sweepDeadlines() {
+    return sweep.sweep();
+  }
+
   /** The case store, for the parts built on it (replies, deadlines, rating, statistics). */
   public CaseStore cases() {
     return store;
