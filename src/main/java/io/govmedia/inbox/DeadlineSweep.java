@@ -8,6 +8,7 @@ import io.govmedia.platform.Times;
 import io.govmedia.workdays.Workdays;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
+import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.vertx.core.Future;
@@ -21,10 +22,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Reminders and 督办 at the working-day deadlines of open cases. Redis keeps one sorted set of every open case's next
@@ -45,12 +49,14 @@ final class DeadlineSweep {
   private static final Logger log = LoggerFactory.getLogger(DeadlineSweep.class);
   private static final String PREFIX = Redis.PREFIX + "inbox:";
   static final String ALARMS = PREFIX + "alarms";
-  private static final String BUILT = PREFIX + "alarms-built";
+  static final String BUILT = PREFIX + "alarms-built";
   private static final String LEASE = PREFIX + "sweep-lease";
   private static final Duration LEASE_FOR = Duration.ofSeconds(60);
   /** Cases read per round of a sweep, and changed at once. */
   private static final int ROUND = 500;
   private static final int AT_ONCE = 32;
+  /** Members per command when the sets are rebuilt. */
+  private static final int BATCH = 1_000;
   private static final String RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
   private static final Set<Role> CASE_ROLES = Set.of(Role.REPLIER, Role.DISPATCHER, Role.SUPERVISOR);
   static final Document PROJECTION = new Document("status", 1).append("deadline", 1).append("history.action", 1)
@@ -134,11 +140,13 @@ final class DeadlineSweep {
   }
 
   /**
-   * The alarm set and the provisional sets from MongoDB, in one read of the collection (projected). An alarm set
-   * member of a case gone or done is left: the sweep drops it when it comes due.
+   * The alarm set and the provisional sets from MongoDB, in one read of the collection (projected), written in
+   * batches of {@link #BATCH} members per command, one batch after the other (100,000 cases at once would outrun
+   * Redis's command timeout). An alarm set member of a case gone or done is left: the sweep drops it when it comes due.
    */
   Future<Long> rebuild() {
-    List<Future<?>> writes = new ArrayList<>();
+    Map<String, Double> alarms = new HashMap<>();
+    Map<String, List<String>> provisional = new HashMap<>();
     return store.forEach(PROJECTION, d -> {
       Document stored = d.get("deadline", Document.class);
       CaseStatus status = CaseStatus.parse(d.getString("status")).orElse(null);
@@ -150,11 +158,29 @@ final class DeadlineSweep {
         .map(s -> new Case.Step(null, null, null, s.getString("action"), null, null, null, null, s.getString("note")))
         .toList();
       String id = d.getString("_id");
-      writes.add(place(id, Alarm.next(status, deadline, history, workdays)));
-      provisionalKeys(status, deadline).forEach(k -> writes.add(Redis.await(redis.commands().sadd(k, id))));
-    }).compose(total -> Future.all(writes)
-      .compose(v -> Redis.await(redis.commands().set(BUILT, clock.instant().toString())))
-      .map(total));
+      Alarm.Next next = Alarm.next(status, deadline, history, workdays);
+      if (next != null) {
+        alarms.put(id, (double) next.at().toEpochMilli());
+      }
+      provisionalKeys(status, deadline).forEach(k -> provisional.computeIfAbsent(k, x -> new ArrayList<>()).add(id));
+    }).compose(total -> {
+      List<Supplier<Future<?>>> writes = new ArrayList<>();
+      List<Map.Entry<String, Double>> all = new ArrayList<>(alarms.entrySet());
+      for (int i = 0; i < all.size(); i += BATCH) {
+        List<Map.Entry<String, Double>> part = all.subList(i, Math.min(all.size(), i + BATCH));
+        writes.add(() -> Redis.await(redis.commands().zadd(ALARMS, part.stream()
+          .map(e -> ScoredValue.just(e.getValue(), e.getKey())).toArray(ScoredValue[]::new))));
+      }
+      provisional.forEach((key, ids) -> writes.add(() -> Redis.await(redis.commands().sadd(key, ids.toArray(String[]::new)))));
+      return inTurn(writes, 0)
+        .compose(v -> Redis.await(redis.commands().set(BUILT, clock.instant().toString())))
+        .map(total);
+    });
+  }
+
+  private static Future<Void> inTurn(List<Supplier<Future<?>>> writes, int from) {
+    return from >= writes.size() ? Future.succeededFuture()
+      : writes.get(from).get().compose(v -> inTurn(writes, from + 1));
   }
 
   // Sweeping

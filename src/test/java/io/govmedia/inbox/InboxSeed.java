@@ -3,11 +3,15 @@ package io.govmedia.inbox;
 import io.govmedia.platform.Config;
 import io.govmedia.platform.Ids;
 import io.govmedia.workdays.Workdays;
+import io.lettuce.core.ScoredValue;
+import io.lettuce.core.api.sync.RedisCommands;
 import org.bson.Document;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -64,6 +68,40 @@ public final class InboxSeed {
       }
     }
     return c.toDocument();
+  }
+
+  /** What the server's rebuild would write to Redis for these cases, gathered to be written in bulk. */
+  private final Map<String, Map<String, Double>> sets = new HashMap<>();
+  private final Map<String, String> summaries = new HashMap<>();
+
+  /** Adds the case to the Redis sets (its lists, its summary, its next alarm) as the server keeps them. */
+  public void index(Document document) {
+    Case c = Case.from(document);
+    CaseIndex.Entry entry = CaseIndex.Entry.of(c);
+    entry.memberships().forEach((key, score) -> sets.computeIfAbsent(key, k -> new HashMap<>()).put(c.id(), (double) score));
+    summaries.put(c.id(), entry.encode());
+    Alarm.Next next = Alarm.next(c, workdays);
+    if (next != null) {
+      sets.computeIfAbsent(DeadlineSweep.ALARMS, k -> new HashMap<>()).put(c.id(), (double) next.at().toEpochMilli());
+    }
+  }
+
+  /** Writes what {@link #index} gathered, 1,000 members a command, and marks the sets built. */
+  public void write(RedisCommands<String, String> redis) {
+    sets.forEach((key, members) -> {
+      List<ScoredValue<String>> all = members.entrySet().stream().map(e -> ScoredValue.just(e.getValue(), e.getKey())).toList();
+      for (int i = 0; i < all.size(); i += 1000) {
+        redis.zadd(key, all.subList(i, Math.min(all.size(), i + 1000)).toArray(ScoredValue[]::new));
+      }
+    });
+    List<Map.Entry<String, String>> all = List.copyOf(summaries.entrySet());
+    for (int i = 0; i < all.size(); i += 1000) {
+      Map<String, String> part = new HashMap<>();
+      all.subList(i, Math.min(all.size(), i + 1000)).forEach(e -> part.put(e.getKey(), e.getValue()));
+      redis.hset(CaseIndex.SUMMARY, part);
+    }
+    redis.set(CaseIndex.BUILT, Instant.now().toString());
+    redis.set(DeadlineSweep.BUILT, Instant.now().toString());
   }
 
   /** Whether the document's case has an alarm due at {@code now}: what the sweep will send. */
