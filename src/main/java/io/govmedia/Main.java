@@ -147,7 +147,8 @@ public final class Main {
         media);
       // Mounted in this order: publishing before accounts, because GET /api/v1/accounts/inspection must be matched
       // before the accounts sub-router takes "inspection" for an account id (and its slots before the posts' routes).
-      InboxFeature inbox = new InboxFeature(platform, auth, accounts, wechat, weibo, events, workdays, search, content);
+      InboxFeature inbox = new InboxFeature(platform, auth, accounts, wechat, weibo, events, workdays, search, content,
+        checks);
       List<Feature> features = List.of(auth, publishing, accounts, wechat, checks, search, media, content, events,
         weibo, workdays, inbox);
 

@@ -41,8 +41,9 @@ public final class StaffDirectory implements AutoCloseable {
   }
 
   /**
-   * Calls {@code listener} with the staff id of every member who goes away (on duty → away) through this instance,
-   * after the change is stored and this instance's {@link #onDuty} no longer names them. Answers a remover.
+   * Calls {@code listener} with the staff id of every replier who stops taking cases through this instance: goes away
+   * (on duty → away), is disabled, or loses the replier role. Called after the change is stored and this instance's
+   * {@link #onDuty} no longer names them, so their open cases can go to others. Answers a remover.
    */
   public Runnable onAway(Consumer<String> listener) {
     awayListeners.add(listener);

@@ -162,6 +162,11 @@ final class StaffRoutes {
         })
         .compose(after -> keepAnAdmin(before, after))
         .compose(after -> directory.changed().map(after))
+        .onSuccess(after -> {
+          if (takesCases(before) && !takesCases(after)) {
+            directory.wentAway(after.id());
+          }
+        })
         .compose(after -> audit.append(principal.actor(), "staff.update", "staff", after.id(), before.auditSummary(),
           after.auditSummary().put("passwordReset", changes.password != null), RequestLog.id(ctx)).map(after)))
       .onSuccess(after -> Reply.ok(ctx, after.toJson()))
@@ -208,6 +213,11 @@ final class StaffRoutes {
       .compose(v -> load(ctx.pathParam("id")))
       .onSuccess(member -> Reply.ok(ctx, member.toJson()))
       .onFailure(ctx::fail);
+  }
+
+  /** An on-duty replier: disabling them or taking the role away is, for their open cases, like going away. */
+  private static boolean takesCases(Staff member) {
+    return member.available() && !member.disabled() && member.roles().contains(Role.REPLIER);
   }
 
   private static boolean mayChangeAvailability(Principal principal, Staff member) {

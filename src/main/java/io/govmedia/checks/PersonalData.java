@@ -5,6 +5,8 @@ import io.govmedia.platform.Times;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.MatchResult;
@@ -73,6 +75,34 @@ public final class PersonalData {
       replacements.add(maskMobile(mobile.group()));
     }
     return replace(text, ranges, replacements);
+  }
+
+  /** A name given after these words is taken for a person's name (我叫张三, 姓名：张三, 联系人：张三). */
+  private static final Pattern NAMED = Pattern.compile("(?:我叫|姓名[:：]?|联系人[:：]?)\\s*(\\p{IsHan}{2,3})");
+
+  /**
+   * The text with each of the {@code known} names (a case's contact name, the citizen's nickname: each of at least
+   * two characters) and each name introduced as one (我叫…, 姓名：…, 联系人：…) masked to its surname ({@link #maskName}).
+   * Names met without such a cue are not recognised: there is no reliable way to tell a Chinese name from other
+   * words, so texts to be published are also read by a reviewer.
+   */
+  public static String maskNames(String text, Collection<String> known) {
+    if (text == null || text.isEmpty()) {
+      return text;
+    }
+    String masked = text;
+    List<String> names = known.stream().filter(n -> n != null && n.strip().codePointCount(0, n.strip().length()) >= 2)
+      .map(String::strip).distinct().sorted(Comparator.comparingInt(String::length).reversed()).toList();
+    for (String name : names) {
+      masked = masked.replace(name, maskName(name));
+    }
+    Matcher m = NAMED.matcher(masked);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      m.appendReplacement(out, Matcher.quoteReplacement(masked.substring(m.start(), m.start(1)) + maskName(m.group(1))));
+    }
+    m.appendTail(out);
+    return out.toString();
   }
 
   /** A person's name with the surname kept: 张三 → 张*, 欧阳娜娜 → 欧阳**. */

@@ -22,10 +22,11 @@ public final class ContentFeature implements Feature {
   private final BodyTextBackfill backfill;
   private final PostLibrary posts;
   private final PublicPage page;
+  private final ItemStore items;
 
   public ContentFeature(Platform platform, AuthFeature auth, ChecksFeature checks, SearchFeature search,
                         MediaFeature media, WorkdaysFeature workdays) {
-    ItemStore items = new ItemStore(platform.db());
+    items = new ItemStore(platform.db());
     media.usedBy(new AssetUsers() {
       @Override
       public Future<Long> count(String assetId) {
@@ -48,6 +49,13 @@ public final class ContentFeature implements Feature {
   /** What publishing reads of posts; register {@link Posts#onNewVersion} listeners before the server serves. */
   public Posts posts() {
     return posts;
+  }
+
+  /** A published document or interpretation (replies to citizens link them), or null when there is none. */
+  public Future<Item> publishedItem(String id) {
+    return items.find(ItemKind.DOCUMENT, id)
+      .compose(found -> found != null ? Future.succeededFuture(found) : items.find(ItemKind.INTERPRETATION, id))
+      .map(found -> found != null && found.status() == ReviewStatus.PUBLISHED ? found : null);
   }
 
   /** Readiness does not wait for the backfill: it reads every item without a body text, however many there are. */

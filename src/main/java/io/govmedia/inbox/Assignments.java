@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * {@link Assignment} in Redis, where every instance sees the counts at once. Each person's open cases are counted per
@@ -88,15 +89,22 @@ final class Assignments implements Assignment {
   private final Redis redis;
   private final StaffDirectory staff;
   private final int cap;
+  /** Whether a department's cases wait to be claimed (its setting): then nobody is picked. */
+  private final Function<String, Future<Boolean>> claims;
 
-  Assignments(Redis redis, StaffDirectory staff, int cap) {
+  Assignments(Redis redis, StaffDirectory staff, int cap, Function<String, Future<Boolean>> claims) {
     this.redis = redis;
     this.staff = staff;
     this.cap = cap;
+    this.claims = claims;
   }
 
   @Override
   public Future<String> pick(String departmentId) {
+    return claims.apply(departmentId).compose(claim -> claim ? Future.succeededFuture(null) : pickOnDuty(departmentId));
+  }
+
+  private Future<String> pickOnDuty(String departmentId) {
     List<String> candidates = staff.onDuty(departmentId);
     if (candidates.isEmpty()) {
       return Future.succeededFuture(null);

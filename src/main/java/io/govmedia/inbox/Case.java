@@ -309,7 +309,7 @@ public record Case(String id, String number, Channel channel, String accountId, 
       Times.instant(d.getDate("createdAt")), Times.instant(d.getDate("updatedAt")), d.get("version", 0L));
   }
 
-  private static Delivery delivery(Document d) {
+  static Delivery delivery(Document d) {
     List<Delivery.Attempt> attempts = d.getList("attempts", Document.class, List.of()).stream()
       .map(a -> new Delivery.Attempt(a.getString("route"), a.getBoolean("ok", false), a.getString("error"),
         a.getString("at") == null ? null : Instant.parse(a.getString("at"))))

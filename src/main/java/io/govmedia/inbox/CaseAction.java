@@ -17,8 +17,8 @@ import static io.govmedia.inbox.CaseStatus.PAUSED;
 
 /**
  * What staff do to a case ({@code POST /api/v1/cases/{id}/{action}}) and from which statuses each is allowed: the
- * state table, written down once. Anything else is 409 {@code action-not-allowed}. (reply, extend,
- * approve-extension, link and publish belong to the replies part.)
+ * state table, written down once. Anything else is 409 {@code action-not-allowed}. (reply, rate, follow-up and
+ * publish have routes of their own: {@link #ownRoute()}.)
  */
 enum CaseAction {
   /** 签收: a replier of the case's department takes it: in progress, theirs. */
@@ -34,7 +34,18 @@ enum CaseAction {
   RESUME(EnumSet.of(PAUSED)),
   /** 办结: from answered, or staff close an open case with a reason. */
   CLOSE(EnumSet.of(DISPATCHING, ASSIGNED, IN_PROGRESS, PAUSED, ANSWERED)),
-  REOPEN(EnumSet.of(ANSWERED, CLOSED));
+  REOPEN(EnumSet.of(ANSWERED, CLOSED)),
+  /** 答复: a reply sent (or approved) answers the case; drafts and replies in review wait in the same statuses. */
+  REPLY(EnumSet.of(ASSIGNED, IN_PROGRESS)),
+  /** 评价: satisfied/basically close it, unsatisfied reopens it (a second time: a supervisor decides). */
+  RATE(EnumSet.of(ANSWERED)),
+  /** 回访: staff record a follow-up call on an answered or closed case. */
+  FOLLOW_UP(EnumSet.of(ANSWERED, CLOSED)),
+  /** 申请公开: a reply the citizen agreed to publish goes to review, then out masked. */
+  PUBLISH(EnumSet.of(ANSWERED, CLOSED));
+
+  /** The actions with routes and bodies of their own (replies, ratings, disclosure), not the generic action route. */
+  private static final Set<CaseAction> OWN_ROUTES = EnumSet.of(REPLY, RATE, FOLLOW_UP, PUBLISH);
 
   private final Set<CaseStatus> from;
 
@@ -56,7 +67,11 @@ enum CaseAction {
   }
 
   String wire() {
-    return name().toLowerCase(Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  boolean ownRoute() {
+    return OWN_ROUTES.contains(this);
   }
 
   String label() {
@@ -69,6 +84,10 @@ enum CaseAction {
       case RESUME -> "恢复计时";
       case CLOSE -> "办结";
       case REOPEN -> "重新办理";
+      case REPLY -> "答复";
+      case RATE -> "评价";
+      case FOLLOW_UP -> "回访";
+      case PUBLISH -> "申请公开";
     };
   }
 

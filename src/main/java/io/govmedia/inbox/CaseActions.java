@@ -78,6 +78,10 @@ final class CaseActions {
       case REOPEN -> scope.steers();
       default -> member || scope.steers();
     };
+    if (ok && c.flags().contains(Ratings.SUPERVISOR_DECISION)
+      && (request.action() == CaseAction.CLOSE || request.action() == CaseAction.REOPEN)) {
+      Ratings.requireSupervisor(scope, request.reason());
+    }
     if (!ok) {
       throw Problem.forbidden(switch (request.action()) {
         case CLAIM -> "只有本部门的办理人员可以签收";
@@ -169,11 +173,15 @@ final class CaseActions {
           if (c.status() == CaseStatus.PAUSED) {
             e.pausedFrom = null;
           }
+          e.flags.remove(Ratings.SUPERVISOR_DECISION);
         });
       }
       case REOPEN -> step(c, by, name, now, action,
-        c.departmentId() == null ? CaseStatus.DISPATCHING : CaseStatus.ASSIGNED, request.reason(),
-        e -> e.deadline = deadlines.restart(c.deadline(), now));
+        c.departmentId() == null ? CaseStatus.DISPATCHING : CaseStatus.ASSIGNED, request.reason(), e -> {
+          e.deadline = deadlines.restart(c.deadline(), now);
+          e.flags.remove(Ratings.SUPERVISOR_DECISION);
+        });
+      case REPLY, RATE, FOLLOW_UP, PUBLISH -> throw new IllegalStateException(action + " has a route of its own");
     };
   }
 

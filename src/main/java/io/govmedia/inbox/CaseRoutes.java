@@ -35,7 +35,7 @@ import java.util.stream.Collectors;
 final class CaseRoutes {
 
   private static final Set<String> STAFF_CHANNELS = Set.of("phone", "letter", "visit", "mailbox");
-  private static final Pattern FLAG = Pattern.compile("[a-z_]{1,32}");
+  private static final Pattern FLAG = Pattern.compile("[a-z_-]{1,32}");
 
   private final CaseStore store;
   private final CaseIndex index;
@@ -67,6 +67,9 @@ final class CaseRoutes {
     root.get("/api/v1/cases").handler(this::list);
     root.get("/api/v1/cases/:id").handler(this::read);
     for (CaseAction action : CaseAction.values()) {
+      if (action.ownRoute()) {
+        continue;
+      }
       root.post("/api/v1/cases/:id/" + action.wire()).handler(ctx -> act(ctx, action));
     }
   }
@@ -248,7 +251,7 @@ final class CaseRoutes {
   }
 
   /** Actions without fields (claim, resume, close from answered) may come without a body. */
-  private static Input optionalBody(RoutingContext ctx) {
+  static Input optionalBody(RoutingContext ctx) {
     boolean none = ctx.body() == null || ctx.body().buffer() == null || ctx.body().buffer().length() == 0;
     return none && ctx.request().getHeader("Content-Type") == null ? Input.of(new JsonObject()) : Input.of(ctx);
   }

@@ -31,6 +31,19 @@ record CaseScope(Principal principal, boolean everything, Set<String> department
     });
   }
 
+  /** The case as this member may see it, or 404 (unknown, malformed id, or outside their scope). */
+  Future<Case> visible(CaseStore store, String id) {
+    return io.govmedia.platform.Ids.lookup(id, store::find, "工单")
+      .compose(c -> sees(c) ? Future.succeededFuture(c) : Future.failedFuture(io.govmedia.platform.Problem.notFound("工单")));
+  }
+
+  /** 403 unless the member works the case: a replier of its department, or a dispatcher, supervisor or admin. */
+  void requireWorker(Case c) {
+    if (!(c.departmentId() != null && memberOf(c.departmentId()) || steers())) {
+      throw io.govmedia.platform.Problem.forbidden("只有本部门的办理人员或分拨、督办人员可以执行此操作");
+    }
+  }
+
   boolean sees(String departmentId, CaseStatus status) {
     if (everything) {
       return true;

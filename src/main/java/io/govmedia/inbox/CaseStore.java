@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -106,12 +107,14 @@ public final class CaseStore {
 
   /**
    * Every case, with only the {@code projection}'s fields, for rebuilding the Redis sets: one read of the whole
-   * collection (no filter, so no index is needed), kept small by the projection.
+   * collection (no filter, so no index is needed), kept small by the projection. It may take longer than the 10 s
+   * every other operation is allowed (100,000 cases on the embedded store under load: more), so it gets minutes.
    */
   Future<Long> forEach(Document projection, Consumer<Document> each) {
-    return Mongo.all(documents.find().projection(projection)).map(docs -> {
-      docs.forEach(each);
-      return (long) docs.size();
-    });
+    return Mongo.all(documents.withTimeout(5, TimeUnit.MINUTES).find().projection(projection).batchSize(5_000))
+      .map(docs -> {
+        docs.forEach(each);
+        return (long) docs.size();
+      });
   }
 }

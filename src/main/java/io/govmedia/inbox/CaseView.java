@@ -63,7 +63,7 @@ final class CaseView {
       .put("transfers", c.transfers()).put("returns", c.returns())
       .put("parts", array(c.parts().stream().map(Case.Part::toJson).toList()))
       .put("history", array(c.history().stream().map(Case.Step::toJson).toList()))
-      .put("replies", array(c.replies().stream().map(CaseView::json).toList()))
+      .put("replies", array(c.replies().stream().map(d -> CaseReply.from(d).toJson()).toList()))
       .put("rating", c.rating() == null ? null : json(c.rating()))
       .put("acknowledgements", array(c.acknowledgements().stream().map(Delivery::toJson).toList()))
       .put("receivedAt", Times.show(c.receivedAt())).put("lastMessageAt", Times.show(c.lastMessageAt()));
@@ -74,6 +74,12 @@ final class CaseView {
         .put("provisional", d.provisional()).put("pausedAt", Times.show(d.pausedAt())));
     }
     return json;
+  }
+
+  /** The contact name as entered, to find it in texts that go public and mask it there; null when none. */
+  String contactName(Case c) {
+    return c.sealedContact() == null ? null
+      : new JsonObject(secrets.open(c.sealedContact(), context(c.id()))).getString("name");
   }
 
   /** The sealed contact opened and masked field by field; never the plain values. */

@@ -2,10 +2,12 @@ package io.govmedia.inbox;
 
 import io.govmedia.accounts.AccountsFeature;
 import io.govmedia.auth.AuthFeature;
+import io.govmedia.checks.ChecksFeature;
 import io.govmedia.content.ContentFeature;
 import io.govmedia.events.EventsFeature;
 import io.govmedia.platform.Config;
 import io.govmedia.platform.Feature;
+import io.govmedia.platform.Idempotency;
 import io.govmedia.platform.Platform;
 import io.govmedia.platform.Redis;
 import io.govmedia.search.SearchFeature;
@@ -32,6 +34,8 @@ public final class InboxFeature implements Feature {
   static final Duration INDEX_CHECK = Duration.ofSeconds(30);
   /** How often one instance brings the lists in line with MongoDB in any case. */
   static final Duration INDEX_REPAIR = Duration.ofHours(1);
+  /** How often the answered cases whose rating window passed are closed (a read of the due part of a Redis set). */
+  static final Duration CLOSING_CHECK = Duration.ofSeconds(5);
   private static final String REPAIR_LOCK = Redis.PREFIX + "inbox:repair-lock";
 
   private final Platform platform;
@@ -45,6 +49,13 @@ public final class InboxFeature implements Feature {
   private final CaseRoutes routes;
   private final Deliveries deliveries;
   private final Pollers pollers;
+  private final ClosingQueue closing;
+  private final Ratings ratings;
+  private final CannedReplyRoutes cannedRoutes;
+  private final ReplyRoutes replyRoutes;
+  private final RatingRoutes ratingRoutes;
+  private final DisclosureRoutes disclosureRoutes;
+  private final Runnable stopRedistributing;
   private final DeadlineSweep sweep;
   private final DeadlineRoutes deadlineRoutes;
   private final SimilarCases similar;
@@ -52,15 +63,16 @@ public final class InboxFeature implements Feature {
 
   public InboxFeature(Platform platform, AuthFeature auth, AccountsFeature accounts, WeChatFeature wechat,
                       WeiboFeature weibo, EventsFeature events, WorkdaysFeature workdays, SearchFeature search,
-                      ContentFeature content) {
+                      ContentFeature content, ChecksFeature checks) {
     this.platform = platform;
     var clock = platform.clock();
     RoutingRuleStore routingRuleStore = new RoutingRuleStore(platform.db());
     routing = new RoutingRules(routingRuleStore, platform.redis());
     routingRuleRoutes = new RoutingRuleRoutes(routingRuleStore, routing, auth.departments(), accounts.store(),
       platform.audit(), clock);
-    // Who goes away: auth.staffDirectory().onAway(staffId -> …) tells this instance after the change is stored.
-    assignment = new Assignments(platform.redis(), auth.staffDirectory(), platform.config().inbox().assignmentCap());
+    ReplySettings departmentSettings = new ReplySettings(platform.db());
+    assignment = new Assignments(platform.redis(), auth.staffDirectory(), platform.config().inbox().assignmentCap(),
+      departmentSettings::claims);
     Config.Inbox settings = platform.config().inbox();
     deliveries = new ChannelDeliveries(accounts.store(), wechat.gateway(), weibo.client(), settings.wechatTemplates(),
       platform.config().publishing().publicBaseUrl(), clock);
@@ -70,6 +82,9 @@ public final class InboxFeature implements Feature {
     index = new CaseIndex(platform.redis());
     CaseChanges changes = new CaseChanges(index, assignment, events.events());
     store.onRollForward((before, after) -> changes.followed(before, after, null));
+    // Who goes away (离岗, disabled): the directory tells this instance after the change is stored
+    stopRedistributing = auth.staffDirectory().onAway(
+      new Redistribution(store, index, changes, assignment, platform.redis(), clock)::away);
     intake = new Intake(platform.vertx(), store, new CaseNumbers(platform.db(), clock), deadlines, routing,
       assignment, deliveries, changes, platform.redis(), clock);
     wechatIntake = new WeChatIntake(wechat.inboxHandOff(), intake, clock);
@@ -83,6 +98,17 @@ public final class InboxFeature implements Feature {
     CaseActions actions = new CaseActions(store, changes, deadlines, assignment, auth.departments(),
       auth::staffMember, platform.audit(), clock);
     routes = new CaseRoutes(store, index, actions, intake, view, auth.departments(), platform.audit(), clock);
+    closing = new ClosingQueue(platform.redis());
+    ratings = new Ratings(store, changes, closing, deadlines, events.events(), clock);
+    CannedReplyStore canned = new CannedReplyStore(platform.db());
+    Replies replies = new Replies(store, changes, closing, deliveries, checks.checks(), canned, departmentSettings,
+      content::publishedItem, platform.config().publishing().publicBaseUrl(),
+      new Idempotency(platform.redis(), "inbox-reply", "答复"), events.events(), platform.audit(), clock);
+    cannedRoutes = new CannedReplyRoutes(canned, auth.departments(), platform.audit(), clock);
+    replyRoutes = new ReplyRoutes(replies, departmentSettings, auth.departments(), platform.audit(), clock);
+    ratingRoutes = new RatingRoutes(ratings, store, auth.departments(), platform.audit(), view);
+    disclosureRoutes = new DisclosureRoutes(new Disclosures(store, changes, new PublicReplyStore(platform.db()),
+      auth.departments(), view, platform.audit(), clock), auth.departments());
     DepartmentHeads heads = new DepartmentHeads(io.govmedia.auth.Principal::isHeadOf, auth.staffDirectory()::heads);
     sweep = new DeadlineSweep(store, changes, deadlines, calendar, events.events(), heads::of, platform.redis(), clock);
     changes.also(sweep::follow);
@@ -127,11 +153,25 @@ public final class InboxFeature implements Feature {
     return store;
   }
 
+  /**
+   * Lists lost with Redis (or never built) are rebuilt in the background: at 100,000 cases that takes longer than a
+   * start may, and until it is done lists are short while reads by id and intake work as ever.
+   */
   @Override
   public Future<?> start() {
     wechatIntake.listen(platform.vertx());
-    return Future.all(routing.start(), index.built().compose(built -> built ? Future.succeededFuture() : repair()))
-      .compose(v -> sweep.built()).compose(built -> built ? Future.succeededFuture() : sweep.rebuild());
+    Future<Boolean> lists = index.built().onSuccess(built -> {
+      if (!built) {
+        repair().onFailure(failure -> log.warn("case lists not rebuilt at start; the periodic check tries again", failure));
+      }
+    });
+    Future<Boolean> alarms = sweep.built().onSuccess(built -> {
+      if (!built) {
+        sweep.rebuild().onFailure(failure -> log.warn("deadline alarms not rebuilt at start; the periodic check tries again", failure));
+      }
+    });
+    return Future.all(routing.start(), lists, alarms,
+      closing.built().compose(built -> built ? Future.succeededFuture() : closing.rebuild(store)));
   }
 
   @Override
@@ -144,6 +184,8 @@ public final class InboxFeature implements Feature {
       new Periodic("case lists repair", INDEX_REPAIR, this::repair),
       new Periodic("routing rules refresh", Duration.ofSeconds(30), routing::reload),
       new Periodic("inbox-poll", platform.config().inbox().poll(), pollers::run),
+      new Periodic("answered cases closing after 7 days", CLOSING_CHECK, ratings::closeDue),
+
       new Periodic("deadline sweep", platform.config().inbox().deadlineSweepEvery(), sweep::sweep),
       new Periodic("similar-case window trim", INDEX_REPAIR, similar::trim),
       new Periodic("deadline alarms check", INDEX_CHECK, () -> sweep.built()
@@ -166,6 +208,10 @@ public final class InboxFeature implements Feature {
 
   @Override
   public void mountStaffApi(Mount mount) {
+    replyRoutes.mount(mount.root());
+    ratingRoutes.mount(mount.root());
+    disclosureRoutes.mount(mount.root());
+    cannedRoutes.mount(mount.root());
     routes.mount(mount.root());
     mount.root().route("/api/v1/routing-rules*").subRouter(routingRuleRoutes.routes(mount.vertx()));
     deadlineRoutes.mount(mount.root());
@@ -174,6 +220,7 @@ public final class InboxFeature implements Feature {
 
   @Override
   public void close() throws Exception {
+    stopRedistributing.run();
     wechatIntake.stop();
     routing.close();
   }

@@ -8,7 +8,6 @@ import org.bson.Document;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * An admin's rule that sends a case to a department. Each condition given (keywords, category, account, region) must
@@ -61,21 +60,5 @@ record RoutingRule(String id, String name, int priority, List<String> keywords, 
     return new JsonObject().put("name", name).put("priority", priority).put("keywords", new JsonArray(keywords))
       .put("category", category == null ? null : category.wire()).put("accountId", accountId).put("region", region)
       .put("departmentId", departmentId);
-  }
-
-  /** The rule with its keywords lower-cased once, as the hot path tests them. */
-  Compiled compile() {
-    return new Compiled(this, keywords.stream().map(k -> k.toLowerCase(Locale.ROOT)).toList());
-  }
-
-  record Compiled(RoutingRule rule, List<String> lowerKeywords) {
-
-    /** {@code lowerText}: the case's text lower-cased once for all rules. */
-    boolean matches(Routing.Facts facts, String lowerText) {
-      return (lowerKeywords.isEmpty() || lowerKeywords.stream().anyMatch(lowerText::contains))
-        && (rule.category() == null || rule.category() == facts.category())
-        && (rule.accountId() == null || rule.accountId().equals(facts.accountId()))
-        && (rule.region() == null || rule.region().equals(facts.region() == null ? null : facts.region().strip()));
-    }
   }
 }

@@ -71,7 +71,7 @@ final class WeChatIntake {
   }
 
   static Incoming incoming(InboxHandOff.Message m) {
-    String placeholder = switch (m.msgType()) {
+    String placeholder = switch (m.msgType() == null ? "" : m.msgType()) {
       case "image" -> "[图片]";
       case "voice" -> "[语音]";
       case "video", "shortvideo" -> "[视频]";

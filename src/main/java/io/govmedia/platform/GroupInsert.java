@@ -2,7 +2,11 @@ package io.govmedia.platform;
 
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.bulk.BulkWriteError;
-import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertOneModel;
+import com.mongodb.client.model.ReplaceOneModel;
+import com.mongodb.client.model.WriteModel;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -21,13 +25,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  * to fill: when fewer than {@code maxInFlight} inserts are running, whatever is queued leaves at once, so a
  * lone request pays no delay; under load, requests queue behind the running insert and leave in the next,
  * larger batch. Each caller learns the fate of its own document.
+ *
+ * <p>Replacements by {@code _id} travel the same way ({@link #replace}): one instance of this class per collection
+ * and kind of write, so that a batch is one command to the store (one commit on the embedded one).
  */
 public final class GroupInsert {
 
   /** What happened to one document. */
-  public enum Outcome { INSERTED, DUPLICATE }
+  public enum Outcome { INSERTED, DUPLICATE, REPLACED }
 
-  private record Pending(Document document, Promise<Outcome> promise, Context context) {}
+  private record Pending(WriteModel<Document> write, Promise<Outcome> promise, Context context) {
+
+    Outcome done() {
+      return write instanceof InsertOneModel ? Outcome.INSERTED : Outcome.REPLACED;
+    }
+  }
 
   private final MongoCollection<Document> collection;
   private final int maxBatch;
@@ -45,13 +57,25 @@ public final class GroupInsert {
 
   /** Inserts the document with others; DUPLICATE when a unique index already holds its key. */
   public Future<Outcome> insert(Document document) {
+    return enqueue(new InsertOneModel<>(document));
+  }
+
+  /**
+   * Replaces the document whose {@code _id} is {@code id} with others: REPLACED (also when no document has that id,
+   * as a lone replaceOne whose result is not read).
+   */
+  public Future<Outcome> replace(Object id, Document document) {
+    return enqueue(new ReplaceOneModel<>(Filters.eq("_id", id), document));
+  }
+
+  private Future<Outcome> enqueue(WriteModel<Document> write) {
     if (queue.size() >= maxQueued) {
       // The store is not keeping up (or hangs): fail fast rather than hold requests and memory.
       return Future.failedFuture(new Problem(503, "store-overloaded", "服务繁忙，请稍后重试", null)
         .with("retryAfterSeconds", 5));
     }
     Promise<Outcome> promise = Promise.promise();
-    queue.add(new Pending(document, promise, Vertx.currentContext()));
+    queue.add(new Pending(write, promise, Vertx.currentContext()));
     flush();
     return promise.future();
   }
@@ -79,8 +103,8 @@ public final class GroupInsert {
   }
 
   private void write(List<Pending> batch) {
-    List<Document> documents = batch.stream().map(Pending::document).toList();
-    Mongo.all(collection.insertMany(documents, new InsertManyOptions().ordered(false))).onComplete(result -> {
+    List<WriteModel<Document>> writes = batch.stream().map(Pending::write).toList();
+    Mongo.all(collection.bulkWrite(writes, new BulkWriteOptions().ordered(false))).onComplete(result -> {
       settle(batch, result.failed() ? result.cause() : null);
       inFlight.decrementAndGet();
       flush();
@@ -88,9 +112,8 @@ public final class GroupInsert {
   }
 
   private static void settle(List<Pending> batch, Throwable failure) {
-    Outcome[] outcomes = new Outcome[batch.size()];
+    Outcome[] outcomes = batch.stream().map(Pending::done).toArray(Outcome[]::new);
     Throwable[] failures = new Throwable[batch.size()];
-    java.util.Arrays.fill(outcomes, Outcome.INSERTED);
     if (failure instanceof MongoBulkWriteException bulk && bulk.getWriteConcernError() != null) {
       // Written, but not as durably as asked: nothing but a known duplicate may be reported stored.
       for (BulkWriteError error : bulk.getWriteErrors()) {

@@ -30,9 +30,10 @@ public final class PublishingFeature implements Feature {
   public PublishingFeature(Platform platform, AuthFeature auth, AccountsFeature accounts, ContentFeature content,
                            WeChatFeature wechat, WeiboFeature weibo, EventsFeature events, MediaFeature media) {
     this.content = content;
+    MediaSource assets = MediaSource.recent(media::content);
     Map<String, Publisher> publishers = Map.of(
-      "wechat", new WeChatPublisher(wechat.gateway(), media::content, platform.clock()),
-      "weibo", new WeiboPublisher(weibo.client(), accounts.store(), media::content, platform.clock()),
+      "wechat", new WeChatPublisher(wechat.gateway(), assets, platform.clock()),
+      "weibo", new WeiboPublisher(weibo.client(), accounts.store(), assets, platform.clock()),
       "miniapp", new MiniappPublisher());
     // the posts are read when used: content builds them at its own start
     Supplier<Posts> posts = content::posts;

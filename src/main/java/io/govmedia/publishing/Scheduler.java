@@ -77,6 +77,8 @@ final class Scheduler {
   private final Config.Publishing settings;
   private final String instanceId = Ids.newId();
   private final AtomicInteger sending = new AtomicInteger();
+  /** The renewal timer of each lease this instance holds. */
+  private final Map<String, Long> renewals = new java.util.concurrent.ConcurrentHashMap<>();
   /*
    * Short-lived per-instance caches of the due path: a burst of slots of the same posts (one per account) reads each
    * post, rechecks it and reads each account once instead of once per slot. ContentChecks does not expose its lists'
@@ -88,6 +90,7 @@ final class Scheduler {
   private final Recent<String, PostView> postCache = new Recent<>(CACHED_FOR);
   private final Recent<String, List<Finding>> findingsCache = new Recent<>(CACHED_FOR);
   private final Recent<String, Account> accountCache = new Recent<>(CACHED_FOR);
+  private final Recent<String, PostView> checkedPosts = new Recent<>(CACHED_FOR);
   /* What afterPublished already wrote from this instance: a burst of sends of one post (or to one account) writes
    * it once. The inspection guard counts calendar days, so an account is skipped only for a publication of the same
    * day (its recorded time may then lag by up to RECORDED_FOR). */
@@ -153,25 +156,43 @@ final class Scheduler {
       .compose(ids -> {
         List<String> order = new java.util.ArrayList<>(ids);
         java.util.Collections.shuffle(order);
-        return Future.join(order.stream().limit(free).map(this::takeDue).toList());
+        return Future.join(order.stream().limit(free)
+          .map(id -> acquire(id).map(got -> got ? id : null).otherwise((String) null)).toList());
+      })
+      .compose(tried -> {
+        List<String> leased = tried.<String>list().stream().filter(java.util.Objects::nonNull).toList();
+        // counted from here, so that the next pass takes no more than the concurrency allows
+        sending.addAndGet(leased.size());
+        // the leased slots read in one query, a burst of due slots costing one read instead of one each
+        return leased.isEmpty() ? Future.succeededFuture() : slots.store().written(leased)
+          .recover(failure -> Future.join(leased.stream().map(this::giveBack).toList())
+            .transform(v -> Future.failedFuture(failure)))
+          .map(found -> {
+            // not awaited: the next pass starts while these prepare (a WeChat draft takes a few calls), so that a
+            // slow one never holds up the rest
+            leased.forEach(id -> takeDue(id, found.get(id))
+              .onFailure(failure -> log.warn("due slot {} not taken now; it is tried again", id, failure)));
+            return null;
+          });
       });
   }
 
-  private Future<Void> takeDue(String slotId) {
-    return acquire(slotId).compose(got -> {
-      if (!got) {
-        return Future.succeededFuture();
-      }
-      return slots.store().written(slotId)
-        .compose(slot -> slot == null ? Redis.await(redis.commands().zrem(Slots.DUE, slotId)).map(false) : prepare(slot))
-        // a move refused by a claim may meet one whose writer died: reading the slot rolls it forward for next time
-        .transform(done -> (done.failed() && SlotStore.isChanged(done.cause())
-            ? slots.store().find(slotId).<Void>mapEmpty().recover(failure -> Future.<Void>succeededFuture())
-            : Future.<Void>succeededFuture())
-          .compose(rolled -> done.succeeded() && done.result() ? Future.<Void>succeededFuture()
-            : release(slotId).compose(v -> done.failed() && !SlotStore.isChanged(done.cause())
-              ? Future.failedFuture(done.cause()) : Future.<Void>succeededFuture())));
-    });
+  /** Releases a due slot's lease without sending it, and its place in the concurrency. */
+  private Future<Void> giveBack(String slotId) {
+    sending.decrementAndGet();
+    return release(slotId);
+  }
+
+  /** A due slot whose lease this instance holds, as last written (null when unknown). */
+  private Future<Void> takeDue(String slotId, Slot written) {
+    return (written == null ? Redis.await(redis.commands().zrem(Slots.DUE, slotId)).map(false) : prepare(written))
+      // a move refused by a claim may meet one whose writer died: reading the slot rolls it forward for next time
+      .transform(done -> (done.failed() && SlotStore.isChanged(done.cause())
+          ? slots.store().find(slotId).<Void>mapEmpty().recover(failure -> Future.<Void>succeededFuture())
+          : Future.<Void>succeededFuture())
+        .compose(rolled -> done.succeeded() && done.result() ? Future.<Void>succeededFuture()
+          : giveBack(slotId).compose(v -> done.failed() && !SlotStore.isChanged(done.cause())
+            ? Future.failedFuture(done.cause()) : Future.<Void>succeededFuture())));
   }
 
   /** Every check before a send; answers true once the send is under way (it then owns the lease). */
@@ -197,8 +218,7 @@ final class Scheduler {
           blocking.forEach(f -> listed.add(f.toJson()));
           return fail(slot, Slot.error("content-check-failed", "发送前复查发现须处理的问题，未发送").put("findings", listed));
         }
-        return accountCache.get(slot.accountId(), () -> accounts.find(slot.accountId()),
-          found -> found != null && found.status() == Account.Status.ACTIVE).compose(account -> account == null
+        return account(slot.accountId()).compose(account -> account == null
           || account.status() != Account.Status.ACTIVE
           ? fail(slot, Slot.error("account-unavailable", "账号不存在或已停用，未发送"))
           : takeQuota(slot, account, now).compose(placed -> placed == null
@@ -206,6 +226,12 @@ final class Scheduler {
             : claim(placed, post, account, now)));
       });
     });
+  }
+
+  /** The account, read again unless an active one was read in the last seconds. */
+  private Future<Account> account(String accountId) {
+    return accountCache.get(accountId, () -> accounts.find(accountId),
+      found -> found != null && found.status() == Account.Status.ACTIVE);
   }
 
   private Future<Boolean> fail(Slot slot, JsonObject error) {
@@ -230,24 +256,45 @@ final class Scheduler {
         : Future.failedFuture(failure));
   }
 
+  /**
+   * Claims the slot ({@code publishing}) and starts its send. What the publisher can prepare without sending anything
+   * (WeChat's uploads and draft) is done first, under the lease while the slot is still {@code scheduled}, and its
+   * state, marked as sending, goes into the claim: one write instead of a claim and then a {@code sending} write. A
+   * crash while preparing leaves the slot scheduled (its lease runs out and it is taken again, as a slot rescued
+   * before sending would be); once claimed it may have gone out, and is only ever checked. A preparation that fails is
+   * left to the publisher's own send, which reports it as it always has.
+   */
   private Future<Boolean> claim(Slot slot, PostView post, Account account, Instant now) {
-    return slots.move(slot, SlotStatus.PUBLISHING, Slots.SYSTEM, "开始第 " + (slot.attempt() + 1) + " 次发送",
-        s -> s.started(now).withQuotaPeriod(slot.quotaPeriod()))
-      .compose(claimed -> Redis.await(redis.commands().sadd(INFLIGHT, claimed.id())).map(claimed))
-      .map(claimed -> {
-        sending.incrementAndGet();
-        send(claimed, post, account);
-        return true;
-      });
+    Publisher publisher = publishers.get(slot.channel());
+    Slot starting = slot.started(now).withQuotaPeriod(slot.quotaPeriod());
+    return prepared(publisher, starting, post, account)
+      .compose(state -> slots.move(slot, SlotStatus.PUBLISHING, Slots.SYSTEM, "开始第 " + (slot.attempt() + 1) + " 次发送",
+          s -> state == null ? s.started(now).withQuotaPeriod(slot.quotaPeriod())
+            : s.started(now).withQuotaPeriod(slot.quotaPeriod()).withState(state))
+        .compose(claimed -> Redis.await(redis.commands().sadd(INFLIGHT, claimed.id())).map(claimed))
+        .map(claimed -> {
+          send(claimed, post, account, state != null);
+          return true;
+        }));
   }
 
-  private void send(Slot slot, PostView post, Account account) {
+  /** The publisher's preparation, or null when it has none or it failed (its send then prepares and reports). */
+  private Future<JsonObject> prepared(Publisher publisher, Slot starting, PostView post, Account account) {
+    try {
+      return publisher.prepare(sendOf(starting, post, account, new AtomicReference<>(starting)))
+        .otherwise(failure -> null);
+    } catch (RuntimeException e) {
+      return Future.succeededFuture();
+    }
+  }
+
+  private void send(Slot slot, PostView post, Account account, boolean prepared) {
     AtomicReference<Slot> current = new AtomicReference<>(slot);
-    long renewal = vertx.setPeriodic(Math.max(100, settings.lease().toMillis() / 3), t -> renew(slot.id()));
     Publisher publisher = publishers.get(slot.channel());
     Future<Outcome> outcome;
     try {
-      outcome = publisher.send(sendOf(slot, post, account, current));
+      Send send = sendOf(slot, post, account, current);
+      outcome = prepared ? publisher.sendPrepared(send) : publisher.send(send);
     } catch (RuntimeException e) {
       outcome = Future.failedFuture(e);
     }
@@ -255,7 +302,6 @@ final class Scheduler {
       .compose(result -> apply(current.get(), result))
       .onFailure(failure -> log.warn("outcome of slot {} not recorded; the stuck sweep takes it over", slot.id(), failure))
       .onComplete(done -> {
-        vertx.cancelTimer(renewal);
         sending.decrementAndGet();
         Redis.await(redis.commands().srem(INFLIGHT, slot.id()))
           .onComplete(v -> release(slot.id()));
@@ -392,7 +438,9 @@ final class Scheduler {
     if (!awaiting) {
       return slots.index(slot);
     }
-    return Future.all(posts.get().find(slot.postId()), accounts.find(slot.accountId())).compose(found -> {
+    // a check reads the post only to match the article and the account to call WeChat: a read of the last seconds does
+    return Future.all(checkedPosts.get(slot.postId(), () -> posts.get().find(slot.postId())),
+      account(slot.accountId())).compose(found -> {
       PostView post = found.resultAt(0);
       Account account = found.resultAt(1);
       AtomicReference<Slot> current = new AtomicReference<>(slot);
@@ -470,9 +518,21 @@ final class Scheduler {
 
   // Leases
 
+  /**
+   * Takes the slot's lease and keeps renewing it until {@link #release}: from the start, not only while the send
+   * runs, so that a slow preparation (a loaded store) never lets the stuck sweep take over a slot still being sent.
+   */
   private Future<Boolean> acquire(String slotId) {
     return Redis.await(redis.commands().set(LEASE + slotId, instanceId,
-      SetArgs.Builder.nx().px(settings.lease().toMillis()))).map("OK"::equals);
+      SetArgs.Builder.nx().px(settings.lease().toMillis()))).map("OK"::equals).onSuccess(got -> {
+        if (got) {
+          Long earlier = renewals.put(slotId,
+            vertx.setPeriodic(Math.max(100, settings.lease().toMillis() / 3), t -> renew(slotId)));
+          if (earlier != null) {
+            vertx.cancelTimer(earlier);
+          }
+        }
+      });
   }
 
   private void renew(String slotId) {
@@ -482,6 +542,10 @@ final class Scheduler {
   }
 
   private Future<Void> release(String slotId) {
+    Long renewal = renewals.remove(slotId);
+    if (renewal != null) {
+      vertx.cancelTimer(renewal);
+    }
     return Redis.await(redis.commands().<Long>eval(RELEASE, ScriptOutputType.INTEGER, new String[]{LEASE + slotId},
       instanceId)).<Void>mapEmpty().recover(failure -> Future.succeededFuture());
   }
@@ -492,9 +556,15 @@ final class Scheduler {
 
     private final java.util.concurrent.ConcurrentHashMap<K, Entry<V>> entries = new java.util.concurrent.ConcurrentHashMap<>();
     private final long ttlNanos;
+    private final int maxEntries;
 
     Recent(Duration ttl) {
+      this(ttl, 10_000);
+    }
+
+    Recent(Duration ttl, int maxEntries) {
       this.ttlNanos = ttl.toNanos();
+      this.maxEntries = maxEntries;
     }
 
     Future<V> get(K key, Supplier<Future<V>> read) {
@@ -508,8 +578,11 @@ final class Scheduler {
       if (entry != null && entry.until - now > 0) {
         return entry.value;
       }
-      if (entries.size() > 10_000) {
+      if (entries.size() >= maxEntries) {
         entries.values().removeIf(e -> e.until - now <= 0);
+        if (entries.size() >= maxEntries) {
+          return read.get();  // full of live entries: read without keeping, memory stays bounded
+        }
       }
       Future<V> value = read.get();
       Entry<V> created = new Entry<>(value, now + ttlNanos);

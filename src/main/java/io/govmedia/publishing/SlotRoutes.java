@@ -7,13 +7,13 @@ import io.govmedia.auth.Principal;
 import io.govmedia.auth.Role;
 import io.govmedia.content.PostView;
 import io.govmedia.content.Posts;
+import io.govmedia.platform.Idempotency;
 import io.govmedia.platform.Ids;
 import io.govmedia.platform.Input;
 import io.govmedia.platform.Problem;
 import io.govmedia.platform.Redis;
 import io.govmedia.platform.Reply;
 import io.govmedia.platform.Times;
-import io.lettuce.core.SetArgs;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -38,15 +38,13 @@ final class SlotRoutes {
     "miniapp", AccountType.WECHAT_MINIAPP);
   private static final Set<String> MODES = Set.of("freepublish", "mass");
   private static final Duration PAST_TOLERANCE = Duration.ofMinutes(1);
-  private static final Duration IDEMPOTENCY_TTL = Duration.ofDays(1);
-  private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
 
   private final Slots slots;
   private final Supplier<Posts> posts;
   private final AccountAccess access;
   private final MassQuota quota;
   private final Hold hold;
-  private final Redis redis;
+  private final Idempotency idempotency;
   private final Map<String, Publisher> publishers;
   private final Scheduler scheduler;
 
@@ -57,7 +55,7 @@ final class SlotRoutes {
     this.access = access;
     this.quota = quota;
     this.hold = hold;
-    this.redis = redis;
+    this.idempotency = new Idempotency(redis, "publishing", "排期");
     this.publishers = publishers;
     this.scheduler = scheduler;
   }
@@ -90,7 +88,7 @@ final class SlotRoutes {
     Instant at = input.optionalInstant("at");
     input.validate();
     Instant when = notPast(at);
-    String key = idempotencyKey(ctx);
+    String key = Idempotency.key(ctx);
     Request request = new Request(channel, accountId, mode, when);
     String postId = ctx.pathParam("id");
     String address = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().host();
@@ -110,43 +108,14 @@ final class SlotRoutes {
     return at.isBefore(now) ? now : at;
   }
 
-  private static String idempotencyKey(RoutingContext ctx) {
-    String key = ctx.request().getHeader("Idempotency-Key");
-    if (key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
-      throw Problem.badRequest("invalid-idempotency-key", "Idempotency-Key 格式不正确", "应为 1–128 个字母、数字或 _ . : -");
-    }
-    return key;
-  }
-
   /**
-   * A repeat with the same {@code Idempotency-Key} by the same staff member answers the slot the first made (Redis
-   * {@code SET NX}); a failed first attempt frees the key.
+   * A repeat with the same {@code Idempotency-Key} by the same staff member answers the slot the first made when it
+   * names the same post, channel, account and mode (its time may differ: the first request's slot stands).
    */
   private Future<Slot> idempotent(Principal principal, String key, String postId, Request request,
                                   java.util.function.Function<String, Future<Slot>> make) {
-    String slotId = Ids.newId();
-    if (key == null) {
-      return make.apply(slotId);
-    }
-    String redisKey = Redis.PREFIX + "publishing:idempotency:" + principal.staffId() + ":" + key;
-    return Redis.await(redis.commands().set(redisKey, slotId, SetArgs.Builder.nx().ex(IDEMPOTENCY_TTL.toSeconds())))
-      .compose(set -> "OK".equals(set)
-        ? make.apply(slotId).recover(failure -> Redis.await(redis.commands().del(redisKey))
-          .transform(v -> Future.failedFuture(failure)))
-        : Redis.await(redis.commands().get(redisKey)).compose(earlier -> earlier == null
-          ? idempotent(principal, key, postId, request, make)
-          : slots.store().find(earlier).compose(slot -> slot == null
-            ? Future.failedFuture(Problem.conflict("request-in-progress", "相同的请求正在处理中", "请稍后查看排期列表。"))
-            : sameRequest(slot, postId, request) ? Future.succeededFuture(slot)
-            : Future.failedFuture(new Problem(422, "idempotency-key-reused", "Idempotency-Key 已用于另一个排期请求",
-              "同一个 Idempotency-Key 只能用于同一稿件、渠道和账号的排期；新的请求请换一个键。")))));
-  }
-
-  /** A repeat names the same post, channel and account (its time may differ: the first request's slot stands). */
-  private static boolean sameRequest(Slot slot, String postId, Request request) {
-    return slot.postId().equals(postId) && slot.channel().equals(request.channel())
-      && slot.accountId().equals(request.accountId())
-      && java.util.Objects.equals(slot.mode(), request.mode());
+    String fingerprint = Idempotency.fingerprint(postId, request.channel(), request.accountId(), request.mode());
+    return idempotency.once(principal.staffId(), key, fingerprint, make, slots.store()::find);
   }
 
   private Future<Slot> schedule(Principal principal, String postId, Request request, String slotId, String address,

@@ -3,6 +3,7 @@ package io.govmedia.publishing;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
+import io.govmedia.platform.GroupInsert;
 import io.govmedia.platform.Mongo;
 import io.govmedia.platform.Problem;
 import io.govmedia.platform.Times;
@@ -27,6 +28,10 @@ import static com.mongodb.client.model.Filters.lt;
  * key means someone else moved the slot first), then the slot replaced by {@code _id} with {@code seq + 1}. A claim
  * whose {@code next} never reached the slot (its writer died between the two writes) is rolled forward by whoever
  * reads the slot after {@link #ROLL_FORWARD_AFTER}.
+ *
+ * <p>Concurrent moves (a burst of due slots) travel together: their claims in one insert, then their slots in one
+ * bulk replace ({@link GroupInsert}), each a single commit on the embedded store instead of one per slot. A claim
+ * refused in such a batch fails only its own move.
  */
 final class SlotStore {
 
@@ -35,12 +40,16 @@ final class SlotStore {
 
   private final MongoCollection<Document> slots;
   private final MongoCollection<Document> claims;
+  private final GroupInsert claimWrites;
+  private final GroupInsert slotWrites;
   private final Clock clock;
   private volatile java.util.function.BiConsumer<Slot, Slot> rolledForward = (before, after) -> { };
 
   SlotStore(MongoDatabase db, Clock clock) {
     this.slots = db.getCollection("slots");
     this.claims = db.getCollection("slot_claims");
+    this.claimWrites = new GroupInsert(claims, 500, 2);
+    this.slotWrites = new GroupInsert(slots, 500, 2);
     this.clock = clock;
   }
 
@@ -66,11 +75,17 @@ final class SlotStore {
   }
 
   /**
-   * The slot as last written, without looking for a claim left behind (one read less): for the due path, whose
-   * guarded move fails on such a claim and then reads the slot with {@link #find}, rolling it forward.
+   * The slots as last written, by id (unknown ones left out), without looking for a claim left behind (one read
+   * less): for the due path, whose guarded move fails on such a claim and then reads the slot with {@link #find},
+   * rolling it forward.
    */
-  Future<Slot> written(String id) {
-    return Mongo.first(slots.find(eq("_id", id))).map(d -> d == null ? null : Slot.from(d));
+  Future<java.util.Map<String, Slot>> written(Collection<String> ids) {
+    // the filter names only _id, so the embedded store answers it from its index
+    return Mongo.all(slots.find(in("_id", ids))).map(docs -> {
+      java.util.Map<String, Slot> found = new java.util.HashMap<>();
+      docs.forEach(d -> found.put(d.getString("_id"), Slot.from(d)));
+      return found;
+    });
   }
 
   private Future<Slot> rollForward(Slot slot) {
@@ -80,7 +95,7 @@ final class SlotStore {
       }
       Document next = claim.get("next", Document.class);
       Slot after = Slot.from(next);
-      return Mongo.first(slots.replaceOne(eq("_id", slot.id()), next)).map(r -> {
+      return slotWrites.replace(slot.id(), next).map(r -> {
         rolledForward.accept(slot, after);
         return after;
       });
@@ -95,9 +110,9 @@ final class SlotStore {
     Slot next = after.withSeq(before.seq() + 1);
     Document claim = new Document("_id", claimId(before)).append("next", next.toDocument()).append("by", by)
       .append("at", Times.date(clock.instant()));
-    return Mongo.first(claims.insertOne(claim))
-      .recover(failure -> Future.failedFuture(Mongo.isDuplicateKey(failure) ? changed() : failure))
-      .compose(v -> Mongo.first(slots.replaceOne(eq("_id", before.id()), next.toDocument())))
+    return claimWrites.insert(claim)
+      .compose(outcome -> outcome == GroupInsert.Outcome.DUPLICATE ? Future.failedFuture(changed())
+        : slotWrites.replace(before.id(), next.toDocument()))
       .map(next);
   }
 

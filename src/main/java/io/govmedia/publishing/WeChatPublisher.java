@@ -60,22 +60,47 @@ final class WeChatPublisher implements Publisher {
 
   @Override
   public Future<Outcome> send(Send send) {
-    if (send.post().wechat() == null) {
-      return Future.succeededFuture(new Outcome.Failed("no-wechat-variant", "稿件没有微信版本，无法发到公众号", false, Duration.ZERO));
-    }
-    if (!mass(send) && send.mode() != null && !"freepublish".equals(send.mode())) {
-      return Future.succeededFuture(new Outcome.Failed("unknown-mode", "未知的微信发布方式：" + send.mode(), false, Duration.ZERO));
+    Outcome refused = refused(send);
+    if (refused != null) {
+      return Future.succeededFuture(refused);
     }
     if (send.state().getBoolean("sending", false) && !mass(send)) {
       return resume(send);
     }
-    return prepare(send)
-      .compose(state -> {
-        JsonObject sending = state.copy().put("sending", true).put("sendingAt", clock.instant().toString());
-        return send.progress().apply(sending).map(sending);
-      })
-      .compose(state -> mass(send) ? massSend(send, state) : submit(send, state),
-        failure -> Future.succeededFuture(WeChatRefusals.beforeSending(failure)));
+    return marked(send)
+      .compose(state -> send.progress().apply(state).map(state))
+      .compose(state -> call(send, state), failure -> Future.succeededFuture(WeChatRefusals.beforeSending(failure)));
+  }
+
+  /** The draft (or mpvideo) of a send about to start, in the state marked as sending. */
+  @Override
+  public Future<JsonObject> prepare(Send send) {
+    return refused(send) != null ? Future.failedFuture(new IllegalStateException("not sendable to WeChat"))
+      : marked(send);
+  }
+
+  @Override
+  public Future<Outcome> sendPrepared(Send send) {
+    return call(send, send.state());
+  }
+
+  /** A send WeChat cannot take whatever happens: the post has no WeChat variant, or the mode is unknown. */
+  private static Outcome refused(Send send) {
+    if (send.post().wechat() == null) {
+      return new Outcome.Failed("no-wechat-variant", "稿件没有微信版本，无法发到公众号", false, Duration.ZERO);
+    }
+    if (!mass(send) && send.mode() != null && !"freepublish".equals(send.mode())) {
+      return new Outcome.Failed("unknown-mode", "未知的微信发布方式：" + send.mode(), false, Duration.ZERO);
+    }
+    return null;
+  }
+
+  private Future<JsonObject> marked(Send send) {
+    return draft(send).map(state -> state.copy().put("sending", true).put("sendingAt", clock.instant().toString()));
+  }
+
+  private Future<Outcome> call(Send send, JsonObject state) {
+    return mass(send) ? massSend(send, state) : submit(send, state);
   }
 
   @Override
@@ -141,7 +166,7 @@ final class WeChatPublisher implements Publisher {
   }
 
   /** The draft, or for a mass send of a video interpretation the mpvideo; each made once per slot. */
-  private Future<JsonObject> prepare(Send send) {
+  private Future<JsonObject> draft(Send send) {
     return mass(send) && send.post().videoAssetId() != null ? drafts.video(send) : drafts.ensure(send);
   }
 

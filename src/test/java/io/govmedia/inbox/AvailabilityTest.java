@@ -96,6 +96,27 @@ class AvailabilityTest {
   }
 
   @Test
+  @DisplayName("disabling an on-duty replier, or taking the role away, tells the away listeners too")
+  void disabledIsAway() {
+    String department = client.department(admin, "停用", null);
+    Member disabled = replier(client, admin, department);
+    Member demoted = replier(client, admin, department);
+    Member renamed = replier(client, admin, department);
+    List<String> told = new CopyOnWriteArrayList<>();
+    Runnable remove = shared().feature(AuthFeature.class).staffDirectory().onAway(told::add);
+    try {
+      assertEquals(200, client.patch("/api/v1/staff/" + disabled.id(), admin, new JsonObject().put("disabled", true)).status());
+      assertEquals(200, client.patch("/api/v1/staff/" + demoted.id(), admin,
+        new JsonObject().put("roles", new io.vertx.core.json.JsonArray().add("editor"))).status());
+      assertEquals(200, client.patch("/api/v1/staff/" + renamed.id(), admin, new JsonObject().put("displayName", "新名")).status());
+      assertEquals(List.of(disabled.id(), demoted.id()), told.stream().filter(List.of(disabled.id(), demoted.id(),
+        renamed.id())::contains).toList());
+    } finally {
+      remove.run();
+    }
+  }
+
+  @Test
   @DisplayName("the member, a head of their department or an admin sets availability; anyone else is refused")
   void whoMaySetIt() {
     String department = client.department(admin, "科室", null);

@@ -60,6 +60,8 @@ class CaseActionsTest {
     replierA = Inbox.member(client, admin, List.of("replier"), List.of(departmentA));
     otherReplierA = Inbox.member(client, admin, List.of("replier"), List.of(departmentA));
     replierB = Inbox.member(client, admin, List.of("replier"), List.of(departmentB));
+    // A's cases wait to be claimed (签收); B keeps automatic assignment, the default
+    Inbox.assignmentMode(client, admin, departmentA, "claim");
   }
 
   @AfterAll
@@ -73,7 +75,7 @@ class CaseActionsTest {
     return new JsonObject().put("reason", why);
   }
 
-  /** A case sent by the dispatcher to department A: assigned, nobody's yet. */
+  /** A case sent by the dispatcher to department A: assigned, nobody's yet (A's cases wait to be claimed). */
   static JsonObject inA() {
     JsonObject c = Inbox.enter(client, dispatcher.token());
     return Inbox.acted(client, dispatcher.token(), c.getString("id"), "assign",
@@ -122,6 +124,24 @@ class CaseActionsTest {
   }
 
   @Test
+  @DisplayName("two repliers claiming at the same moment: one gets the case, the other a 409, and the history has one claim")
+  void claimRace() throws Exception {
+    for (int round = 0; round < 5; round++) {
+      String id = inA().getString("id");
+      var first = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+        Inbox.act(client, replierA.token(), id, "claim", new JsonObject()));
+      var second = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+        Inbox.act(client, otherReplierA.token(), id, "claim", new JsonObject()));
+      List<Integer> statuses = java.util.stream.Stream.of(first.get(), second.get()).map(Client.Response::status)
+        .sorted().toList();
+      assertEquals(List.of(200, 409), statuses);
+      JsonObject c = Inbox.read(client, admin, id);
+      assertEquals(1, c.getJsonArray("history").stream().filter(s -> "claim".equals(((JsonObject) s).getString("action")))
+        .count(), c::encode);
+    }
+  }
+
+  @Test
   @DisplayName("within a department a dispatcher names the person; someone outside the department is refused")
   void assignPerson() {
     JsonObject c = inA();
@@ -139,7 +159,7 @@ class CaseActionsTest {
   }
 
   @Test
-  @DisplayName("a transfer needs a reason and keeps the count and each department's part; the new department sees it")
+  @DisplayName("a transfer needs a reason and keeps the count and each department's part; the new department's on-duty replier gets it, a claim department lets it wait")
   void transfer() {
     JsonObject c = inA();
     String id = c.getString("id");
@@ -151,7 +171,7 @@ class CaseActionsTest {
       new JsonObject().put("departmentId", departmentB).put("reason", "属住建局职责"));
     assertEquals("assigned", moved.getString("status"));
     assertEquals(departmentB, moved.getString("departmentId"));
-    assertNull(moved.getString("assigneeId"));
+    assertEquals(replierB.id(), moved.getString("assigneeId"), "B assigns automatically: its one replier on duty");
     assertEquals(1, moved.getInteger("transfers"));
     assertEquals(2, moved.getJsonArray("parts").size());
     assertEquals(departmentA, moved.getJsonArray("parts").getJsonObject(0).getString("departmentId"));
@@ -161,6 +181,17 @@ class CaseActionsTest {
 
     assertEquals(404, client.get("/api/v1/cases/" + id, replierA.token()).status(), "department A no longer sees it");
     assertEquals(200, client.get("/api/v1/cases/" + id, replierB.token()).status());
+    assertEquals(List.of(id), Inbox.ids(client, replierB.token(), "assigneeId=" + replierB.id()).stream()
+      .filter(id::equals).toList(), "in the new assignee's own list");
+
+    JsonObject back = Inbox.acted(client, replierB.token(), id, "transfer",
+      new JsonObject().put("departmentId", departmentA).put("reason", "仍属城管局职责"));
+    assertEquals("assigned", back.getString("status"));
+    assertEquals(departmentA, back.getString("departmentId"));
+    assertNull(back.getString("assigneeId"), "A's cases wait to be claimed");
+    assertEquals(2, back.getInteger("transfers"));
+    assertEquals(replierA.id(), Inbox.acted(client, replierA.token(), id, "claim", new JsonObject())
+      .getString("assigneeId"));
   }
 
   @Test
@@ -243,6 +274,11 @@ class CaseActionsTest {
       new JsonObject().put("assigneeId", replierA.id()), "transfer",
       new JsonObject().put("departmentId", departmentB).put("reason", "r"), "return", reason("r"), "pause", reason("r"),
       "resume", new JsonObject(), "close", reason("r"), "reopen", reason("r"));
+    bodies = new java.util.HashMap<>(bodies);
+    bodies.put("reply", new JsonObject().put("text", "答复"));
+    bodies.put("rate", new JsonObject().put("value", "satisfied"));
+    bodies.put("follow-up", new JsonObject().put("how", "phone").put("note", "回访"));
+    bodies.put("publish", new JsonObject());
     for (CaseStatus status : EnumSet.allOf(CaseStatus.class)) {
       JsonObject c = inA();
       String id = c.getString("id");
@@ -253,7 +289,8 @@ class CaseActionsTest {
         if (allowed) {
           continue;
         }
-        Client.Response refused = Inbox.act(client, chief.token(), id, action.wire(), bodies.get(action.wire()));
+        String path = action == CaseAction.RATE ? "rating" : action.wire();
+        Client.Response refused = Inbox.act(client, chief.token(), id, path, bodies.get(action.wire()));
         assertEquals(409, refused.status(), () -> action + " from " + status + ": " + refused);
         assertEquals("action-not-allowed", refused.problemCode());
         assertEquals(status.wire(), refused.json().getString("status"));

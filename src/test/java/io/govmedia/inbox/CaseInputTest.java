@@ -106,8 +106,8 @@ class CaseInputTest {
     assertEquals(404, Inbox.act(client, dispatcher.token(), "0".repeat(24), "claim", new JsonObject()).status());
     assertEquals(404, Inbox.act(client, dispatcher.token(), "not-an-id", "claim", new JsonObject()).status());
     assertEquals(404, client.get("/api/v1/cases/not-an-id", dispatcher.token()).status());
-    assertEquals(404, Inbox.act(client, dispatcher.token(), id, "reply", new JsonObject()).status(),
-      "reply belongs to the replies part");
+    assertEquals(400, Inbox.act(client, dispatcher.token(), id, "reply", new JsonObject()).status(),
+      "a reply needs its text");
 
     Client.Response both = Inbox.act(client, dispatcher.token(), id, "assign",
       new JsonObject().put("departmentId", department).put("assigneeId", dispatcher.id()));

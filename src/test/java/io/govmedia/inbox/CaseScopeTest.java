@@ -107,6 +107,7 @@ class CaseScopeTest {
   void listing() {
     String department = client.department(admin, "信访办", city);
     Inbox.Member replier = Inbox.member(client, admin, List.of("replier"), List.of(department));
+    Inbox.assignmentMode(client, admin, department, "claim"); // the cases wait until the replier claims one
     List<String> made = new java.util.ArrayList<>();
     for (int i = 0; i < 7; i++) {
       made.add(caseIn(department));

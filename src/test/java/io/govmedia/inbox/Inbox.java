@@ -41,6 +41,14 @@ final class Inbox {
     return member;
   }
 
+  /** Sets how a department's cases find a replier: {@code auto} (the on-duty replier with the fewest) or {@code claim}. */
+  static void assignmentMode(Client client, String admin, String departmentId, String mode) {
+    Client.Response saved = client.raw("PUT", "/api/v1/reply-settings/" + departmentId, admin, "application/json",
+      new JsonObject().put("assignment", mode).encode().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(200, saved.status(), saved::toString);
+    assertEquals(mode, saved.json().getString("assignment"));
+  }
+
   static JsonObject phoneCase(String content) {
     return new JsonObject().put("channel", "phone").put("category", "complaint").put("title", "小区噪音扰民")
       .put("content", content).put("region", "东城区")

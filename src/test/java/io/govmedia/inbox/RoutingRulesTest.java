@@ -146,6 +146,11 @@ class RoutingRulesTest {
     assertEquals(department, departmentFor("路口红绿灯" + unique + "坏了", Category.COMPLAINT, null, null));
     assertNull(departmentFor("路口红绿灯坏了", Category.COMPLAINT, null, null));
     assertNull(departmentFor(null, null, null, null));
+
+    String single = client.department(admin, "单字", null);
+    rule(body("单字", 100, single).put("keywords", new JsonArray().add("鼷")).put("region", "区" + unique));
+    assertEquals(single, departmentFor("结尾是鼷", null, null, "区" + unique), "a one-character keyword, at the very end");
+    assertEquals(department, departmentFor("结尾是红绿灯" + unique, null, null, null), "a keyword ending the text");
   }
 
   @Test

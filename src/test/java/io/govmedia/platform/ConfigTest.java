@@ -132,6 +132,16 @@ class ConfigTest {
   }
 
   @Test
+  @DisplayName("automatic assignment gives nobody more than 30 open cases unless GOVMEDIA_INBOX_ASSIGNMENT_CAP says otherwise")
+  void assignmentCap() {
+    assertEquals(30, Config.from(new JsonObject(), Map.of()).inbox().assignmentCap());
+    assertEquals(12, Config.from(new JsonObject(), Map.of("GOVMEDIA_INBOX_ASSIGNMENT_CAP", "12")).inbox().assignmentCap());
+    var zero = assertThrows(Config.ConfigException.class,
+      () -> Config.from(new JsonObject(), Map.of("GOVMEDIA_INBOX_ASSIGNMENT_CAP", "0")));
+    assertTrue(zero.getMessage().contains("inbox.assignmentCap"), zero.getMessage());
+  }
+
+  @Test
   @DisplayName("a URI with the wrong scheme is refused without echoing its password")
   void uriScheme() {
     var e = assertThrows(Config.ConfigException.class,

@@ -26,7 +26,12 @@ public final class ServerProcess {
 
   private ServerProcess(Map<String, String> env) throws Exception {
     process = command(env).start();
-    port = CompletableFuture.supplyAsync(this::readUntilListening).get(60, TimeUnit.SECONDS);
+    try {
+      port = CompletableFuture.supplyAsync(this::readUntilListening).get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      process.destroyForcibly();  // a server too slow to start must not outlive the test run
+      throw e;
+    }
   }
 
   public static ServerProcess start(Map<String, String> env) throws Exception {
