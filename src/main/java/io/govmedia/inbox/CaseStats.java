@@ -17,11 +17,13 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static com.mongodb.client.model.Filters.eq;
 
@@ -29,7 +31,8 @@ import static com.mongodb.client.model.Filters.eq;
  * Counters per department and day, kept as cases move ({@link #follow}), so that the statistics of any period read a
  * few documents ({@code case_stats}: one per department and month, {@code _id} {@code <departmentId>|<yyyy-MM>},
  * days as fields {@code d.day<n>.<counter>}: a field name of digits alone could be read as an array index) instead of scanning the cases: a year of one department is 12 reads by {@code _id}. The row
- * {@code *} counts every case (what admins and the root department see). Each counter is an atomic {@code $inc}.
+ * {@code *} counts every case (what admins and the root department see). Counts are gathered in memory and written
+ * each second as one atomic {@code $inc} per document ({@link #flush}).
  *
  * <p>What counts where: {@code received} when a case enters a department (routed, dispatched, transferred in; in
  * {@code *} when it is created), {@code transfers} and {@code returns} to the department that let it go,
@@ -46,6 +49,7 @@ final class CaseStats {
 
   private final MongoCollection<Document> counters;
   private final Workdays workdays;
+  private final Map<String, Map<String, Long>> pending = new ConcurrentHashMap<>();
 
   CaseStats(MongoDatabase db, Workdays workdays) {
     this.counters = db.getCollection("case_stats");
@@ -104,15 +108,48 @@ final class CaseStats {
     return writes;
   }
 
+  /** Counts are added here and written by {@link #flush} (each second, and before a read on this instance). */
   private Future<Void> add(String departmentId, Instant at, Map<String, Integer> increments) {
     LocalDate day = Deadlines.date(at);
     String prefix = "d.day" + day.getDayOfMonth() + ".";
+    pending.compute(id(departmentId, YearMonth.from(day)), (id, counts) -> {
+      Map<String, Long> all = counts == null ? new HashMap<>() : counts;
+      increments.forEach((counter, n) -> all.merge(prefix + counter, (long) n, Long::sum));
+      return all;
+    });
+    return Future.succeededFuture();
+  }
+
+  /**
+   * Writes the counts gathered since the last flush, one {@code $inc} per month document: at hundreds of cases a
+   * second, two single writes per case would take a large share of what the embedded store commits. A crash loses at
+   * most the last second's counts.
+   */
+  Future<Void> flush() {
+    List<Future<Void>> writes = new ArrayList<>();
+    for (String id : List.copyOf(pending.keySet())) {
+      Map<String, Long> counts = pending.remove(id);
+      if (counts != null) {
+        writes.add(write(id, counts).recover(failure -> {
+          counts.forEach((field, n) -> pending.compute(id, (k, c) -> {
+            Map<String, Long> back = c == null ? new HashMap<>() : c;
+            back.merge(field, n, Long::sum);
+            return back;
+          }));
+          return Future.failedFuture(failure);
+        }));
+      }
+    }
+    return Future.all(writes).mapEmpty();
+  }
+
+  private Future<Void> write(String id, Map<String, Long> counts) {
     List<Bson> updates = new ArrayList<>();
-    increments.forEach((counter, n) -> updates.add(Updates.inc(prefix + counter, n)));
-    Bson filter = eq("_id", id(departmentId, YearMonth.from(day)));
+    counts.forEach((field, n) -> updates.add(Updates.inc(field, n)));
+    Bson filter = eq("_id", id);
     UpdateOptions upsert = new UpdateOptions().upsert(true);
     return Mongo.first(counters.updateOne(filter, Updates.combine(updates), upsert))
-      // two first counts of a month at once: one upsert inserts, the other finds the key taken; once more updates
+      // two first counts of a month at once (two instances): one upsert inserts, the other finds the key taken
       .recover(failure -> Mongo.isDuplicateKey(failure)
         ? Mongo.first(counters.updateOne(filter, Updates.combine(updates), upsert)) : Future.failedFuture(failure))
       .mapEmpty();
@@ -126,6 +163,10 @@ final class CaseStats {
 
   /** The sums of the counters over [from, to] for the rows named (departments, or {@link #ALL}). */
   Future<Map<String, Long>> sum(Collection<String> rows, LocalDate from, LocalDate to) {
+    return flush().recover(failure -> Future.succeededFuture()).compose(v -> read(rows, from, to));
+  }
+
+  private Future<Map<String, Long>> read(Collection<String> rows, LocalDate from, LocalDate to) {
     List<Future<Document>> reads = new ArrayList<>();
     for (String row : Set.copyOf(rows)) {
       for (YearMonth m = YearMonth.from(from); !m.isAfter(YearMonth.from(to)); m = m.plusMonths(1)) {

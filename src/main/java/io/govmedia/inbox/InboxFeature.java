@@ -57,6 +57,7 @@ public final class InboxFeature implements Feature {
   private final DisclosureRoutes disclosureRoutes;
   private final Runnable stopRedistributing;
   private final DeadlineSweep sweep;
+  private final CaseStats stats;
   private final DeadlineRoutes deadlineRoutes;
   private final SimilarCases similar;
   private final HotIssueRoutes hotIssueRoutes;
@@ -112,7 +113,7 @@ public final class InboxFeature implements Feature {
     DepartmentHeads heads = new DepartmentHeads(io.govmedia.auth.Principal::isHeadOf, auth.staffDirectory()::heads);
     sweep = new DeadlineSweep(store, changes, deadlines, calendar, events.events(), heads::of, platform.redis(), clock);
     changes.also(sweep::follow);
-    CaseStats stats = new CaseStats(platform.db(), calendar);
+    stats = new CaseStats(platform.db(), calendar);
     changes.also(stats::follow);
     Extensions extensions = new Extensions(platform.db(), store, actions, changes, deadlines, deliveries, heads,
       events.events(), platform.audit(), clock);
@@ -188,6 +189,7 @@ public final class InboxFeature implements Feature {
 
       new Periodic("deadline sweep", platform.config().inbox().deadlineSweepEvery(), sweep::sweep),
       new Periodic("similar-case window trim", INDEX_REPAIR, similar::trim),
+      new Periodic("case statistics counters flush", Duration.ofSeconds(1), stats::flush),
       new Periodic("deadline alarms check", INDEX_CHECK, () -> sweep.built()
         .compose(built -> built ? Future.succeededFuture() : sweep.rebuild())));
   }
