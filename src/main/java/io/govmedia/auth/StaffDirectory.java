@@ -35,6 +35,11 @@ public final class StaffDirectory implements AutoCloseable {
     return onDuty.get().getOrDefault(departmentId, List.of());
   }
 
+  /** The staff ids heading a department (not disabled), from the same snapshot: who is told of a breach. */
+  public java.util.Set<String> heads(String departmentId) {
+    return java.util.Set.copyOf(onDuty.get().getOrDefault(HEADS + departmentId, List.of()));
+  }
+
   /**
    * Calls {@code listener} with the staff id of every replier who stops taking cases through this instance: goes away
    * (on duty → away), is disabled, or loses the replier role. Called after the change is stored and this instance's
@@ -68,11 +73,16 @@ public final class StaffDirectory implements AutoCloseable {
     }
   }
 
+  /** Heads are kept in the same map under this prefix (department ids are hex: no clash). */
+  private static final String HEADS = "head:";
+
   private static Map<String, List<String>> index(List<Staff> all) {
     Map<String, List<String>> byDepartment = new HashMap<>();
     all.stream().sorted(Comparator.comparing(Staff::id)).forEach(member -> member.departmentIds().stream()
       .filter(member::assignableIn)
       .forEach(department -> byDepartment.computeIfAbsent(department, d -> new java.util.ArrayList<>()).add(member.id())));
+    all.stream().filter(member -> !member.disabled()).forEach(member -> member.headOf()
+      .forEach(department -> byDepartment.computeIfAbsent(HEADS + department, d -> new java.util.ArrayList<>()).add(member.id())));
     byDepartment.replaceAll((department, ids) -> List.copyOf(ids));
     return Map.copyOf(byDepartment);
   }

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiFunction;
 
 /**
  * What follows every write of a case, whoever made it (intake, staff, a claim rolled forward): the Redis lists, the
@@ -29,6 +31,7 @@ final class CaseChanges {
   private final CaseIndex index;
   private final Assignment assignment;
   private final Events events;
+  private final List<BiFunction<Case, Case, Future<Void>>> followers = new CopyOnWriteArrayList<>();
 
   CaseChanges(CaseIndex index, Assignment assignment, Events events) {
     this.index = index;
@@ -41,11 +44,19 @@ final class CaseChanges {
    * whose place {@link Assignment#pick} already took for this case, so it is not counted twice.
    */
   Future<Case> followed(Case before, Case after, String picked) {
-    return Future.all(index.update(before, after), counts(before, after, picked), announce(before, after))
+    List<Future<?>> all = new ArrayList<>(List.of(index.update(before, after), counts(before, after, picked),
+      announce(before, after)));
+    followers.forEach(follower -> all.add(follower.apply(before, after)));
+    return Future.all(all)
       .map(after).recover(failure -> {
         log.warn("follow-up of case {} incomplete", after.id(), failure);
         return Future.succeededFuture(after);
       });
+  }
+
+  /** Adds what else follows every write (deadline alarms, statistics…); like the rest, it must not fail the write. */
+  void also(BiFunction<Case, Case, Future<Void>> follower) {
+    followers.add(follower);
   }
 
   private Future<Void> counts(Case before, Case after, String picked) {

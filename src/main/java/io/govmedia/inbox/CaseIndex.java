@@ -37,8 +37,8 @@ final class CaseIndex {
 
   private static final Logger log = LoggerFactory.getLogger(CaseIndex.class);
   private static final String PREFIX = Redis.PREFIX + "inbox:";
-  private static final String SUMMARY = PREFIX + "summary";
-  private static final String BUILT = PREFIX + "built";
+  static final String SUMMARY = PREFIX + "summary";
+  static final String BUILT = PREFIX + "built";
   /** Creation times are counted in milliseconds from 2025 within a due day: 2^37 ms is about 4.3 years. */
   private static final long CREATED_EPOCH = Instant.parse("2025-01-01T00:00:00Z").toEpochMilli();
   private static final long DAY_SHIFT = 1L << 37;

@@ -54,6 +54,16 @@ final class Deadlines {
     return due(before.receivedOn(), limit(category, urgency), before.pausedDays(), before.pausedAt());
   }
 
+  /** The same deadline counted again (a holiday table arrived for a year it spans). */
+  Case.Deadline recompute(Case.Deadline before) {
+    return due(before.receivedOn(), before.limitDays(), before.pausedDays(), before.pausedAt());
+  }
+
+  /** The deadline with {@code days} more working days (an approved extension). */
+  Case.Deadline extend(Case.Deadline before, int days) {
+    return due(before.receivedOn(), before.limitDays() + days, before.pausedDays(), before.pausedAt());
+  }
+
   private Case.Deadline due(LocalDate received, int limit, int pausedDays, Instant pausedAt) {
     Workdays.Day day = workdays.add(received, limit + pausedDays);
     return new Case.Deadline(received, limit, pausedDays, day.date(), workdays.endOf(day.date()), day.provisional(),

@@ -13,6 +13,7 @@ import io.govmedia.platform.Redis;
 import io.govmedia.search.SearchFeature;
 import io.govmedia.wechat.WeChatFeature;
 import io.govmedia.weibo.WeiboFeature;
+import io.govmedia.workdays.Workdays;
 import io.govmedia.workdays.WorkdaysFeature;
 import io.lettuce.core.SetArgs;
 import io.vertx.core.Future;
@@ -55,6 +56,11 @@ public final class InboxFeature implements Feature {
   private final RatingRoutes ratingRoutes;
   private final DisclosureRoutes disclosureRoutes;
   private final Runnable stopRedistributing;
+  private final DeadlineSweep sweep;
+  private final CaseStats stats;
+  private final DeadlineRoutes deadlineRoutes;
+  private final SimilarCases similar;
+  private final HotIssueRoutes hotIssueRoutes;
 
   public InboxFeature(Platform platform, AuthFeature auth, AccountsFeature accounts, WeChatFeature wechat,
                       WeiboFeature weibo, EventsFeature events, WorkdaysFeature workdays, SearchFeature search,
@@ -71,7 +77,8 @@ public final class InboxFeature implements Feature {
     Config.Inbox settings = platform.config().inbox();
     deliveries = new ChannelDeliveries(accounts.store(), wechat.gateway(), weibo.client(), settings.wechatTemplates(),
       platform.config().publishing().publicBaseUrl(), clock);
-    Deadlines deadlines = new Deadlines(platform.config().inbox().limits(), workdays.workdays());
+    Workdays calendar = workdays.workdays();
+    Deadlines deadlines = new Deadlines(settings.limits(), calendar);
     store = new CaseStore(platform.db(), clock);
     index = new CaseIndex(platform.redis());
     CaseChanges changes = new CaseChanges(index, assignment, events.events());
@@ -103,6 +110,20 @@ public final class InboxFeature implements Feature {
     ratingRoutes = new RatingRoutes(ratings, store, auth.departments(), platform.audit(), view);
     disclosureRoutes = new DisclosureRoutes(new Disclosures(store, changes, new PublicReplyStore(platform.db()),
       auth.departments(), view, platform.audit(), clock), auth.departments());
+    DepartmentHeads heads = new DepartmentHeads(io.govmedia.auth.Principal::isHeadOf, auth.staffDirectory()::heads);
+    sweep = new DeadlineSweep(store, changes, deadlines, calendar, events.events(), heads::of, platform.redis(), clock);
+    changes.also(sweep::follow);
+    stats = new CaseStats(platform.db(), calendar);
+    changes.also(stats::follow);
+    Extensions extensions = new Extensions(platform.db(), store, actions, changes, deadlines, deliveries, heads,
+      events.events(), platform.audit(), clock);
+    deadlineRoutes = new DeadlineRoutes(extensions, stats, index, store, view, auth.departments(), clock);
+    similar = new SimilarCases(platform.redis(), Duration.ofDays(settings.similarDays()), clock);
+    changes.also(similar::follow);
+    HotIssues hotIssues = new HotIssues(platform.db(), store, changes, events.events(), settings.hotIssueSize(), clock);
+    hotIssueRoutes = new HotIssueRoutes(similar, hotIssues, actions, store, auth.departments(), platform.audit());
+    calendar.onTableChanged(year -> sweep.tableChanged(year)
+      .onSuccess(n -> log.info("{} provisional deadlines recomputed for {}", n, year)));
   }
 
   /** What the channel pollers (Weibo, article comments, the mini-program) hand their messages to. */
@@ -123,6 +144,11 @@ public final class InboxFeature implements Feature {
     return assignment;
   }
 
+  /** One deadline sweep now, on this instance if it takes the lease (operators' tools, the benchmark): alarms sent. */
+  public Future<Integer> sweepDeadlines() {
+    return sweep.sweep();
+  }
+
   /** The case store, for the parts built on it (replies, deadlines, rating, statistics). */
   public CaseStore cases() {
     return store;
@@ -140,7 +166,12 @@ public final class InboxFeature implements Feature {
         repair().onFailure(failure -> log.warn("case lists not rebuilt at start; the periodic check tries again", failure));
       }
     });
-    return Future.all(routing.start(), lists,
+    Future<Boolean> alarms = sweep.built().onSuccess(built -> {
+      if (!built) {
+        sweep.rebuild().onFailure(failure -> log.warn("deadline alarms not rebuilt at start; the periodic check tries again", failure));
+      }
+    });
+    return Future.all(routing.start(), lists, alarms,
       closing.built().compose(built -> built ? Future.succeededFuture() : closing.rebuild(store)));
   }
 
@@ -154,7 +185,13 @@ public final class InboxFeature implements Feature {
       new Periodic("case lists repair", INDEX_REPAIR, this::repair),
       new Periodic("routing rules refresh", Duration.ofSeconds(30), routing::reload),
       new Periodic("inbox-poll", platform.config().inbox().poll(), pollers::run),
-      new Periodic("answered cases closing after 7 days", CLOSING_CHECK, ratings::closeDue));
+      new Periodic("answered cases closing after 7 days", CLOSING_CHECK, ratings::closeDue),
+
+      new Periodic("deadline sweep", platform.config().inbox().deadlineSweepEvery(), sweep::sweep),
+      new Periodic("similar-case window trim", INDEX_REPAIR, similar::trim),
+      new Periodic("case statistics counters flush", Duration.ofSeconds(1), stats::flush),
+      new Periodic("deadline alarms check", INDEX_CHECK, () -> sweep.built()
+        .compose(built -> built ? Future.succeededFuture() : sweep.rebuild())));
   }
 
   /** One instance at a time rebuilds the lists from MongoDB and resets the assignment counts from the same read. */
@@ -167,6 +204,7 @@ public final class InboxFeature implements Feature {
           return Future.all(rebuilt.openByDepartment().entrySet().stream()
             .map(e -> assignment.reset(e.getKey(), e.getValue())).toList()).<Void>mapEmpty();
         })
+        .compose(v -> sweep.rebuild()).<Void>mapEmpty()
         .andThen(done -> Redis.await(commands.expire(REPAIR_LOCK, 60))));
   }
 
@@ -178,6 +216,8 @@ public final class InboxFeature implements Feature {
     cannedRoutes.mount(mount.root());
     routes.mount(mount.root());
     mount.root().route("/api/v1/routing-rules*").subRouter(routingRuleRoutes.routes(mount.vertx()));
+    deadlineRoutes.mount(mount.root());
+    hotIssueRoutes.mount(mount.root());
   }
 
   @Override

@@ -79,10 +79,13 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
    * WeChat messages left pending (their instance died before handing them over). {@code poll}: how often each
    * account's Weibo comments, mentions and article comments are read. {@code commentDays}: how far back published
    * articles' comments are read. {@code wechatTemplates}: per official account's AppID, the template message a
-   * notice falls back to when the 48-hour customer-service window is closed.
+   * notice falls back to when the 48-hour customer-service window is closed. {@code deadlineSweepEvery}: how often
+   * the deadline sweep looks for due reminders and breaches; {@code hotIssueSize}: the number of linked cases at which
+   * a hot issue is announced; {@code similarDays}: how far back similar cases of other citizens are suggested.
    */
   public record Inbox(Map<String, Integer> limits, int assignmentCap, Duration sweepEvery, Duration poll,
-                      int commentDays, Map<String, WeChatTemplate> wechatTemplates) {
+                      int commentDays, Map<String, WeChatTemplate> wechatTemplates, Duration deadlineSweepEvery,
+                      int hotIssueSize, int similarDays) {
 
     public static final Map<String, Integer> DEFAULT_LIMITS = Map.of("consultation", 5, "complaint", 7,
       "suggestion", 10, "help", 5, "report", 7, "disclosure_request", 20, "urgent", 1);
@@ -136,7 +139,10 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
     Map.entry("inbox.sweepSeconds", "GOVMEDIA_INBOX_SWEEP_SECONDS"),
     Map.entry("inbox.pollSeconds", "GOVMEDIA_INBOX_POLL_SECONDS"),
     Map.entry("inbox.commentDays", "GOVMEDIA_INBOX_COMMENT_DAYS"),
-    Map.entry("inbox.wechatTemplates", "GOVMEDIA_INBOX_WECHAT_TEMPLATES"));
+    Map.entry("inbox.wechatTemplates", "GOVMEDIA_INBOX_WECHAT_TEMPLATES"),
+    Map.entry("inbox.deadlineSweepSeconds", "GOVMEDIA_INBOX_DEADLINE_SWEEP_SECONDS"),
+    Map.entry("inbox.hotIssueSize", "GOVMEDIA_INBOX_HOT_ISSUE_SIZE"),
+    Map.entry("inbox.similarDays", "GOVMEDIA_INBOX_SIMILAR_DAYS"));
 
   static final String MASTER_KEY_ENV = "GOVMEDIA_MASTER_KEY";
   static final String ADMIN_PASSWORD_ENV = "GOVMEDIA_ADMIN_PASSWORD";
@@ -188,7 +194,9 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
       (int) r.integer("inbox.assignmentCap", 30, 1, 10_000),
       Duration.ofSeconds(r.integer("inbox.sweepSeconds", 30, 1, 3600)),
       Duration.ofSeconds(r.integer("inbox.pollSeconds", 180, 1, 86_400)),
-      (int) r.integer("inbox.commentDays", 7, 1, 365), r.templates("inbox.wechatTemplates"));
+      (int) r.integer("inbox.commentDays", 7, 1, 365), r.templates("inbox.wechatTemplates"),
+      Duration.ofSeconds(r.integer("inbox.deadlineSweepSeconds", 30, 1, 3600)),
+      (int) r.integer("inbox.hotIssueSize", 5, 2, 1000), (int) r.integer("inbox.similarDays", 7, 1, 90));
     return new Config(http, dataDir, mongo, redis, security, wechat, content, metrics, weibo, publishing, inbox);
   }
 

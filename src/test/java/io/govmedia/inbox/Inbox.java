@@ -32,6 +32,15 @@ final class Inbox {
     return new Member(created.json().getString("id"), client.login(username, password));
   }
 
+  /** A member who heads {@code headOf} (among their departments). */
+  static Member head(Client client, String admin, List<String> roles, List<String> departmentIds, List<String> headOf) {
+    Member member = member(client, admin, roles, departmentIds);
+    Client.Response set = client.patch("/api/v1/staff/" + member.id(), admin,
+      new JsonObject().put("headOf", new JsonArray(headOf)));
+    assertEquals(200, set.status(), set::toString);
+    return member;
+  }
+
   /** Sets how a department's cases find a replier: {@code auto} (the on-duty replier with the fewest) or {@code claim}. */
   static void assignmentMode(Client client, String admin, String departmentId, String mode) {
     Client.Response saved = client.raw("PUT", "/api/v1/reply-settings/" + departmentId, admin, "application/json",
