@@ -101,14 +101,15 @@ final class Assignments implements Assignment {
 
   @Override
   public Future<String> pick(String departmentId) {
-    return claims.apply(departmentId).compose(claim -> claim ? Future.succeededFuture(null) : pickOnDuty(departmentId));
-  }
-
-  private Future<String> pickOnDuty(String departmentId) {
     List<String> candidates = staff.onDuty(departmentId);
     if (candidates.isEmpty()) {
-      return Future.succeededFuture(null);
+      return Future.succeededFuture(null); // nobody to pick: no need to read the department's setting
     }
+    return claims.apply(departmentId)
+      .compose(claim -> claim ? Future.succeededFuture(null) : pickOnDuty(departmentId, candidates));
+  }
+
+  private Future<String> pickOnDuty(String departmentId, List<String> candidates) {
     List<String> args = new ArrayList<>(candidates.size() + 1);
     args.add(String.valueOf(cap));
     args.addAll(candidates);

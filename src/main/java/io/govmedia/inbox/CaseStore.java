@@ -90,6 +90,14 @@ public final class CaseStore {
     return cases.update(id, change, by, ATTEMPTS);
   }
 
+  /**
+   * Writes {@code after} over {@code before} as read or written by the caller, without reading the case again; fails
+   * with {@link GuardedStore.Changed} when another write came first (then {@link #update} re-reads and re-applies).
+   */
+  Future<Case> move(Case before, Case after, String by) {
+    return cases.move(before, after, by);
+  }
+
   /** A source accepted: what intake decided for it. */
   record Source(String sourceId, String caseId, String plan, Instant at) {
   }

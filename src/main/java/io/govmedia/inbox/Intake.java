@@ -1,5 +1,6 @@
 package io.govmedia.inbox;
 
+import io.govmedia.platform.GuardedStore;
 import io.govmedia.platform.Ids;
 import io.govmedia.platform.Redis;
 import io.lettuce.core.SetArgs;
@@ -19,6 +20,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Makes cases of citizens' messages ({@link CaseIntake}), and of what staff enter. Idempotent on the source id: a
@@ -260,18 +262,22 @@ final class Intake implements CaseIntake {
   /**
    * GB/T 33358: within 3 minutes, on the citizen's channel, with the case number and the answer-by date. The
    * delivery (never a failure) is recorded on the case; should that write fail, the case stands without the record.
+   * The record goes over the case as this intake inserted it, without a read: the write is guarded all the same (a
+   * message joined or staff acted first: it is re-applied on a fresh read).
    */
   private Future<Case> acknowledge(Case c) {
     String text = acknowledgement(c);
-    return deliveries.deliver(c.recipient(), text, Deliveries.Purpose.ACKNOWLEDGEMENT)
-      .compose(delivery -> store.update(c.id(), current -> current.change(new Case.Step(Case.Step.SYSTEM, null,
-        clock.instant(), "acknowledged", current.status(), current.status(), current.departmentId(), null,
-        delivery.route() + " " + delivery.status()), e -> e.acknowledgements.add(delivery)), "intake"))
-      .map(moved -> moved == null ? c : moved.after())
-      .recover(failure -> {
-        log.warn("acknowledgement of case {} not recorded", c.id(), failure);
-        return Future.succeededFuture(c);
-      });
+    return deliveries.deliver(c.recipient(), text, Deliveries.Purpose.ACKNOWLEDGEMENT).compose(delivery -> {
+      Function<Case, Case> record = current -> current.change(new Case.Step(Case.Step.SYSTEM, null, clock.instant(),
+        "acknowledged", current.status(), current.status(), current.departmentId(), null,
+        delivery.route() + " " + delivery.status()), e -> e.acknowledgements.add(delivery));
+      return store.move(c, record.apply(c), "intake").recover(failure -> !GuardedStore.isChanged(failure)
+        ? Future.failedFuture(failure)
+        : store.update(c.id(), record, "intake").map(moved -> moved == null ? c : moved.after()));
+    }).recover(failure -> {
+      log.warn("acknowledgement of case {} not recorded", c.id(), failure);
+      return Future.succeededFuture(c);
+    });
   }
 
   static String acknowledgement(Case c) {

@@ -215,7 +215,9 @@ public final class InboxQuickBench {
       }));
     }
     CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
-    System.out.printf("intake: %d cases offered at %d/s, %d failed%n", total, rate, failed[0]);
+    double took = (System.nanoTime() - start) / 1e9;
+    System.out.printf("intake: %d cases offered at %d/s, %d failed, all answered after %.1f s (%.0f cases/s)%n", total,
+      rate, failed[0], took, total / took);
     report("staff-entered case to stored, routed, acknowledged (201)", new ArrayList<>(nanos));
   }
 
