@@ -148,6 +148,21 @@ class AuditLogTest {
   }
 
   @Test
+  @DisplayName("three hundred appends launched together on one instance all succeed (a busy inbox audits every case it enters)")
+  void manyAppendsAtOnce() throws Exception {
+    AuditLog audit = new AuditLog(freshDatabase(), KEY, Clock.systemUTC());
+
+    List<AuditLog.Entry> appended = onVertx(() -> Future.all(IntStream.rangeClosed(1, 300)
+      .mapToObj(i -> audit.append(actor(), "test.append", "thing", "t" + i, null, null, "r" + i))
+      .toList()).map(all -> all.<AuditLog.Entry>list()));
+
+    assertEquals(LongStream.rangeClosed(1, 300).boxed().toList(),
+      appended.stream().map(AuditLog.Entry::seq).sorted().toList());
+    AuditLog.Verification result = onVertx(audit::verify);
+    assertTrue(result.ok(), result::toString);
+  }
+
+  @Test
   @DisplayName("fifty appends launched together are numbered 1 to 50 without gaps, each chained to the one before")
   void concurrentAppends() throws Exception {
     MongoDatabase db = freshDatabase();
