@@ -59,6 +59,10 @@ record Api(Config.Http http, Handler<RoutingContext> readiness, PrometheusMeterR
     root.route("/api/v1/*").handler(bearer);
     features.forEach(feature -> feature.mountStaffApi(mount));
 
+    // Mini-program API: bodies capped; citizens' session tokens are checked by the feature that serves it.
+    root.route("/mp/*").handler(BodyHandler.create(false).setBodyLimit(http.bodyLimitBytes()));
+    features.forEach(feature -> feature.mountCitizenApi(mount));
+
     // The body handler above took any method on /api/*, which hides that this path exists (404 instead of 405).
     root.route("/api/openapi.yaml").handler(ctx -> {
       ctx.response().putHeader("Allow", "GET, HEAD");

@@ -8,6 +8,7 @@ import com.mongodb.reactivestreams.client.MongoDatabase;
 import io.govmedia.accounts.AccountsFeature;
 import io.govmedia.auth.AuthFeature;
 import io.govmedia.checks.ChecksFeature;
+import io.govmedia.citizen.CitizenFeature;
 import io.govmedia.content.ContentFeature;
 import io.govmedia.events.EventsFeature;
 import io.govmedia.inbox.InboxFeature;
@@ -149,8 +150,10 @@ public final class Main {
       // before the accounts sub-router takes "inspection" for an account id (and its slots before the posts' routes).
       InboxFeature inbox = new InboxFeature(platform, auth, accounts, wechat, weibo, events, workdays, search, content,
         checks);
+      CitizenFeature citizen = new CitizenFeature(platform, auth, accounts, wechat, checks, search, media, content,
+        events, workdays, publishing, inbox);
       List<Feature> features = List.of(auth, publishing, accounts, wechat, checks, search, media, content, events,
-        weibo, workdays, inbox);
+        weibo, workdays, inbox, citizen);
 
       running.started.addAll(features);
       running.features = features;

@@ -41,7 +41,9 @@ class LayoutTest {
     Map.entry("publishing", Set.of("auth", "accounts", "wechat", "weibo", "content", "checks", "media", "events")),
     Map.entry("workdays", Set.of("auth", "events")),
     Map.entry("inbox", Set.of("auth", "accounts", "wechat", "weibo", "content", "checks", "search", "media", "events",
-      "workdays")));
+      "workdays")),
+    Map.entry("citizen", Set.of("auth", "accounts", "wechat", "content", "checks", "search", "media", "events",
+      "workdays", "publishing", "inbox")));
 
   @Test
   @DisplayName("Each feature package uses only the features below it, so checks, search and media stay usable by publishing and the inbox")

@@ -37,6 +37,13 @@ public interface Feature extends AutoCloseable {
   default void mountStaffApi(Mount mount) {
   }
 
+  /**
+   * The mini-program's citizen API under {@code /mp/}: bodies are read and capped; the feature that serves it checks
+   * its own session token (citizens are not staff).
+   */
+  default void mountCitizenApi(Mount mount) {
+  }
+
   /** What must be done before the server is ready: indexes, caches, subscriptions. */
   default Future<?> start() {
     return Future.succeededFuture();
