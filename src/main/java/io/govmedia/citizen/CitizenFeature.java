@@ -25,6 +25,7 @@ public final class CitizenFeature implements Feature {
 
   private final Platform platform;
   private final CitizenSessions sessions;
+  private final CitizenLimits limits;
 
   public CitizenFeature(Platform platform, AuthFeature auth, AccountsFeature accounts, WeChatFeature wechat,
                         ChecksFeature checks, SearchFeature search, MediaFeature media, ContentFeature content,
@@ -32,6 +33,7 @@ public final class CitizenFeature implements Feature {
                         InboxFeature inbox) {
     this.platform = platform;
     this.sessions = new CitizenSessions(platform.redis(), platform.secrets(), platform.clock());
+    this.limits = new CitizenLimits(platform.redis(), platform.clock());
   }
 
   /** The citizens' sessions (sign-in makes them; tests make them for a citizen directly). */
