@@ -71,7 +71,7 @@ public final class InboxFeature implements Feature {
     routing = new RoutingRules(routingRuleStore, platform.redis());
     routingRuleRoutes = new RoutingRuleRoutes(routingRuleStore, routing, auth.departments(), accounts.store(),
       platform.audit(), clock);
-    ReplySettings departmentSettings = new ReplySettings(platform.db());
+    ReplySettings departmentSettings = new ReplySettings(platform.db(), clock);
     assignment = new Assignments(platform.redis(), auth.staffDirectory(), platform.config().inbox().assignmentCap(),
       departmentSettings::claims);
     Config.Inbox settings = platform.config().inbox();

@@ -81,10 +81,10 @@ final class Intake implements CaseIntake {
     if (incoming.sourceId() == null) {
       return Future.failedFuture(new IllegalArgumentException("an incoming message needs its sourceId"));
     }
-    return store.source(incoming.sourceId()).compose(known -> known != null
-      ? carryOut(new Plan(known.plan(), known.caseId()), incoming)
-      : plan(incoming).compose(plan -> store.claimSource(incoming.sourceId(), plan.caseId(), plan.kind(), clock.instant())
-        .compose(first -> first ? carryOut(plan, incoming) : accept(incoming))));
+    // Most messages are new: decide and claim at once; only a claim that finds the source taken reads what was decided.
+    return plan(incoming).compose(plan -> store.claimSource(incoming.sourceId(), plan.caseId(), plan.kind(), clock.instant())
+      .compose(first -> first ? carryOut(plan, incoming, true) : store.source(incoming.sourceId()).compose(known ->
+        known != null ? carryOut(new Plan(known.plan(), known.caseId()), incoming, false) : accept(incoming))));
   }
 
   // Deciding
@@ -129,10 +129,11 @@ final class Intake implements CaseIntake {
 
   // Carrying out
 
-  private Future<Accepted> carryOut(Plan plan, Incoming incoming) {
+  /** {@code fresh}: this call made the plan, so a new case's id cannot be taken yet (no read to find it). */
+  private Future<Accepted> carryOut(Plan plan, Incoming incoming, boolean fresh) {
     return switch (plan.kind()) {
       case Plan.JOIN, Plan.MERGE -> addTo(plan, incoming);
-      default -> open(plan.caseId(), incoming);
+      default -> fresh ? openNew(plan.caseId(), incoming) : open(plan.caseId(), incoming);
     };
   }
 
@@ -155,7 +156,7 @@ final class Intake implements CaseIntake {
     }, "intake")).compose(moved -> {
       if (moved == null) {
         // the case to join is gone (should not happen): make the message a case of its own
-        return open(Ids.newId(), incoming);
+        return openNew(Ids.newId(), incoming);
       }
       Future<Case> followed = moved.changed() ? changes.followed(moved.before(), moved.after(), null)
         : Future.succeededFuture(moved.after());
@@ -163,16 +164,17 @@ final class Intake implements CaseIntake {
     });
   }
 
-  /** A new case of the message, routed, assigned, acknowledged. */
+  /** A new case of the message, routed, assigned, acknowledged; the case already made when this is a second try. */
   private Future<Accepted> open(String caseId, Incoming incoming) {
-    return store.find(caseId).compose(existing -> {
-      if (existing != null) {
-        return Future.succeededFuture(new Accepted(existing.id(), existing.number(), false));
-      }
-      return claimChat(caseId, incoming).compose(other -> other != null
-        ? joinOrOpen(other, caseId, incoming, JOIN_WAIT_TRIES)
-        : create(caseId, incoming));
-    });
+    return store.find(caseId).compose(existing -> existing != null
+      ? Future.succeededFuture(new Accepted(existing.id(), existing.number(), false))
+      : openNew(caseId, incoming));
+  }
+
+  private Future<Accepted> openNew(String caseId, Incoming incoming) {
+    return claimChat(caseId, incoming).compose(other -> other != null
+      ? joinOrOpen(other, caseId, incoming, JOIN_WAIT_TRIES)
+      : create(caseId, incoming));
   }
 
   /**

@@ -9,8 +9,12 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.bson.Document;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static com.mongodb.client.model.Filters.eq;
 
@@ -38,10 +42,20 @@ final class ReplySettings {
     }
   }
 
-  private final MongoCollection<Document> settings;
+  /** How long an instance trusts its copy of a department's assignment mode (another instance may have changed it). */
+  private static final Duration MODE_COPY = Duration.ofSeconds(5);
 
-  ReplySettings(MongoDatabase db) {
+  private record Copy(boolean claims, long until) {
+  }
+
+  private final MongoCollection<Document> settings;
+  private final Clock clock;
+  /** Intake asks for every new case whether its department claims: a read of the store each time, unless copied. */
+  private final Map<String, Copy> modes = new ConcurrentHashMap<>();
+
+  ReplySettings(MongoDatabase db, Clock clock) {
     this.settings = db.getCollection("inbox_reply_settings");
+    this.clock = clock;
   }
 
   Future<Settings> of(String departmentId) {
@@ -56,7 +70,17 @@ final class ReplySettings {
 
   /** Whether the department's cases wait to be claimed: what {@link Assignments} asks before it picks anyone. */
   Future<Boolean> claims(String departmentId) {
-    return of(departmentId).map(Settings::claims);
+    long now = clock.millis();
+    Copy copy = departmentId == null ? null : modes.get(departmentId);
+    if (copy != null && copy.until() > now) {
+      return Future.succeededFuture(copy.claims());
+    }
+    return of(departmentId).map(found -> {
+      if (departmentId != null) {
+        modes.put(departmentId, new Copy(found.claims(), now + MODE_COPY.toMillis()));
+      }
+      return found.claims();
+    });
   }
 
   Future<Settings> save(Settings value) {
@@ -64,6 +88,9 @@ final class ReplySettings {
       .append("assignment", value.assignment())
       .append("updatedBy", value.updatedBy()).append("updatedAt", Times.date(value.updatedAt()));
     return Mongo.first(settings.replaceOne(eq("_id", value.departmentId()), d, new ReplaceOptions().upsert(true)))
-      .map(value);
+      .map(saved -> {
+        modes.remove(value.departmentId());  // this instance follows at once; others within MODE_COPY
+        return value;
+      });
   }
 }

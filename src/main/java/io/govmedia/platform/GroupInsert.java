@@ -4,6 +4,7 @@ import com.mongodb.MongoBulkWriteException;
 import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.DeleteOneModel;
 import com.mongodb.client.model.InsertOneModel;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.WriteModel;
@@ -26,18 +27,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * lone request pays no delay; under load, requests queue behind the running insert and leave in the next,
  * larger batch. Each caller learns the fate of its own document.
  *
- * <p>Replacements by {@code _id} travel the same way ({@link #replace}): one instance of this class per collection
- * and kind of write, so that a batch is one command to the store (one commit on the embedded one).
+ * <p>Replacements and deletions by {@code _id} travel the same way ({@link #replace}, {@link #delete}): a batch is
+ * one command to the store (one commit on the embedded one), unordered, so only writes that may land in any order
+ * may share an instance.
  */
 public final class GroupInsert {
 
   /** What happened to one document. */
-  public enum Outcome { INSERTED, DUPLICATE, REPLACED }
+  public enum Outcome { INSERTED, DUPLICATE, REPLACED, DELETED }
 
   private record Pending(WriteModel<Document> write, Promise<Outcome> promise, Context context) {
 
     Outcome done() {
-      return write instanceof InsertOneModel ? Outcome.INSERTED : Outcome.REPLACED;
+      return write instanceof InsertOneModel ? Outcome.INSERTED
+        : write instanceof DeleteOneModel ? Outcome.DELETED : Outcome.REPLACED;
     }
   }
 
@@ -66,6 +69,11 @@ public final class GroupInsert {
    */
   public Future<Outcome> replace(Object id, Document document) {
     return enqueue(new ReplaceOneModel<>(Filters.eq("_id", id), document));
+  }
+
+  /** Deletes the document whose {@code _id} is {@code id} with others: DELETED (also when there was none). */
+  public Future<Outcome> delete(Object id) {
+    return enqueue(new DeleteOneModel<>(Filters.eq("_id", id)));
   }
 
   private Future<Outcome> enqueue(WriteModel<Document> write) {

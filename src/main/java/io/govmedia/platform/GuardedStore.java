@@ -62,6 +62,7 @@ public final class GuardedStore<T> {
   private final Clock clock;
   private final Duration rollForwardAfter;
   private final GroupInsert inserts;
+  private final GroupInsert claimWrites;
   private volatile BiConsumer<T, T> rolledForward = (before, after) -> { };
 
   public GuardedStore(MongoCollection<Document> documents, MongoCollection<Document> claims, Codec<T> codec,
@@ -71,7 +72,11 @@ public final class GuardedStore<T> {
     this.codec = codec;
     this.clock = clock;
     this.rollForwardAfter = rollForwardAfter;
+    // Writes of many records travel together (one commit on the embedded store for a batch): new records and
+    // replacements in one stream (a replacement is only sent once its record exists), claims and the removal of
+    // claims no longer needed in another.
     this.inserts = new GroupInsert(documents, 500, 2);
+    this.claimWrites = new GroupInsert(claims, 500, 2);
   }
 
   /** Told of each claim rolled forward, so that what follows a write (Redis sets, events) follows it too. */
@@ -124,13 +129,13 @@ public final class GuardedStore<T> {
     T next = codec.withSeq(after, codec.seq(before) + 1);
     Document claim = new Document("_id", claimId(before)).append("next", codec.toDocument(next)).append("by", by)
       .append("at", Times.date(clock.instant()));
-    return Mongo.first(claims.insertOne(claim))
-      .recover(failure -> Future.failedFuture(Mongo.isDuplicateKey(failure) ? new Changed() : failure))
-      .compose(v -> Mongo.first(documents.replaceOne(eq("_id", codec.id(before)), codec.toDocument(next))))
+    return claimWrites.insert(claim)
+      .compose(claimed -> claimed == GroupInsert.Outcome.DUPLICATE ? Future.failedFuture(new Changed())
+        : inserts.replace(codec.id(before), codec.toDocument(next)))
       .map(replaced -> {
         if (codec.seq(before) > 0) {
           // Only the claim on the current seq is ever looked for; older ones are litter. Failing to remove it is harmless.
-          Mongo.first(claims.deleteOne(eq("_id", codec.id(before) + ":" + (codec.seq(before) - 1))));
+          claimWrites.delete(codec.id(before) + ":" + (codec.seq(before) - 1));
         }
         return next;
       });
