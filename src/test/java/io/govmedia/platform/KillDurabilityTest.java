@@ -34,11 +34,12 @@ class KillDurabilityTest {
   private static final int MIN_ACKNOWLEDGED = 300;
 
   @Test
-  @DisplayName("loses none of the callbacks it acknowledged before SIGKILL: all are listed after a restart on the same data")
+  @DisplayName("loses none of the callbacks it acknowledged before SIGKILL: all are listed after a restart on the same data, and each becomes a message of exactly one citizen case")
   void killUnderLoad(@TempDir Path dataDir) throws Exception {
     Map<String, String> env = Map.of("GOVMEDIA_DATA_DIR", dataDir.toString(), "GOVMEDIA_HTTP_HOST", "127.0.0.1",
       "GOVMEDIA_HTTP_PORT", String.valueOf(TestServer.freePort()), "GOVMEDIA_METRICS_PORT", "0",
-      "GOVMEDIA_ADMIN_PASSWORD", ADMIN_PASSWORD, "GOVMEDIA_ACCESS_LOG_LEVEL", "WARN");
+      "GOVMEDIA_ADMIN_PASSWORD", ADMIN_PASSWORD, "GOVMEDIA_ACCESS_LOG_LEVEL", "WARN",
+      "GOVMEDIA_INBOX_SWEEP_SECONDS", "5");
     ServerProcess first = ServerProcess.start(env);
     Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
     Account account;
@@ -71,6 +72,25 @@ class KillDurabilityTest {
       Set<Long> missing = new HashSet<>(acknowledged);
       missing.removeAll(listed);
       assertEquals(Set.of(), missing, missing.size() + " of " + acknowledged.size() + " acknowledged callbacks are gone");
+
+      // The messages the killed instance stored but never handed to the inbox are picked up by the restarted one's
+      // sweep (after a minute pending); none may make a second case or appear twice.
+      String admin = restarted.login("admin", ADMIN_PASSWORD);
+      Map<Long, Integer> inCases = Map.of();
+      long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+      while (System.nanoTime() < giveUp) {
+        inCases = messagesInCases(restarted, admin);
+        if (inCases.keySet().containsAll(acknowledged)) {
+          break;
+        }
+        Thread.sleep(2000);
+      }
+      Set<Long> notInCase = new HashSet<>(acknowledged);
+      notInCase.removeAll(inCases.keySet());
+      assertEquals(Set.of(), notInCase, notInCase.size() + " acknowledged messages never became part of a case");
+      Map<Long, Integer> twice = new java.util.TreeMap<>(inCases);
+      twice.values().removeIf(count -> count == 1);
+      assertEquals(Map.of(), twice, "messages found more than once across cases");
     } finally {
       assertTrue(second.stop());
     }
@@ -109,6 +129,28 @@ class KillDurabilityTest {
         acknowledged.add(id);
       }
     }
+  }
+
+  /** How many times each callback's message id appears in the citizen cases (its text is "咨询编号<id>"). */
+  private static Map<Long, Integer> messagesInCases(Client client, String admin) {
+    Map<Long, Integer> found = new java.util.HashMap<>();
+    String cursor = "";
+    do {
+      Client.Response page = client.get("/api/v1/cases?limit=100&cursor=" + cursor, admin);
+      assertEquals(200, page.status(), page.toString());
+      for (Object item : page.items()) {
+        Client.Response one = client.get("/api/v1/cases/" + ((JsonObject) item).getString("id"), admin);
+        assertEquals(200, one.status(), one.toString());
+        one.json().getJsonArray("messages").forEach(m -> {
+          String text = ((JsonObject) m).getString("text");
+          if (text.startsWith("咨询编号")) {
+            found.merge(Long.parseLong(text.substring("咨询编号".length())), 1, Integer::sum);
+          }
+        });
+      }
+      cursor = page.json().getString("next");
+    } while (cursor != null);
+    return found;
   }
 
   private static Set<Long> listed(Client client, String admin, String accountId) {
