@@ -35,6 +35,11 @@ public final class StaffDirectory implements AutoCloseable {
     return onDuty.get().getOrDefault(departmentId, List.of());
   }
 
+  /** Whether automatic assignment may choose the person in any department (on duty, an active replier). */
+  public boolean onDutyAnywhere(String staffId) {
+    return onDuty.get().entrySet().stream().anyMatch(e -> !e.getKey().startsWith(HEADS) && e.getValue().contains(staffId));
+  }
+
   /** The staff ids heading a department (not disabled), from the same snapshot: who is told of a breach. */
   public java.util.Set<String> heads(String departmentId) {
     return java.util.Set.copyOf(onDuty.get().getOrDefault(HEADS + departmentId, List.of()));

@@ -2,6 +2,7 @@ package io.govmedia.inbox;
 
 import io.govmedia.accounts.AccountsFeature;
 import io.govmedia.auth.AuthFeature;
+import io.govmedia.auth.StaffDirectory;
 import io.govmedia.checks.ChecksFeature;
 import io.govmedia.content.ContentFeature;
 import io.govmedia.events.EventsFeature;
@@ -36,6 +37,8 @@ public final class InboxFeature implements Feature {
   static final Duration INDEX_REPAIR = Duration.ofHours(1);
   /** How often the answered cases whose rating window passed are closed (a read of the due part of a Redis set). */
   static final Duration CLOSING_CHECK = Duration.ofSeconds(5);
+  /** How often the cases still held by people away are looked for (a redistribution cut short by a crash). */
+  static final Duration REDISTRIBUTION_CHECK = Duration.ofMinutes(2);
   private static final String REPAIR_LOCK = Redis.PREFIX + "inbox:repair-lock";
 
   private final Platform platform;
@@ -55,7 +58,9 @@ public final class InboxFeature implements Feature {
   private final ReplyRoutes replyRoutes;
   private final RatingRoutes ratingRoutes;
   private final DisclosureRoutes disclosureRoutes;
+  private final Redistribution redistribution;
   private final Runnable stopRedistributing;
+  private final StaffDirectory staffDirectory;
   private final DeadlineSweep sweep;
   private final CaseStats stats;
   private final DeadlineRoutes deadlineRoutes;
@@ -84,8 +89,9 @@ public final class InboxFeature implements Feature {
     CaseChanges changes = new CaseChanges(index, assignment, events.events());
     store.onRollForward((before, after) -> changes.followed(before, after, null));
     // Who goes away (离岗, disabled): the directory tells this instance after the change is stored
-    stopRedistributing = auth.staffDirectory().onAway(
-      new Redistribution(store, index, changes, assignment, platform.redis(), clock)::away);
+    staffDirectory = auth.staffDirectory();
+    redistribution = new Redistribution(store, index, changes, assignment, platform.redis(), clock);
+    stopRedistributing = auth.staffDirectory().onAway(redistribution::away);
     intake = new Intake(platform.vertx(), store, new CaseNumbers(platform.db(), clock), deadlines, routing,
       assignment, deliveries, changes, platform.redis(), clock);
     wechatIntake = new WeChatIntake(wechat.inboxHandOff(), intake, clock);
@@ -144,6 +150,14 @@ public final class InboxFeature implements Feature {
     return assignment;
   }
 
+  /**
+   * Redistributes now the cases still held by people on duty nowhere (the periodic job does it every few minutes;
+   * tests call it): answers how many were moved.
+   */
+  public Future<Integer> resumeRedistribution() {
+    return redistribution.resume(staffDirectory::onDutyAnywhere);
+  }
+
   /** One deadline sweep now, on this instance if it takes the lease (operators' tools, the benchmark): alarms sent. */
   public Future<Integer> sweepDeadlines() {
     return sweep.sweep();
@@ -185,6 +199,7 @@ public final class InboxFeature implements Feature {
       new Periodic("case lists repair", INDEX_REPAIR, this::repair),
       new Periodic("routing rules refresh", Duration.ofSeconds(30), routing::reload),
       new Periodic("inbox-poll", platform.config().inbox().poll(), pollers::run),
+      new Periodic("cases of people away redistributed", REDISTRIBUTION_CHECK, this::resumeRedistribution),
       new Periodic("answered cases closing after 7 days", CLOSING_CHECK, ratings::closeDue),
 
       new Periodic("deadline sweep", platform.config().inbox().deadlineSweepEvery(), sweep::sweep),

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * When a replier goes away (离岗, disabled, no longer a replier), each of their open cases goes through
@@ -64,6 +65,23 @@ final class Redistribution {
       .compose(locked -> !"OK".equals(locked) ? Future.succeededFuture(0) : index.openOf(staffId)
         .compose(ids -> one(staffId, ids, 0, 0))
         .andThen(done -> Redis.await(commands.del(lock))));
+  }
+
+  /**
+   * Redistributes the open cases of everyone who still holds some but is on duty nowhere: finishes what an instance
+   * that died while redistributing (or before it heard of the change) left undone, once its lock has expired.
+   * Answers how many cases were moved.
+   */
+  Future<Integer> resume(Predicate<String> onDuty) {
+    return Redis.await(redis.commands().hkeys(Assignments.OPEN)).compose(holders -> {
+      Future<Integer> moved = Future.succeededFuture(0);
+      for (String staffId : holders) {
+        if (!onDuty.test(staffId)) {
+          moved = moved.compose(sum -> redistribute(staffId).map(n -> sum + n));
+        }
+      }
+      return moved;
+    });
   }
 
   /** One case after the other: each pick sees the counts the previous one left. */

@@ -1,7 +1,9 @@
 package io.govmedia.inbox;
 
+import io.govmedia.platform.Redis;
 import io.govmedia.support.Client;
 import io.govmedia.support.TestServer;
+import io.lettuce.core.SetArgs;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static io.govmedia.inbox.AssignmentFixtures.awaitOnDuty;
 import static io.govmedia.inbox.AssignmentFixtures.replier;
@@ -106,5 +109,31 @@ class RedistributionTest {
     assertEquals("assigned", Inbox.read(client, admin, ids.get(1)).getString("status"));
     assertEquals(staying.id(), Inbox.acted(client, staying.token(), ids.get(1), "claim", new JsonObject())
       .getString("assigneeId"));
+  }
+
+  @Test
+  @DisplayName("a redistribution cut short (the instance doing it died holding its lock) is finished once the lock has expired: the away person's cases reach the colleague on duty")
+  void resumedAfterACrash() throws Exception {
+    String department = client.department(admin, "城管执法", null);
+    Inbox.Member dispatcher = Inbox.member(client, admin, List.of("dispatcher"), List.of(department));
+    AssignmentFixtures.Member staying = replier(client, admin, department);
+    AssignmentFixtures.Member leaving = replier(client, admin, department);
+    awaitOnDuty(shared(), department, List.of(staying.id(), leaving.id()));
+    List<String> ids = casesOf(dispatcher, department, leaving.id());
+
+    String lock = Redis.PREFIX + "inbox:redistribute:" + leaving.id();
+    try (Redis redis = Redis.connect(TestServer.get().redisUri())) {
+      // what an instance that died while redistributing leaves behind, here expiring in moments instead of minutes
+      redis.sync().set(lock, "1", SetArgs.Builder.px(1500));
+      assertEquals(200, setAvailable(client, leaving.id(), leaving.token(), false).status());
+      awaitOnDuty(shared(), department, List.of(staying.id()));
+      Inbox.eventually(() -> redis.sync().exists(lock), left -> left == 0, Duration.ofSeconds(10));
+    }
+    shared().feature(InboxFeature.class).resumeRedistribution().toCompletionStage().toCompletableFuture()
+      .get(30, TimeUnit.SECONDS);
+    for (String id : ids) {
+      assertEquals(staying.id(), redistributed(id).getString("assigneeId"));
+    }
+    assertTrue(Inbox.ids(client, admin, "assigneeId=" + leaving.id()).isEmpty(), "the away person has none left");
   }
 }
