@@ -26,6 +26,8 @@ public final class CitizenFeature implements Feature {
   private final Platform platform;
   private final CitizenSessions sessions;
   private final CitizenLimits limits;
+  private final MiniappServices miniapps;
+  private final WeChatScreening screening;
 
   public CitizenFeature(Platform platform, AuthFeature auth, AccountsFeature accounts, WeChatFeature wechat,
                         ChecksFeature checks, SearchFeature search, MediaFeature media, ContentFeature content,
@@ -34,11 +36,19 @@ public final class CitizenFeature implements Feature {
     this.platform = platform;
     this.sessions = new CitizenSessions(platform.redis(), platform.secrets(), platform.clock());
     this.limits = new CitizenLimits(platform.redis(), platform.clock());
+    this.miniapps = new MiniappServices(platform.vertx(), platform.config().wechat(), accounts.store(),
+      wechat.gateway().httpClients());
+    this.screening = new WeChatScreening(miniapps);
   }
 
   /** The citizens' sessions (sign-in makes them; tests make them for a citizen directly). */
   public CitizenSessions sessions() {
     return sessions;
+  }
+
+  /** WeChat's content security for what citizens write and upload (text checks, image checks and their verdicts). */
+  Screening screening() {
+    return screening;
   }
 
   @Override
@@ -51,5 +61,10 @@ public final class CitizenFeature implements Feature {
       Reply.ok(ctx, new JsonObject().put("accountId", session.accountId()).put("appId", session.appId())
         .put("expiresAt", session.expiresAt().toString()));
     });
+  }
+
+  @Override
+  public void close() {
+    miniapps.close();
   }
 }
