@@ -28,6 +28,7 @@ public final class CitizenFeature implements Feature {
   private final CitizenLimits limits;
   private final MiniappServices miniapps;
   private final WeChatScreening screening;
+  private final SessionRoutes sessionRoutes;
 
   public CitizenFeature(Platform platform, AuthFeature auth, AccountsFeature accounts, WeChatFeature wechat,
                         ChecksFeature checks, SearchFeature search, MediaFeature media, ContentFeature content,
@@ -39,6 +40,7 @@ public final class CitizenFeature implements Feature {
     this.miniapps = new MiniappServices(platform.vertx(), platform.config().wechat(), accounts.store(),
       wechat.gateway().httpClients());
     this.screening = new WeChatScreening(miniapps);
+    this.sessionRoutes = new SessionRoutes(miniapps, sessions, new SignInThrottle(platform.redis()));
   }
 
   /** The citizens' sessions (sign-in makes them; tests make them for a citizen directly). */
@@ -55,6 +57,7 @@ public final class CitizenFeature implements Feature {
   public void mountCitizenApi(Mount mount) {
     Router root = mount.root();
     // Sign-in comes before the session check (it makes the session).
+    root.post("/mp/v1/session").handler(sessionRoutes::signIn);
     root.route("/mp/v1/*").handler(new CitizenAuth(sessions));
     root.get("/mp/v1/me").handler(ctx -> {
       CitizenSession session = CitizenAuth.of(ctx);

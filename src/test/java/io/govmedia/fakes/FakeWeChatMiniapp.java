@@ -48,6 +48,7 @@ public final class FakeWeChatMiniapp {
   private final FakeWeChat wechat;
   private final Map<String, Code> codes = new ConcurrentHashMap<>();
   private final Set<String> usedCodes = ConcurrentHashMap.newKeySet();
+  private final Map<String, String> sessionKeys = new ConcurrentHashMap<>();  // openid → the last one handed out
   private final Map<String, String> riskyWords = new ConcurrentHashMap<>();  // word → label
   private final Map<String, String> reviewWords = new ConcurrentHashMap<>();
   private final List<Check> textChecks = new CopyOnWriteArrayList<>();
@@ -69,6 +70,11 @@ public final class FakeWeChatMiniapp {
     String code = "0" + UUID.randomUUID().toString().replace("-", "").substring(0, 31);
     codes.put(code, new Code(appId, openid, unionid, System.currentTimeMillis() + CODE_LIFETIME_MILLIS));
     return code;
+  }
+
+  /** The session key last handed out to the citizen (jscode2session's session_key), or null. */
+  public String sessionKeyOf(String openid) {
+    return sessionKeys.get(openid);
   }
 
   /** Text containing the word is {@code risky} with this label (20001 politics, 20006 crime…). */
@@ -199,7 +205,9 @@ public final class FakeWeChatMiniapp {
         error(ctx, 40029, "invalid code");
       } else {
         usedCodes.add(jsCode);
-        JsonObject session = new JsonObject().put("openid", code.openid()).put("session_key", sessionKey());
+        String sessionKey = sessionKey();
+        sessionKeys.put(code.openid(), sessionKey);
+        JsonObject session = new JsonObject().put("openid", code.openid()).put("session_key", sessionKey);
         if (code.unionid() != null) {
           session.put("unionid", code.unionid());
         }
