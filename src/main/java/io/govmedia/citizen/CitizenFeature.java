@@ -29,6 +29,7 @@ public final class CitizenFeature implements Feature {
   private final MiniappServices miniapps;
   private final WeChatScreening screening;
   private final SessionRoutes sessionRoutes;
+  private final MiniappCallbackRoutes callbackRoutes;
 
   public CitizenFeature(Platform platform, AuthFeature auth, AccountsFeature accounts, WeChatFeature wechat,
                         ChecksFeature checks, SearchFeature search, MediaFeature media, ContentFeature content,
@@ -41,6 +42,8 @@ public final class CitizenFeature implements Feature {
       wechat.gateway().httpClients());
     this.screening = new WeChatScreening(miniapps);
     this.sessionRoutes = new SessionRoutes(miniapps, sessions, new SignInThrottle(platform.redis()));
+    this.callbackRoutes = new MiniappCallbackRoutes(new MiniappPushes(miniapps, accounts.store(), platform.redis(),
+      platform.clock()), screening::deliver);
   }
 
   /** The citizens' sessions (sign-in makes them; tests make them for a citizen directly). */
@@ -51,6 +54,12 @@ public final class CitizenFeature implements Feature {
   /** WeChat's content security for what citizens write and upload (text checks, image checks and their verdicts). */
   Screening screening() {
     return screening;
+  }
+
+  @Override
+  public void mountRaw(Mount mount) {
+    // The mini-program's message push: WeChat's servers call it; it checks their signature and caps its own bodies.
+    mount.root().route("/wechat/miniapp/callback/*").subRouter(callbackRoutes.routes(mount.vertx()));
   }
 
   @Override
