@@ -39,16 +39,19 @@ final class MiniappCallbackRoutes {
     return router;
   }
 
-  /** Server verification: echo {@code echostr} only to a correct signature; 403 otherwise. */
+  /**
+   * Server verification: echo {@code echostr} only to a correct signature; 403 otherwise. The URL's signature is the
+   * one a plain push carries, so its timestamp and nonce are spent here: a push under them is a replay.
+   */
   private void verify(RoutingContext ctx) {
     pushes.keys(ctx.pathParam("accountId"))
-      .map(keys -> {
+      .compose(keys -> {
         pushes.checkSignature(keys, ctx.queryParams());
         String echo = ctx.request().getParam("echostr");
         if (echo == null || echo.isEmpty() || echo.length() > 256) {
           throw Problem.badRequest("invalid-echostr", "缺少或无效的 echostr", null);
         }
-        return echo;
+        return pushes.first(keys, ctx.queryParams()).map(echo);
       })
       .onSuccess(echo -> ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end(echo))
       .onFailure(ctx::fail);

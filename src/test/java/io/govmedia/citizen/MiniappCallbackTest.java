@@ -218,6 +218,25 @@ class MiniappCallbackTest {
     assertFalse(refused.text().contains("echo-67890"));
   }
 
+  @Test
+  @DisplayName("a plain push under the signature of a server verification is not delivered (its timestamp and nonce are spent)")
+  void verificationSignatureSpent() throws Exception {
+    Miniapps.Miniapp app = Miniapps.register(client, admin, wechat, false);
+    String traceId = imageCheck(app);
+    FakeWeChatMiniapp.PushConfig config = configure(app, true, false);
+    long now = now();
+    String nonce = "n" + Client.unique();
+    WeChatCallbacks.Delivery push = wechat.miniapp().delivery(app.appId(), config, event(traceId), now, nonce);
+    Client.Response verified = client.get("/wechat/miniapp/callback/" + app.id() + "?" + push.query()
+      + "&echostr=echo-1", null);
+
+    FakeWeChatMiniapp.PushAnswer answer = wechat.miniapp().send(config, push);
+
+    assertEquals(200, verified.status(), verified::toString);
+    assertEquals("success", answer.body());
+    assertTrue(verdicts(traceId).isEmpty());
+  }
+
   private static JsonObject event(String traceId) {
     return FakeWeChatMiniapp.verdictEvent(wechat.miniapp().mediaCheck(traceId), "pass", 100);
   }
