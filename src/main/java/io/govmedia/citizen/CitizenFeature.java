@@ -26,6 +26,10 @@ public final class CitizenFeature implements Feature {
   private final Platform platform;
   private final CitizenSessions sessions;
   private final CitizenLimits limits;
+  private final MiniappServices miniapps;
+  private final WeChatScreening screening;
+  private final SessionRoutes sessionRoutes;
+  private final MiniappCallbackRoutes callbackRoutes;
 
   public CitizenFeature(Platform platform, AuthFeature auth, AccountsFeature accounts, WeChatFeature wechat,
                         ChecksFeature checks, SearchFeature search, MediaFeature media, ContentFeature content,
@@ -34,6 +38,12 @@ public final class CitizenFeature implements Feature {
     this.platform = platform;
     this.sessions = new CitizenSessions(platform.redis(), platform.secrets(), platform.clock());
     this.limits = new CitizenLimits(platform.redis(), platform.clock());
+    this.miniapps = new MiniappServices(platform.vertx(), platform.config().wechat(), accounts.store(),
+      wechat.gateway().httpClients());
+    this.screening = new WeChatScreening(miniapps);
+    this.sessionRoutes = new SessionRoutes(miniapps, sessions, new SignInThrottle(platform.redis()));
+    this.callbackRoutes = new MiniappCallbackRoutes(new MiniappPushes(miniapps, accounts.store(), platform.redis(),
+      platform.clock()), screening::deliver);
   }
 
   /** The citizens' sessions (sign-in makes them; tests make them for a citizen directly). */
@@ -41,15 +51,32 @@ public final class CitizenFeature implements Feature {
     return sessions;
   }
 
+  /** WeChat's content security for what citizens write and upload (text checks, image checks and their verdicts). */
+  Screening screening() {
+    return screening;
+  }
+
+  @Override
+  public void mountRaw(Mount mount) {
+    // The mini-program's message push: WeChat's servers call it; it checks their signature and caps its own bodies.
+    mount.root().route("/wechat/miniapp/callback/*").subRouter(callbackRoutes.routes(mount.vertx()));
+  }
+
   @Override
   public void mountCitizenApi(Mount mount) {
     Router root = mount.root();
     // Sign-in comes before the session check (it makes the session).
+    root.post("/mp/v1/session").handler(sessionRoutes::signIn);
     root.route("/mp/v1/*").handler(new CitizenAuth(sessions));
     root.get("/mp/v1/me").handler(ctx -> {
       CitizenSession session = CitizenAuth.of(ctx);
       Reply.ok(ctx, new JsonObject().put("accountId", session.accountId()).put("appId", session.appId())
         .put("expiresAt", session.expiresAt().toString()));
     });
+  }
+
+  @Override
+  public void close() {
+    miniapps.close();
   }
 }
