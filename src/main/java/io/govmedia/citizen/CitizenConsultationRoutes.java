@@ -112,7 +112,7 @@ final class CitizenConsultationRoutes {
     Instant now = clock.instant();
     LocalDate today = ConsultationRoutes.today(now);
     String address = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().host();
-    visible(ctx.pathParam("id"), today)
+    Ids.lookup(ctx.pathParam("id"), store::find, "意见征集")
       .compose(found -> {
         found.requireOpen(today);
         return limits.take("comment", who, address, PER_CITIZEN, PER_ADDRESS)

@@ -164,11 +164,7 @@ record Consultation(String id, String documentId, String departmentId, Kind kind
 
   /** The adoption summary: only once the period is over, once. */
   Consultation summarized(Summary summary, LocalDate today) {
-    requireDecidable();
-    if (phase(today) != Phase.ENDED) {
-      throw Problem.conflict("consultation-not-ended", "征求意见期尚未结束，不能公布采纳情况",
-        "征求意见期至 " + to + " 止。");
-    }
+    requireSummarizable(today);
     return new Consultation(id, documentId, departmentId, kind, title, excerpt, from, to, shortReason,
       State.SUMMARIZED, closedReason, commentCount, summary, openedBy, createdAt, summary.publishedAt());
   }
@@ -189,6 +185,15 @@ record Consultation(String id, String documentId, String departmentId, Kind kind
     if (phase != Phase.OPEN) {
       throw Problem.conflict("consultation-closed", phase == Phase.SCHEDULED ? "征求意见尚未开始" : "征求意见已结束",
         "征求意见期：" + from + " 至 " + to + "。");
+    }
+  }
+
+  /** A summary is published once, after the period (409 {@code consultation-not-ended} before). */
+  void requireSummarizable(LocalDate today) {
+    requireDecidable();
+    if (phase(today) != Phase.ENDED) {
+      throw Problem.conflict("consultation-not-ended", "征求意见期尚未结束，不能公布采纳情况",
+        "征求意见期至 " + to + " 止。");
     }
   }
 

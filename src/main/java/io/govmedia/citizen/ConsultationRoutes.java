@@ -196,7 +196,7 @@ final class ConsultationRoutes {
     LocalDate today = today(now);
     consultation(principal, ctx.pathParam("id"))
       .compose(before -> {
-        before.requireDecidable();
+        before.requireSummarizable(today);
         return store.everyComment(before.id())
           .map(all -> before.summarized(summaryOf(all, principal.actor(), now), today))
           .compose(after -> store.summarized(before, after))
