@@ -17,6 +17,8 @@ import io.vertx.core.Future;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -47,6 +49,8 @@ final class Consultations {
 
   private static final String PREFIX = Redis.PREFIX + "mp:consult:";
   private static final int FETCH_BATCH = 500;
+  /** How long an opening may take between taking the guard and storing the consultation. */
+  private static final Duration HALF_OPENED = Duration.ofMinutes(1);
 
   private final MongoCollection<Document> consultations;
   private final MongoCollection<Document> texts;
@@ -69,7 +73,8 @@ final class Consultations {
    * {@code consultation-exists} naming it).
    */
   Future<Consultation> open(Consultation consultation, String body, Predicate<Consultation> running) {
-    Document guard = new Document("_id", consultation.documentId()).append("currentId", consultation.id());
+    Document guard = new Document("_id", consultation.documentId()).append("currentId", consultation.id())
+      .append("at", Times.date(consultation.createdAt()));
     return Mongo.first(byDocument.insertOne(guard)).<Void>mapEmpty()
       .recover(failure -> Mongo.isDuplicateKey(failure) ? takeOver(consultation, running) : Future.failedFuture(failure))
       .compose(v -> Mongo.first(texts.insertOne(new Document("_id", consultation.id()).append("body", body))))
@@ -80,16 +85,23 @@ final class Consultations {
       .map(consultation);
   }
 
-  /** The guard passes to the new consultation if the current one is over (or was never stored). */
+  /**
+   * The guard passes to the new consultation if the current one is over, or was never stored: a guard whose
+   * consultation is missing a while after it was taken (an opening that failed half-way); until then that opening
+   * may still be storing it.
+   */
   private Future<Void> takeOver(Consultation next, Predicate<Consultation> running) {
     return Mongo.first(byDocument.find(eq("_id", next.documentId()))).compose(guard -> {
       String currentId = guard.getString("currentId");
+      Instant takenAt = Times.instant(guard.getDate("at"));
       return find(currentId).compose(current -> {
-        if (current != null && running.test(current)) {
+        boolean inFlight = current == null && takenAt != null
+          && takenAt.plus(HALF_OPENED).isAfter(next.createdAt());
+        if (inFlight || current != null && running.test(current)) {
           return Future.failedFuture(exists(currentId));
         }
         return Mongo.first(byDocument.updateOne(and(eq("_id", next.documentId()), eq("currentId", currentId)),
-            Updates.set("currentId", next.id())))
+            Updates.combine(Updates.set("currentId", next.id()), Updates.set("at", Times.date(next.createdAt())))))
           .compose(result -> result.getModifiedCount() == 1 ? Future.<Void>succeededFuture()
             : Future.failedFuture(exists(null)));
       });

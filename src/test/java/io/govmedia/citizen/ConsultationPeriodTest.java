@@ -149,10 +149,10 @@ class ConsultationPeriodTest {
     String documentId = fx.draft("并发开启");
     var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
     try {
-      var answers = pool.invokeAll(java.util.Collections.nCopies(4, () ->
-        fx.open(client, fx.editor, documentId, "other", today, today.plusDays(2)).status()));
+      java.util.concurrent.Callable<Integer> open = () ->
+        fx.open(client, fx.editor, documentId, "other", today, today.plusDays(2)).status();
       long created = 0;
-      for (var answer : answers) {
+      for (java.util.concurrent.Future<Integer> answer : pool.invokeAll(java.util.Collections.nCopies(4, open))) {
         int status = answer.get();
         assertTrue(status == 201 || status == 409, "status " + status);
         created += status == 201 ? 1 : 0;
