@@ -26,6 +26,10 @@ public final class CitizenFeature implements Feature {
   private final Platform platform;
   private final CitizenSessions sessions;
   private final CitizenLimits limits;
+  private final MiniappServices miniapps;
+  private final WeChatScreening screening;
+  private final SessionRoutes sessionRoutes;
+  private final MiniappCallbackRoutes callbackRoutes;
   private final ConsultationRoutes consultationRoutes;
   private final CitizenConsultationRoutes citizenConsultations;
 
@@ -36,11 +40,17 @@ public final class CitizenFeature implements Feature {
     this.platform = platform;
     this.sessions = new CitizenSessions(platform.redis(), platform.secrets(), platform.clock());
     this.limits = new CitizenLimits(platform.redis(), platform.clock());
+    this.miniapps = new MiniappServices(platform.vertx(), platform.config().wechat(), accounts.store(),
+      wechat.gateway().httpClients());
+    this.screening = new WeChatScreening(miniapps);
+    this.sessionRoutes = new SessionRoutes(miniapps, sessions, new SignInThrottle(platform.redis()));
+    this.callbackRoutes = new MiniappCallbackRoutes(new MiniappPushes(miniapps, accounts.store(), platform.redis(),
+      platform.clock()), screening::deliver);
     // 意见征集: staff open drafts for comment and publish the adoption summary, shown with the document.
     Consultations consultations = new Consultations(platform.db(), platform.redis());
     this.consultationRoutes = new ConsultationRoutes(consultations, content, workdays.workdays(), platform.audit(),
       platform.clock());
-    this.citizenConsultations = new CitizenConsultationRoutes(consultations, content, INTERIM_SCREENING, limits,
+    this.citizenConsultations = new CitizenConsultationRoutes(consultations, content, screening, limits,
       platform.clock());
     content.annexDocuments(new ConsultationAnnex(consultations, platform.clock())::of);
   }
@@ -48,6 +58,17 @@ public final class CitizenFeature implements Feature {
   /** The citizens' sessions (sign-in makes them; tests make them for a citizen directly). */
   public CitizenSessions sessions() {
     return sessions;
+  }
+
+  /** WeChat's content security for what citizens write and upload (text checks, image checks and their verdicts). */
+  Screening screening() {
+    return screening;
+  }
+
+  @Override
+  public void mountRaw(Mount mount) {
+    // The mini-program's message push: WeChat's servers call it; it checks their signature and caps its own bodies.
+    mount.root().route("/wechat/miniapp/callback/*").subRouter(callbackRoutes.routes(mount.vertx()));
   }
 
   @Override
@@ -59,6 +80,7 @@ public final class CitizenFeature implements Feature {
   public void mountCitizenApi(Mount mount) {
     Router root = mount.root();
     // Sign-in comes before the session check (it makes the session).
+    root.post("/mp/v1/session").handler(sessionRoutes::signIn);
     root.route("/mp/v1/*").handler(new CitizenAuth(sessions));
     root.get("/mp/v1/me").handler(ctx -> {
       CitizenSession session = CitizenAuth.of(ctx);
@@ -68,21 +90,8 @@ public final class CitizenFeature implements Feature {
     citizenConsultations.mount(root);
   }
 
-  /** Until helper "session"'s WeChatScreening is merged: every text passes. */
-  private static final Screening INTERIM_SCREENING = new Screening() {
-    @Override
-    public io.vertx.core.Future<TextResult> text(CitizenSession who, Scene scene, String content) {
-      return io.vertx.core.Future.succeededFuture(new TextResult(content.contains("待审") ? Verdict.REVIEW
-        : content.contains("违规") ? Verdict.RISKY : Verdict.PASS, null, null));
-    }
-
-    @Override
-    public io.vertx.core.Future<String> image(CitizenSession who, Scene scene, String mediaUrl) {
-      return io.vertx.core.Future.failedFuture("interim");
-    }
-
-    @Override
-    public void onImageVerdict(java.util.function.Consumer<ImageVerdict> listener) {
-    }
-  };
+  @Override
+  public void close() {
+    miniapps.close();
+  }
 }

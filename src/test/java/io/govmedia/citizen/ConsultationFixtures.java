@@ -19,11 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 final class ConsultationFixtures {
 
-  static final String ACCOUNT = "mp-consult-account";
-  static final String APP_ID = "wxconsult000001";
-  /** Words the content-security check answers review (held) and risky (refused) for. */
-  static final String HELD_WORD = "待审";
-  static final String RISKY_WORD = "违规";
+  /** Words the fake WeChat's content security answers review (held) and risky (refused) for. */
+  static final String HELD_WORD = "征集待审词";
+  static final String RISKY_WORD = "征集违规词";
+  /** The mini-program citizens sign in to, registered once for all the consultation tests. */
+  private static Miniapps.Miniapp app;
 
   final Client client;
   final String admin;
@@ -45,6 +45,14 @@ final class ConsultationFixtures {
     assertEquals(201, created.status(), created::toString);
     editor = client.login(editorName, editorPassword);
     reviewers = List.of(staff("reviewer"), staff("reviewer"), staff("reviewer"));
+    registerMiniapp(client, admin);
+  }
+
+  private static synchronized void registerMiniapp(Client client, String admin) {
+    if (app == null) {
+      app = Miniapps.register(client, admin, TestServer.get().wechat());
+      TestServer.get().wechat().miniapp().review(HELD_WORD, 10001).risky(RISKY_WORD, 20001);
+    }
   }
 
   String staff(String role) {
@@ -89,9 +97,9 @@ final class ConsultationFixtures {
     return LocalDate.now(clock.withZone(Times.ZONE));
   }
 
-  /** A signed-in citizen of the mini-program. */
+  /** A signed-in citizen of the mini-program (a fixture made first registers it). */
   static String citizen(Main.Running server, String openid) throws Exception {
-    return Citizens.token(server, ACCOUNT, APP_ID, openid, null);
+    return Citizens.token(server, app.id(), app.appId(), openid, null);
   }
 
   static String citizen(String openid) throws Exception {
