@@ -22,8 +22,8 @@ final class ConsultationAnnex {
 
   Future<DocumentAnnexes.Annex> of(String documentId) {
     return store.ofDocument(documentId).map(both -> {
-      Consultation current = both.get(0);
-      Consultation summarized = both.get(1);
+      Consultation current = both.current();
+      Consultation summarized = both.summarized();
       Consultation shown = current != null ? current : summarized;
       if (shown == null) {
         return null;

@@ -135,16 +135,19 @@ final class Consultations {
       .map(Consultation::from).toList());
   }
 
-  /** The document's current consultation and the one whose summary it shows (either may be null). */
-  Future<List<Consultation>> ofDocument(String documentId) {
+  /** A document's current consultation and the one whose summary it shows (either may be null). */
+  record OfDocument(Consultation current, Consultation summarized) {
+  }
+
+  Future<OfDocument> ofDocument(String documentId) {
     return Mongo.first(byDocument.find(eq("_id", documentId))).compose(guard -> {
       if (guard == null) {
-        return Future.succeededFuture(java.util.Arrays.asList(null, null));
+        return Future.succeededFuture(new OfDocument(null, null));
       }
       String summarizedId = guard.getString("summarizedId");
       return Future.all(find(guard.getString("currentId")),
           summarizedId == null ? Future.succeededFuture(null) : find(summarizedId))
-        .map(both -> java.util.Arrays.asList(both.<Consultation>resultAt(0), both.<Consultation>resultAt(1)));
+        .map(both -> new OfDocument(both.resultAt(0), both.resultAt(1)));
     });
   }
 

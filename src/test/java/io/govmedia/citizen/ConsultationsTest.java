@@ -234,6 +234,26 @@ class ConsultationsTest {
     assertEquals("too-many-messages", eleventh.problemCode());
   }
 
+  @Test
+  @DisplayName("when Redis loses the comment lists, staff and citizens still get every comment: the lists are rebuilt from the stored comments")
+  void listsRebuiltAfterRedisLostThem() throws Exception {
+    String id = fx.openToday(client, Clock.systemUTC(), "城市绿化条例（征求意见稿）");
+    String citizen = citizen("o-lost-" + Client.unique());
+    String first = commented(client, citizen, id, "建议增加口袋公园。");
+    String second = commented(client, citizen("o-lost2-" + Client.unique()), id, "建议保护古树名木。");
+    try (io.govmedia.platform.Redis redis = io.govmedia.platform.Redis.connect(TestServer.get().redisUri())) {
+      List<String> keys = redis.sync().keys(io.govmedia.platform.Redis.PREFIX + "mp:consult:" + id + ":*");
+      assertFalse(keys.isEmpty());
+      redis.sync().del(keys.toArray(String[]::new));
+    }
+
+    JsonArray all = ok(client.get("/api/v1/consultations/" + id + "/comments", fx.editor)).getJsonArray("items");
+    JsonArray mine = ok(client.get("/mp/v1/consultations/" + id + "/comments", citizen)).getJsonArray("items");
+
+    assertEquals(List.of(first, second), ids(all));
+    assertEquals(List.of(first), ids(mine));
+  }
+
   static JsonObject ok201(Client.Response response) {
     assertEquals(201, response.status(), response::toString);
     return response.json();
