@@ -1,6 +1,8 @@
 package io.govmedia.content;
 
 import io.govmedia.auth.AuthFeature;
+import io.govmedia.auth.DepartmentStore;
+import io.govmedia.auth.Principal;
 import io.govmedia.checks.ChecksFeature;
 import io.govmedia.media.AssetUsers;
 import io.govmedia.media.MediaFeature;
@@ -8,8 +10,6 @@ import io.govmedia.platform.Feature;
 import io.govmedia.platform.Platform;
 import io.govmedia.search.SearchFeature;
 import io.govmedia.workdays.WorkdaysFeature;
-import io.govmedia.auth.DepartmentStore;
-import io.govmedia.auth.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import org.slf4j.LoggerFactory;
