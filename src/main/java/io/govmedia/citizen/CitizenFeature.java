@@ -30,6 +30,8 @@ public final class CitizenFeature implements Feature {
   private final WeChatScreening screening;
   private final SessionRoutes sessionRoutes;
   private final MiniappCallbackRoutes callbackRoutes;
+  private final ConsultationRoutes consultationRoutes;
+  private final CitizenConsultationRoutes citizenConsultations;
 
   public CitizenFeature(Platform platform, AuthFeature auth, AccountsFeature accounts, WeChatFeature wechat,
                         ChecksFeature checks, SearchFeature search, MediaFeature media, ContentFeature content,
@@ -44,6 +46,13 @@ public final class CitizenFeature implements Feature {
     this.sessionRoutes = new SessionRoutes(miniapps, sessions, new SignInThrottle(platform.redis()));
     this.callbackRoutes = new MiniappCallbackRoutes(new MiniappPushes(miniapps, accounts.store(), platform.redis(),
       platform.clock()), screening::deliver);
+    // 意见征集: staff open drafts for comment and publish the adoption summary, shown with the document.
+    Consultations consultations = new Consultations(platform.db(), platform.redis());
+    this.consultationRoutes = new ConsultationRoutes(consultations, content, workdays.workdays(), platform.audit(),
+      platform.clock());
+    this.citizenConsultations = new CitizenConsultationRoutes(consultations, content, screening, limits,
+      platform.clock());
+    content.annexDocuments(new ConsultationAnnex(consultations, platform.clock())::of);
   }
 
   /** The citizens' sessions (sign-in makes them; tests make them for a citizen directly). */
@@ -63,6 +72,11 @@ public final class CitizenFeature implements Feature {
   }
 
   @Override
+  public void mountStaffApi(Mount mount) {
+    consultationRoutes.mount(mount.vertx(), mount.root());
+  }
+
+  @Override
   public void mountCitizenApi(Mount mount) {
     Router root = mount.root();
     // Sign-in comes before the session check (it makes the session).
@@ -73,6 +87,7 @@ public final class CitizenFeature implements Feature {
       Reply.ok(ctx, new JsonObject().put("accountId", session.accountId()).put("appId", session.appId())
         .put("expiresAt", session.expiresAt().toString()));
     });
+    citizenConsultations.mount(root);
   }
 
   @Override

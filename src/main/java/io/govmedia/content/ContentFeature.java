@@ -1,6 +1,8 @@
 package io.govmedia.content;
 
 import io.govmedia.auth.AuthFeature;
+import io.govmedia.auth.DepartmentStore;
+import io.govmedia.auth.Principal;
 import io.govmedia.checks.ChecksFeature;
 import io.govmedia.media.AssetUsers;
 import io.govmedia.media.MediaFeature;
@@ -11,6 +13,9 @@ import io.govmedia.workdays.WorkdaysFeature;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import org.slf4j.LoggerFactory;
+
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Policy documents, their interpretations and posts, with their review (三审), and the public page of each
@@ -23,10 +28,13 @@ public final class ContentFeature implements Feature {
   private final PostLibrary posts;
   private final PublicPage page;
   private final ItemStore items;
+  private final DepartmentStore departments;
+  private final DocumentAnnexes annexes = new DocumentAnnexes();
 
   public ContentFeature(Platform platform, AuthFeature auth, ChecksFeature checks, SearchFeature search,
                         MediaFeature media, WorkdaysFeature workdays) {
     items = new ItemStore(platform.db());
+    departments = auth.departments();
     media.usedBy(new AssetUsers() {
       @Override
       public Future<Long> count(String assetId) {
@@ -41,8 +49,8 @@ public final class ContentFeature implements Feature {
     posts = new PostLibrary(items, auth.departments(), checks.checks(), new ItemChanges(platform.audit(), search.index()));
     routes = new ContentRoutes(items, auth.departments(), checks.checks(), search.index(), media::types,
       platform.audit(), platform.clock(), platform.config().content().reviewStages(), posts::newVersion,
-      workdays.workdays());
-    page = new PublicPage(items, auth.departments(), media::types);
+      workdays.workdays(), annexes);
+    page = new PublicPage(items, auth.departments(), media::types, annexes);
     backfill = new BodyTextBackfill(items, checks.checks(), search.index());
   }
 
@@ -56,6 +64,24 @@ public final class ContentFeature implements Feature {
     return items.find(ItemKind.DOCUMENT, id)
       .compose(found -> found != null ? Future.succeededFuture(found) : items.find(ItemKind.INTERPRETATION, id))
       .map(found -> found != null && found.status() == ReviewStatus.PUBLISHED ? found : null);
+  }
+
+  /** A document at its current version, whatever its status (a consultation opens on a draft), or null. */
+  public Future<Item> document(String id) {
+    return items.find(ItemKind.DOCUMENT, id);
+  }
+
+  /** Which departments' content the staff member writes ({@link ContentScope}: theirs and below; admins all). */
+  public Future<Predicate<String>> writableDepartments(Principal principal) {
+    return ContentScope.of(principal, departments).map(scope -> scope::covers);
+  }
+
+  /**
+   * Shows another feature's annex with documents (on the staff view; on the public page once published); register
+   * before the server serves.
+   */
+  public void annexDocuments(Function<String, Future<DocumentAnnexes.Annex>> source) {
+    annexes.add(source);
   }
 
   /** Readiness does not wait for the backfill: it reads every item without a body text, however many there are. */

@@ -59,11 +59,13 @@ public final class ContentRoutes {
   private final Clock clock;
   private final List<String> stages;
   private final Workdays workdays;
+  private final DocumentAnnexes annexes;
 
   /** {@code newPostVersion} hears of every edit that made a new version of a post (its older slots must not go out). */
   public ContentRoutes(ItemStore items, DepartmentStore departments, ContentChecks checks, SearchIndex search,
                        Function<Collection<String>, Future<Map<String, String>>> assetTypes, AuditLog audit,
-                       Clock clock, List<String> stages, Consumer<String> newPostVersion, Workdays workdays) {
+                       Clock clock, List<String> stages, Consumer<String> newPostVersion, Workdays workdays,
+                       DocumentAnnexes annexes) {
     this.items = items;
     this.departments = departments;
     this.checks = checks;
@@ -74,6 +76,7 @@ public final class ContentRoutes {
     this.clock = clock;
     this.stages = List.copyOf(stages);
     this.workdays = workdays;
+    this.annexes = annexes;
   }
 
   public Router routes(Vertx vertx, ItemKind kind) {
@@ -373,8 +376,21 @@ public final class ContentRoutes {
 
   private void get(RoutingContext ctx, ItemKind kind) {
     scope(Principal.of(ctx)).compose(scope -> load(scope, kind, ctx.pathParam("id")))
-      .onSuccess(item -> Reply.ok(ctx, present(item)))
+      .compose(this::presentWithAnnexes)
+      .onSuccess(json -> Reply.ok(ctx, json))
       .onFailure(ctx::fail);
+  }
+
+  /** A document shows what other features annex to it (its consultation and adoption summary). */
+  private Future<JsonObject> presentWithAnnexes(Item item) {
+    if (item.kind() != ItemKind.DOCUMENT) {
+      return Future.succeededFuture(present(item));
+    }
+    return annexes.of(item.id()).map(list -> {
+      JsonObject json = present(item);
+      list.forEach(annex -> json.put(annex.field(), annex.staffView()));
+      return json;
+    });
   }
 
   /** The history of versions: earlier ones from their snapshots, then the current one. */

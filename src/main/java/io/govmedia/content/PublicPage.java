@@ -40,12 +40,14 @@ final class PublicPage {
   private final ItemStore items;
   private final DepartmentStore departments;
   private final Function<Collection<String>, Future<Map<String, String>>> assetTypes;
+  private final DocumentAnnexes annexes;
 
   PublicPage(ItemStore items, DepartmentStore departments,
-             Function<Collection<String>, Future<Map<String, String>>> assetTypes) {
+             Function<Collection<String>, Future<Map<String, String>>> assetTypes, DocumentAnnexes annexes) {
     this.items = items;
     this.departments = departments;
     this.assetTypes = assetTypes;
+    this.annexes = annexes;
   }
 
   void handle(RoutingContext ctx) {
@@ -78,7 +80,9 @@ final class PublicPage {
       case POST -> item.attrs().post().videoAssetId() == null ? List.of() : List.of(item.attrs().post().videoAssetId());
     };
     Future<Map<String, String>> types = media.isEmpty() ? Future.succeededFuture(Map.of()) : assetTypes.apply(media);
-    return Future.all(departments.find(item.departmentId()), types).map(both -> {
+    Future<List<DocumentAnnexes.Annex>> annexed = item.kind() == ItemKind.DOCUMENT ? annexes.of(item.id())
+      : Future.succeededFuture(List.of());
+    return Future.all(departments.find(item.departmentId()), types, annexed).map(both -> {
       Department department = both.resultAt(0);
       StringBuilder html = head(item.title())
         .append("<article><h1>").append(escape(item.title())).append("</h1><p class=\"meta\">");
@@ -90,6 +94,7 @@ final class PublicPage {
       appendMedia(html, media, both.resultAt(1));
       html.append(item.body()).append('\n');
       appendLink(html, item);
+      appendAnnexes(html, both.resultAt(2));
       return html.append("</article></body></html>\n").toString();
     });
   }
@@ -116,6 +121,18 @@ final class PublicPage {
     } else if (item.kind() == ItemKind.POST && item.attrs().post().sourceId() != null) {
       html.append("<p><a href=\"/p/").append(escape(item.attrs().post().sourceId())).append("\">查看")
         .append("document".equals(item.attrs().post().sourceKind()) ? "政策原文" : "政策解读").append("</a></p>\n");
+    }
+  }
+
+  /** What other features annex to a document (the adoption summary of its consultation), as escaped text. */
+  private static void appendAnnexes(StringBuilder html, List<DocumentAnnexes.Annex> list) {
+    for (DocumentAnnexes.Annex annex : list) {
+      if (annex.heading() == null || annex.lines() == null) {
+        continue;
+      }
+      html.append("<section><h2>").append(escape(annex.heading())).append("</h2>\n");
+      annex.lines().forEach(line -> html.append("<p>").append(escape(line)).append("</p>\n"));
+      html.append("</section>\n");
     }
   }
 
