@@ -6,6 +6,7 @@ import io.govmedia.checks.ChecksFeature;
 import io.govmedia.content.ContentFeature;
 import io.govmedia.events.EventsFeature;
 import io.govmedia.inbox.InboxFeature;
+import io.govmedia.media.AssetRoutes;
 import io.govmedia.media.MediaFeature;
 import io.govmedia.platform.Feature;
 import io.govmedia.platform.Platform;
@@ -26,6 +27,10 @@ public final class CitizenFeature implements Feature {
   private final Platform platform;
   private final CitizenSessions sessions;
   private final CitizenLimits limits;
+  private final Screening screening;
+  private final MessageRoutes messageRoutes;
+  private final CitizenAssets assets;
+  private final PublicReplyRoutes publicReplyRoutes;
 
   public CitizenFeature(Platform platform, AuthFeature auth, AccountsFeature accounts, WeChatFeature wechat,
                         ChecksFeature checks, SearchFeature search, MediaFeature media, ContentFeature content,
@@ -34,11 +39,25 @@ public final class CitizenFeature implements Feature {
     this.platform = platform;
     this.sessions = new CitizenSessions(platform.redis(), platform.secrets(), platform.clock());
     this.limits = new CitizenLimits(platform.redis(), platform.clock());
+    this.screening = PendingScreening.INSTANCE;
+    // Leaving a message, following it, the public Q&A
+    assets = new CitizenAssets(platform.vertx(), platform.db(), media, screening, inbox.miniapp(),
+      platform.config().publishing().publicBaseUrl(), platform.clock());
+    messageRoutes = new MessageRoutes(inbox.miniapp(), assets, screening, limits, platform.config().citizen(),
+      platform.redis());
+    publicReplyRoutes = new PublicReplyRoutes(inbox.publishedReplies());
   }
 
   /** The citizens' sessions (sign-in makes them; tests make them for a citizen directly). */
   public CitizenSessions sessions() {
     return sessions;
+  }
+
+  /** Citizens' images stream in ahead of the body handler, with the session checked here. */
+  @Override
+  public void mountRaw(Mount mount) {
+    mount.root().post("/mp/v1/assets").handler(AssetRoutes::holdBody).handler(new CitizenAuth(sessions))
+      .handler(assets::upload);
   }
 
   @Override
@@ -51,5 +70,7 @@ public final class CitizenFeature implements Feature {
       Reply.ok(ctx, new JsonObject().put("accountId", session.accountId()).put("appId", session.appId())
         .put("expiresAt", session.expiresAt().toString()));
     });
+    messageRoutes.mount(root);
+    publicReplyRoutes.mount(root);
   }
 }
