@@ -180,6 +180,8 @@ final class AccountRoutes {
         case WECHAT_MINIAPP -> {
           String appId = creating ? input.matching("appId", APP_ID, " wx 加 16 位十六进制字符") : null;
           putSecret(input, secrets, "appSecret", SECRET, creating);
+          putSecret(input, secrets, "token", CALLBACK_TOKEN, false);  // the message push's; sign-in needs neither
+          putSecret(input, secrets, "aesKey", AES_KEY, false);
           String originalId = input.optionalMatching("originalId", ORIGINAL_ID, " gh_ 加 12 位十六进制字符");
           yield new Draft(null, appId, originalId, callbackMode(input, false), null, null, null, secrets);
         }

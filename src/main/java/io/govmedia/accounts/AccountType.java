@@ -9,7 +9,8 @@ import java.util.stream.Collectors;
 /** The platforms the office publishes on, each with the secrets its account holds. */
 public enum AccountType {
   WECHAT_MP("wechat_mp", "微信公众号", List.of("appSecret", "token", "aesKey")),
-  WECHAT_MINIAPP("wechat_miniapp", "微信小程序", List.of("appSecret")),
+  /** token and aesKey: its message push (消息推送), which carries the verdicts of asynchronous content checks. */
+  WECHAT_MINIAPP("wechat_miniapp", "微信小程序", List.of("appSecret", "token", "aesKey")),
   WEIBO("weibo", "微博", List.of("appSecret", "accessToken"));
 
   public static final Set<String> NAMES = Arrays.stream(values()).map(t -> t.wire).collect(Collectors.toUnmodifiableSet());

@@ -27,7 +27,10 @@ public final class CitizenFeature implements Feature {
   private final Platform platform;
   private final CitizenSessions sessions;
   private final CitizenLimits limits;
-  private final Screening screening;
+  private final MiniappServices miniapps;
+  private final WeChatScreening screening;
+  private final SessionRoutes sessionRoutes;
+  private final MiniappCallbackRoutes callbackRoutes;
   private final MessageRoutes messageRoutes;
   private final CitizenAssets assets;
   private final PublicReplyRoutes publicReplyRoutes;
@@ -39,7 +42,12 @@ public final class CitizenFeature implements Feature {
     this.platform = platform;
     this.sessions = new CitizenSessions(platform.redis(), platform.secrets(), platform.clock());
     this.limits = new CitizenLimits(platform.redis(), platform.clock());
-    this.screening = PendingScreening.INSTANCE;
+    this.miniapps = new MiniappServices(platform.vertx(), platform.config().wechat(), accounts.store(),
+      wechat.gateway().httpClients());
+    this.screening = new WeChatScreening(miniapps);
+    this.sessionRoutes = new SessionRoutes(miniapps, sessions, new SignInThrottle(platform.redis()));
+    this.callbackRoutes = new MiniappCallbackRoutes(new MiniappPushes(miniapps, accounts.store(), platform.redis(),
+      platform.clock()), screening::deliver);
     // Leaving a message, following it, the public Q&A
     assets = new CitizenAssets(platform.vertx(), platform.db(), media, screening, inbox.miniapp(),
       platform.config().publishing().publicBaseUrl(), platform.clock());
@@ -53,9 +61,16 @@ public final class CitizenFeature implements Feature {
     return sessions;
   }
 
-  /** Citizens' images stream in ahead of the body handler, with the session checked here. */
+  /** WeChat's content security for what citizens write and upload (text checks, image checks and their verdicts). */
+  Screening screening() {
+    return screening;
+  }
+
   @Override
   public void mountRaw(Mount mount) {
+    // The mini-program's message push: WeChat's servers call it; it checks their signature and caps its own bodies.
+    mount.root().route("/wechat/miniapp/callback/*").subRouter(callbackRoutes.routes(mount.vertx()));
+    // Citizens' images stream in ahead of the body handler, with the session checked here.
     mount.root().post("/mp/v1/assets").handler(AssetRoutes::holdBody).handler(new CitizenAuth(sessions))
       .handler(assets::upload);
   }
@@ -64,6 +79,7 @@ public final class CitizenFeature implements Feature {
   public void mountCitizenApi(Mount mount) {
     Router root = mount.root();
     // Sign-in comes before the session check (it makes the session).
+    root.post("/mp/v1/session").handler(sessionRoutes::signIn);
     root.route("/mp/v1/*").handler(new CitizenAuth(sessions));
     root.get("/mp/v1/me").handler(ctx -> {
       CitizenSession session = CitizenAuth.of(ctx);
@@ -72,5 +88,10 @@ public final class CitizenFeature implements Feature {
     });
     messageRoutes.mount(root);
     publicReplyRoutes.mount(root);
+  }
+
+  @Override
+  public void close() {
+    miniapps.close();
   }
 }

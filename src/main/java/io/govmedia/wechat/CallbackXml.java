@@ -16,12 +16,13 @@ import java.util.List;
 /**
  * Reads the small XML documents WeChat pushes. A DOCTYPE or an entity reference is refused outright, so no
  * external entity is ever resolved (XXE); depth and size are capped. Element text (CDATA or not) becomes a
- * string field; nested elements become nested documents, repeated ones a list.
+ * string field; nested elements become nested documents, repeated ones a list. Public for the mini-program's
+ * message push, whose XML is read the same way.
  */
-final class CallbackXml {
+public final class CallbackXml {
 
   /** XML that is malformed, hostile, or lacks what a callback must carry. */
-  static final class XmlException extends Exception {
+  public static final class XmlException extends Exception {
     XmlException(String message) {
       super(message, null, false, false);
     }
@@ -35,7 +36,7 @@ final class CallbackXml {
   }
 
   /** The fields under the root element. */
-  static Document parse(String xml) throws XmlException {
+  public static Document parse(String xml) throws XmlException {
     XMLStreamReader reader = null;
     try {
       reader = FACTORY.createXMLStreamReader(new StringReader(xml));

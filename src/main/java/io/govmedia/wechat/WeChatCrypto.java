@@ -17,12 +17,13 @@ import java.util.HexFormat;
  * WeChat's callback signatures and safe-mode encryption (DOMAIN.md §5): SHA-1 over the sorted parts;
  * AES-256-CBC with the key Base64(EncodingAESKey + "="), the IV its first 16 bytes, PKCS#7 padding to 32;
  * plaintext = 16 random bytes + 4-byte big-endian length + XML + AppID. Unlike WxJava, decryption checks
- * the AppID. Instances are immutable and thread-safe.
+ * the AppID. Instances are immutable and thread-safe. Public for the mini-program's message push, which uses the
+ * same signatures and crypto.
  */
-final class WeChatCrypto {
+public final class WeChatCrypto {
 
   /** A safe-mode payload that does not open, or opens for another app. */
-  static final class CryptoException extends Exception {
+  public static final class CryptoException extends Exception {
     CryptoException(String message) {
       super(message, null, false, false);
     }
@@ -37,7 +38,7 @@ final class WeChatCrypto {
   private final IvParameterSpec iv;
   private final byte[] appId;
 
-  WeChatCrypto(String encodingAesKey, String appId) {
+  public WeChatCrypto(String encodingAesKey, String appId) {
     byte[] raw = Base64.getDecoder().decode(encodingAesKey + "=");
     if (raw.length != 32) {
       throw new IllegalArgumentException("EncodingAESKey must decode to 32 bytes");
@@ -48,7 +49,7 @@ final class WeChatCrypto {
   }
 
   /** sha1 of the parts sorted and concatenated, in lower-case hex. */
-  static String signature(String... parts) {
+  public static String signature(String... parts) {
     String[] sorted = parts.clone();
     Arrays.sort(sorted);
     try {
@@ -63,12 +64,12 @@ final class WeChatCrypto {
   }
 
   /** Compares in time independent of where the strings differ. */
-  static boolean sameSignature(String expected, String given) {
+  public static boolean sameSignature(String expected, String given) {
     return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
       given.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
   }
 
-  String decrypt(String encrypted) throws CryptoException {
+  public String decrypt(String encrypted) throws CryptoException {
     byte[] plain;
     try {
       byte[] data = Base64.getDecoder().decode(encrypted.strip());

@@ -96,6 +96,14 @@ public final class WeChatGateway implements AutoCloseable {
       : Future.failedFuture(Problem.badRequest("not-wechat-mp", "该账号不是微信公众号", "此功能只适用于微信公众号。"));
   }
 
+  /**
+   * The gateway's one HTTP pool as WxJava wants it, for the other WxJava services that call WeChat (the
+   * mini-program's): one sized, certificate-checking pool for all of WeChat.
+   */
+  public ApacheHttpClientBuilder httpClients() {
+    return new SharedClient(http);
+  }
+
   /** Drops the cached service of an AppID, e.g. after its AppSecret changed (a changed secret is also noticed by itself). */
   public void forget(String appId) {
     services.remove(appId);

@@ -1,6 +1,8 @@
 package io.govmedia.citizen;
 
 import io.govmedia.Main;
+import io.govmedia.support.Client;
+import io.vertx.core.json.JsonObject;
 
 import java.util.concurrent.TimeUnit;
 
@@ -15,5 +17,17 @@ public final class Citizens {
     throws Exception {
     return server.feature(CitizenFeature.class).sessions().create(accountId, appId, openid, unionid, "session-key")
       .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Signs in as the mini-program does, with a login code the fake WeChat knows ({@code FakeWeChatMiniapp#code});
+   * answers the session token.
+   */
+  public static String signIn(Client client, String appId, String code) {
+    Client.Response answer = client.post("/mp/v1/session", null, new JsonObject().put("code", code).put("appId", appId));
+    if (answer.status() != 200) {
+      throw new AssertionError("sign-in failed: " + answer);
+    }
+    return answer.json().getString("token");
   }
 }

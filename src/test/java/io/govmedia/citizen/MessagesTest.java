@@ -1,6 +1,8 @@
 package io.govmedia.citizen;
 
 import io.govmedia.support.Client;
+import io.govmedia.support.StoreAccess;
+import io.govmedia.support.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,7 +13,9 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static com.mongodb.client.model.Filters.eq;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -155,5 +159,82 @@ class MessagesTest {
     }
     assertEquals(50, accepted);
     assertEquals(List.of(429, "too-many-messages"), List.of(last.status(), last.problemCode()), last::toString);
+  }
+
+  /** The check WeChat received for the citizen's image (the image's signed URL, the trace id). */
+  static JsonObject imageCheck(MiniappDesk.Citizen citizen, String assetId) {
+    return TestServer.get().wechat().miniapp().mediaChecks(citizen.openid()).stream().map(c -> c.body())
+      .filter(b -> b.getString("media_url").contains("/media/" + assetId + "?")).findFirst()
+      .orElseThrow(() -> new AssertionError("no image check for " + assetId));
+  }
+
+  @Test
+  @DisplayName("each uploaded image goes to WeChat's image check with a signed link WeChat can fetch, and an image it passes stays on the case for staff")
+  void imageChecked() {
+    MiniappDesk.Citizen citizen = desk.citizen();
+    String image = Images.uploaded(desk, citizen);
+    JsonObject check = imageCheck(citizen, image);
+    String url = check.getString("media_url");
+    assertTrue(url.startsWith("https://" + TestServer.PUBLIC_HOST + "/media/" + image + "?expires="), url);
+    Client.Response fetched = desk.client.get(url.substring(url.indexOf("/media/")), null);
+    assertEquals(200, fetched.status(), fetched::toString);
+    assertEquals("image/png", fetched.contentType());
+    Client.Response unsigned = desk.client.get("/media/" + image, null);
+    assertEquals(404, unsigned.status(), "a citizen's image is not public: " + unsigned);
+
+    String caseId = desk.filed(citizen, MiniappDesk.message("现场照片 " + Client.unique())
+      .put("assetIds", new JsonArray().add(image)));
+    TestServer.get().wechat().miniapp().pushVerdict(check.getString("trace_id"), "pass", 100);
+
+    assertEquals(List.of(image), desk.staffView(caseId).getJsonArray("attachments").getList());
+    JsonObject mine = desk.citizenView(citizen, caseId);
+    JsonObject shown = mine.getJsonArray("messages").getJsonObject(0).getJsonArray("images").getJsonObject(0);
+    assertEquals(List.of(image, false), List.of(shown.getString("id"), shown.getBoolean("withheld")));
+    assertEquals(200, desk.client.get(shown.getString("url"), null).status());
+    assertFalse(desk.client.get("/api/v1/assets?limit=200", desk.admin).text().contains(image),
+      "citizens' images are not in the office's library");
+  }
+
+  @Test
+  @DisplayName("an image WeChat flags after the message was filed is withheld from staff (the history says so) and marked on the citizen's message")
+  void flaggedImageWithheld() {
+    MiniappDesk.Citizen citizen = desk.citizen();
+    String kept = Images.uploaded(desk, citizen);
+    String flagged = Images.uploaded(desk, citizen);
+    String caseId = desk.filed(citizen, MiniappDesk.message("两张照片 " + Client.unique())
+      .put("assetIds", new JsonArray().add(kept).add(flagged)));
+
+    var answer = TestServer.get().wechat().miniapp().pushVerdict(imageCheck(citizen, flagged).getString("trace_id"),
+      "risky", 20002);
+    assertEquals(200, answer.status(), answer::toString);
+
+    JsonObject staff = MiniappDesk.eventually(() -> desk.staffView(caseId), c -> MiniappDesk.hasStep(c, "image-withheld"));
+    assertEquals(List.of(kept), staff.getJsonArray("attachments").getList());
+    assertEquals(List.of(kept), staff.getJsonArray("messages").getJsonObject(0).getJsonArray("attachments").getList());
+    assertFalse(staff.encode().contains(flagged), staff::encode);
+    JsonArray images = desk.citizenView(citizen, caseId).getJsonArray("messages").getJsonObject(0).getJsonArray("images");
+    assertEquals(List.of(false, true), List.of(images.getJsonObject(0).getBoolean("withheld"),
+      images.getJsonObject(1).getBoolean("withheld")));
+    assertEquals(flagged, images.getJsonObject(1).getString("id"));
+  }
+
+  @Test
+  @DisplayName("an image WeChat flagged before the message was sent is withheld from the start")
+  void flaggedBeforeFiling() {
+    MiniappDesk.Citizen citizen = desk.citizen();
+    String flagged = Images.uploaded(desk, citizen);
+    TestServer.get().wechat().miniapp().pushVerdict(imageCheck(citizen, flagged).getString("trace_id"), "review", 20006);
+
+    // the push is answered before the verdict is stored: wait for it as the next message would meet it
+    MiniappDesk.eventually(() -> StoreAccess.first(StoreAccess.collection("citizen_assets").find(eq("_id", flagged))),
+      d -> "review".equals(d.getString("verdict")));
+    String caseId = desk.filed(citizen, MiniappDesk.message("照片 " + Client.unique())
+      .put("assetIds", new JsonArray().add(flagged)));
+
+    JsonObject image = desk.citizenView(citizen, caseId).getJsonArray("messages").getJsonObject(0)
+      .getJsonArray("images").getJsonObject(0);
+    assertEquals(List.of(flagged, true), List.of(image.getString("id"), image.getBoolean("withheld")));
+    assertNull(image.getString("url"));
+    assertEquals(List.of(), desk.staffView(caseId).getJsonArray("attachments").getList());
   }
 }

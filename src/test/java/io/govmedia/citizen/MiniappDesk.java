@@ -1,6 +1,7 @@
 package io.govmedia.citizen;
 
 import io.govmedia.Main;
+import io.govmedia.fakes.FakeWeChatMiniapp;
 import io.govmedia.support.Client;
 import io.govmedia.support.MovableClock;
 import io.govmedia.support.TestServer;
@@ -49,14 +50,13 @@ final class MiniappDesk {
     dispatcher = client.staffToken(admin, List.of("dispatcher"), List.of(department), List.of());
     replier = client.staffToken(admin, List.of("replier"), List.of(department), List.of());
     supervisor = client.staffToken(admin, List.of("supervisor"), List.of(department), List.of());
-    appId = "wx" + hex(8);
-    String secret = hex(16);
-    TestServer.get().wechat().app(appId, secret);
-    Client.Response account = client.post("/api/v1/accounts", admin, new JsonObject().put("type", "wechat_miniapp")
-      .put("name", "市民服务小程序" + Client.unique()).put("departmentId", department).put("appId", appId)
-      .put("appSecret", secret));
-    assertEquals(201, account.status(), account::toString);
-    accountId = account.json().getString("id");
+    Miniapps.Miniapp app = Miniapps.register(client, admin, TestServer.get().wechat(), false);
+    appId = app.appId();
+    accountId = app.id();
+    // WeChat pushes the image verdicts of this mini-program to this instance, as plain JSON
+    TestServer.get().wechat().miniapp().pushTo(appId, new FakeWeChatMiniapp.PushConfig("http://127.0.0.1:"
+      + instance.port() + "/wechat/miniapp/callback/" + accountId, app.token(), null, true, false));
+    TestServer.get().wechat().miniapp().risky(Screenings.RISKY, 20001).review(Screenings.REVIEW, 20006);
   }
 
   static synchronized MiniappDesk get() {
@@ -116,7 +116,11 @@ final class MiniappDesk {
 
   /** A message filed: answers its id. */
   String filed(Citizen who, String content) {
-    Client.Response sent = send(who, message(content));
+    return filed(who, message(content));
+  }
+
+  String filed(Citizen who, JsonObject body) {
+    Client.Response sent = send(who, body);
     assertEquals(201, sent.status(), sent::toString);
     return sent.json().getString("id");
   }
@@ -152,6 +156,25 @@ final class MiniappDesk {
   static boolean hasStep(JsonObject staffCase, String action) {
     JsonArray history = staffCase.getJsonArray("history");
     return history.stream().anyMatch(s -> action.equals(((JsonObject) s).getString("action")));
+  }
+
+  /** Polls until {@code value} satisfies {@code done}; fails with the last value after 20 seconds. */
+  static <T> T eventually(java.util.function.Supplier<T> value, java.util.function.Predicate<T> done) {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+    T last = value.get();
+    while (last == null || !done.test(last)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not reached in 20 s; last: " + last);
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+      last = value.get();
+    }
+    return last;
   }
 
   static String hex(int bytes) {

@@ -52,6 +52,7 @@ public final class FakeWeChat implements AutoCloseable {
   private final Map<String, Long> answerDelays = new ConcurrentHashMap<>();
   private final FakeWeChatPublishing publishing = new FakeWeChatPublishing(this);
   private final FakeWeChatInbox inbox = new FakeWeChatInbox(this);
+  private final FakeWeChatMiniapp miniapp = new FakeWeChatMiniapp(this);
   private final Path uploads;
   private volatile long latencyMillis;
   private HttpServer server;
@@ -223,8 +224,18 @@ public final class FakeWeChat implements AutoCloseable {
     return inbox.replies();
   }
 
+  /** The mini-program's side: login codes, content security, the message push ({@link FakeWeChatMiniapp}). */
+  public FakeWeChatMiniapp miniapp() {
+    return miniapp;
+  }
+
   Vertx vertx() {
     return vertx;
+  }
+
+  /** The AppSecret of a registered app, or null. */
+  String secretOf(String appId) {
+    return appId == null ? null : secrets.get(appId);
   }
 
   /** The access token currently valid for the app, if one was handed out. */
@@ -250,6 +261,7 @@ public final class FakeWeChat implements AutoCloseable {
     router.get("/cgi-bin/user/info").handler(this::userInfo);
     publishing.routes(router);
     inbox.routes(router);
+    miniapp.routes(router);
     return router;
   }
 
