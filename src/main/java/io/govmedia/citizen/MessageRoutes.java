@@ -107,8 +107,8 @@ final class MessageRoutes {
     List<String> templates = input.strings("subscribeTemplateIds", 10, TEMPLATE_ID);
     JsonObject applicant = "disclosure_request".equals(category) ? applicant(input) : null;
     input.validate();
-    return new Message(Category.valueOf(category.toUpperCase(java.util.Locale.ROOT)), content, assetIds, phone,
-      Boolean.TRUE.equals(consent), templates, applicant);
+    return new Message(Category.parse(category).orElseThrow(), content, assetIds, phone, Boolean.TRUE.equals(consent),
+      templates, applicant);
   }
 
   /** 政府信息公开条例 Art. 29: the applicant's name, ID document number and contact; sealed with the case. */

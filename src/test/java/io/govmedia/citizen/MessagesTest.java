@@ -55,6 +55,9 @@ class MessagesTest {
     assertTrue(staff.getBoolean("consent"));
     assertFalse(staff.encode().contains("13812345678"), staff::encode);
     assertTrue(MiniappDesk.hasStep(staff, "acknowledged"), staff::encode);
+    org.bson.Document stored = StoreAccess.first(StoreAccess.collection("cases").find(eq("_id", answer.getString("id"))));
+    assertEquals(List.of("tmpl-reply-1"), stored.get("replyTarget", org.bson.Document.class)
+      .getList("subscribeTemplateIds", String.class), "kept for the subscribe message of the reply");
   }
 
   @Test
