@@ -6,6 +6,7 @@ import io.govmedia.checks.ChecksFeature;
 import io.govmedia.content.ContentFeature;
 import io.govmedia.events.EventsFeature;
 import io.govmedia.inbox.InboxFeature;
+import io.govmedia.media.AssetRoutes;
 import io.govmedia.media.MediaFeature;
 import io.govmedia.platform.Feature;
 import io.govmedia.platform.Platform;
@@ -32,6 +33,9 @@ public final class CitizenFeature implements Feature {
   private final MiniappCallbackRoutes callbackRoutes;
   private final ConsultationRoutes consultationRoutes;
   private final CitizenConsultationRoutes citizenConsultations;
+  private final MessageRoutes messageRoutes;
+  private final CitizenAssets assets;
+  private final PublicReplyRoutes publicReplyRoutes;
 
   public CitizenFeature(Platform platform, AuthFeature auth, AccountsFeature accounts, WeChatFeature wechat,
                         ChecksFeature checks, SearchFeature search, MediaFeature media, ContentFeature content,
@@ -53,6 +57,12 @@ public final class CitizenFeature implements Feature {
     this.citizenConsultations = new CitizenConsultationRoutes(consultations, content, screening, limits,
       platform.clock());
     content.annexDocuments(new ConsultationAnnex(consultations, platform.clock())::of);
+    // Leaving a message, following it, the public Q&A
+    assets = new CitizenAssets(platform.vertx(), platform.db(), media, screening, inbox.miniapp(),
+      platform.config().publishing().publicBaseUrl(), platform.clock());
+    messageRoutes = new MessageRoutes(inbox.miniapp(), assets, screening, limits, platform.config().citizen(),
+      platform.redis());
+    publicReplyRoutes = new PublicReplyRoutes(inbox.publishedReplies());
   }
 
   /** The citizens' sessions (sign-in makes them; tests make them for a citizen directly). */
@@ -69,6 +79,9 @@ public final class CitizenFeature implements Feature {
   public void mountRaw(Mount mount) {
     // The mini-program's message push: WeChat's servers call it; it checks their signature and caps its own bodies.
     mount.root().route("/wechat/miniapp/callback/*").subRouter(callbackRoutes.routes(mount.vertx()));
+    // Citizens' images stream in ahead of the body handler, with the session checked here.
+    mount.root().post("/mp/v1/assets").handler(AssetRoutes::holdBody).handler(new CitizenAuth(sessions))
+      .handler(assets::upload);
   }
 
   @Override
@@ -88,6 +101,8 @@ public final class CitizenFeature implements Feature {
         .put("expiresAt", session.expiresAt().toString()));
     });
     citizenConsultations.mount(root);
+    messageRoutes.mount(root);
+    publicReplyRoutes.mount(root);
   }
 
   @Override

@@ -34,6 +34,16 @@ public record Case(String id, String number, Channel channel, String accountId, 
 
   /** The flag of a case under 督办 (overdue, or reopened after an unsatisfied rating). */
   public static final String SUPERVISED = "supervised";
+  /**
+   * The flag of a case whose text WeChat's content security sent for a person's look (mini-program): it waits at
+   * dispatch, unrouted, until staff release it ({@link CaseAction#RELEASE}).
+   */
+  public static final String HELD = "held_for_review";
+  /**
+   * An attachment WeChat's image check flagged keeps its place as {@code withheld:<assetId>}: staff views leave it
+   * out, the citizen sees it marked on their message.
+   */
+  public static final String WITHHELD = "withheld:";
 
   public Case {
     attachments = List.copyOf(attachments);
@@ -61,9 +71,16 @@ public record Case(String id, String number, Channel channel, String accountId, 
         d.getList("attachments", String.class, List.of()));
     }
 
+    /** As staff see it: withheld images left out. */
     JsonObject toJson() {
-      return new JsonObject().put("text", text).put("at", Times.show(at)).put("attachments", new JsonArray(attachments));
+      return new JsonObject().put("text", text).put("at", Times.show(at))
+        .put("attachments", new JsonArray(shown(attachments)));
     }
+  }
+
+  /** The attachments staff may see: without the images WeChat's check withheld. */
+  static List<String> shown(List<String> attachments) {
+    return attachments.stream().filter(a -> !a.startsWith(WITHHELD)).toList();
   }
 
   /**

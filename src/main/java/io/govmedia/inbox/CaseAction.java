@@ -42,7 +42,12 @@ enum CaseAction {
   /** 回访: staff record a follow-up call on an answered or closed case. */
   FOLLOW_UP(EnumSet.of(ANSWERED, CLOSED)),
   /** 申请公开: a reply the citizen agreed to publish goes to review, then out masked. */
-  PUBLISH(EnumSet.of(ANSWERED, CLOSED));
+  PUBLISH(EnumSet.of(ANSWERED, CLOSED)),
+  /**
+   * 放行: a case held for content review ({@link Case#HELD}) goes on like any other (one held at dispatch joins the
+   * dispatch queue).
+   */
+  RELEASE(EnumSet.of(DISPATCHING, ASSIGNED, IN_PROGRESS, PAUSED, ANSWERED));
 
   /** The actions with routes and bodies of their own (replies, ratings, disclosure), not the generic action route. */
   private static final Set<CaseAction> OWN_ROUTES = EnumSet.of(REPLY, RATE, FOLLOW_UP, PUBLISH);
@@ -88,6 +93,7 @@ enum CaseAction {
       case RATE -> "评价";
       case FOLLOW_UP -> "回访";
       case PUBLISH -> "申请公开";
+      case RELEASE -> "放行";
     };
   }
 

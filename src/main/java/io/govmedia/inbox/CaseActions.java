@@ -11,7 +11,6 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -75,7 +74,7 @@ final class CaseActions {
       case ASSIGN -> request.departmentId() != null
         ? scope.principal().isAdmin() || scope.principal().has(Role.DISPATCHER)
         : scope.steers();
-      case REOPEN -> scope.steers();
+      case REOPEN, RELEASE -> scope.steers();
       default -> member || scope.steers();
     };
     if (ok && c.flags().contains(Ratings.SUPERVISOR_DECISION)
@@ -87,6 +86,7 @@ final class CaseActions {
         case CLAIM -> "只有本部门的办理人员可以签收";
         case ASSIGN -> request.departmentId() != null ? "只有分拨人员可以分派到部门" : "只有分拨人员或督办人员可以指定办理人";
         case REOPEN -> "只有分拨人员或督办人员可以重新办理";
+        case RELEASE -> "只有分拨人员或督办人员可以放行待复核的留言";
         default -> "只有本部门的办理人员或分拨、督办人员可以执行此操作";
       });
     }
@@ -103,6 +103,9 @@ final class CaseActions {
       action.require(c.status());
       if (action == CaseAction.ASSIGN && c.status() != CaseStatus.DISPATCHING) {
         throw notAtDispatch(c);
+      }
+      if (c.flags().contains(Case.HELD)) {
+        throw held(c);
       }
       if (request.departmentId().equals(c.departmentId())) {
         throw Problem.conflict("same-department", "工单已在该部门", "转办请选择其他部门。");
@@ -181,6 +184,12 @@ final class CaseActions {
           e.deadline = deadlines.restart(c.deadline(), now);
           e.flags.remove(Ratings.SUPERVISOR_DECISION);
         });
+      case RELEASE -> {
+        if (!c.flags().contains(Case.HELD)) {
+          throw Problem.conflict("not-held", "该工单不在待复核状态", null);
+        }
+        yield step(c, by, name, now, action, c.status(), request.reason(), e -> e.flags.remove(Case.HELD));
+      }
       case REPLY, RATE, FOLLOW_UP, PUBLISH -> throw new IllegalStateException(action + " has a route of its own");
     };
   }
@@ -201,13 +210,19 @@ final class CaseActions {
       edit.accept(e);
       e.status = to;
       e.history.add(new Case.Step(by, name, now, action.wire(), c.status(), to,
-        Objects.requireNonNullElse(e.departmentId, c.departmentId()), reason, null));
+        e.departmentId != null ? e.departmentId : c.departmentId(), reason, null));
       e.updatedAt = now;
     });
   }
 
   private static Problem personAtDispatch(Case c) {
     return Problem.conflict("action-not-allowed", "待分拨的工单须先分派到部门，再指定办理人", null)
+      .with("status", c.status().wire()).with("action", "assign");
+  }
+
+  /** A case held for content review goes nowhere before staff release it. */
+  private static Problem held(Case c) {
+    return Problem.conflict("held-for-review", "留言内容待人工复核，请先放行再分派", "复核无误后 POST /api/v1/cases/{id}/release。")
       .with("status", c.status().wire()).with("action", "assign");
   }
 

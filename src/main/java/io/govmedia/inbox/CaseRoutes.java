@@ -275,7 +275,7 @@ final class CaseRoutes {
         reason = input.text("reason", 500);
       }
       case RETURN, PAUSE, REOPEN -> reason = input.text("reason", 500);
-      case RESUME, CLOSE, CLAIM -> reason = input.optionalText("reason", 500);
+      case RESUME, CLOSE, CLAIM, RELEASE -> reason = input.optionalText("reason", 500);
       default -> throw new IllegalStateException("unhandled action " + action);
     }
     input.validate();

@@ -55,7 +55,7 @@ final class CaseView {
 
   JsonObject detail(Case c) {
     JsonObject json = item(c).put("content", c.content()).put("region", c.region()).put("consent", c.consent())
-      .put("attachments", new JsonArray(c.attachments()))
+      .put("attachments", new JsonArray(Case.shown(c.attachments())))
       .put("citizen", new JsonObject().put("openid", c.citizen().openid()).put("unionid", c.citizen().unionid())
         .put("weiboUid", c.citizen().weiboUid()).put("nickname", c.citizen().nickname()))
       .put("contact", maskedContact(c))

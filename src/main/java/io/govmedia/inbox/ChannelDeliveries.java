@@ -27,7 +27,10 @@ import java.util.function.Supplier;
  * {@link Deliveries} over the channels a case came from. WeChat: a customer-service message inside the 48-hour
  * window, else (or when WeChat refuses it: 45015 out of time, 45047 count limit, 43004 not a follower…) the account's
  * template message when one is configured, else the mini-program's case page. Weibo: a public comment reply. An
- * article comment: the reply under it. The mini-program: its case page (subscribe messages are not sent yet).
+ * article comment: the reply under it. The mini-program: its case page, {@code GET /mp/v1/messages/{id}}, where the
+ * citizen (by the mini-program's openid, or the unionid that also names them in an official account's chat) reads
+ * every reply sent ({@link MiniappCases#detail}); the templates they authorized stay on the case's reply target
+ * ({@code subscribeTemplateIds}) for subscribe messages, which are not sent yet.
  * Staff-entered channels get nothing: staff answer by phone or in writing. Nothing here fails the future.
  */
 final class ChannelDeliveries implements Deliveries {

@@ -12,7 +12,8 @@ import java.util.List;
  *
  * @param route  {@code wechat_kf} | {@code wechat_template} | {@code miniapp_subscribe} | {@code miniapp_page} |
  *               {@code weibo_comment} | {@code wechat_comment} (the reply under an article comment) | {@code none}
- * @param status {@code delivered} | {@code failed} | {@code available} (readable on the mini-program's case page only)
+ * @param status {@code delivered} | {@code failed} | {@code available} (readable on the mini-program's case page only:
+ *               {@code GET /mp/v1/messages/{id}})
  */
 public record Delivery(String route, String status, Instant at, List<Attempt> attempts) {
 

@@ -66,6 +66,9 @@ public final class InboxFeature implements Feature {
   private final DeadlineRoutes deadlineRoutes;
   private final SimilarCases similar;
   private final HotIssueRoutes hotIssueRoutes;
+  private final CitizenCaseIndex citizenIndex;
+  private final MiniappCases miniapp;
+  private final PublishedReplies published;
 
   public InboxFeature(Platform platform, AuthFeature auth, AccountsFeature accounts, WeChatFeature wechat,
                       WeiboFeature weibo, EventsFeature events, WorkdaysFeature workdays, SearchFeature search,
@@ -114,8 +117,13 @@ public final class InboxFeature implements Feature {
     cannedRoutes = new CannedReplyRoutes(canned, auth.departments(), platform.audit(), clock);
     replyRoutes = new ReplyRoutes(replies, departmentSettings, auth.departments(), platform.audit(), clock);
     ratingRoutes = new RatingRoutes(ratings, store, auth.departments(), platform.audit(), view);
-    disclosureRoutes = new DisclosureRoutes(new Disclosures(store, changes, new PublicReplyStore(platform.db()),
-      auth.departments(), view, platform.audit(), clock), auth.departments());
+    PublicReplyStore publicReplies = new PublicReplyStore(platform.db());
+    disclosureRoutes = new DisclosureRoutes(new Disclosures(store, changes, publicReplies, auth.departments(), view,
+      platform.audit(), clock), auth.departments());
+    published = new PublishedReplies(publicReplies);
+    citizenIndex = new CitizenCaseIndex(platform.redis());
+    changes.also(citizenIndex::follow);
+    miniapp = new MiniappCases(store, intake, changes, ratings, view, citizenIndex, clock);
     DepartmentHeads heads = new DepartmentHeads(io.govmedia.auth.Principal::isHeadOf, auth.staffDirectory()::heads);
     sweep = new DeadlineSweep(store, changes, deadlines, calendar, events.events(), heads::of, platform.redis(), clock);
     changes.also(sweep::follow);
@@ -135,6 +143,16 @@ public final class InboxFeature implements Feature {
   /** What the channel pollers (Weibo, article comments, the mini-program) hand their messages to. */
   public CaseIntake intake() {
     return intake;
+  }
+
+  /** The inbox for the mini-program's citizens: filing, following, rating their own cases. */
+  public MiniappCases miniapp() {
+    return miniapp;
+  }
+
+  /** The replies published for the public (the mini-program's public Q&A). */
+  public PublishedReplies publishedReplies() {
+    return published;
   }
 
   /** How acknowledgements, notices and replies reach the citizen. */
@@ -219,7 +237,7 @@ public final class InboxFeature implements Feature {
           return Future.all(rebuilt.openByDepartment().entrySet().stream()
             .map(e -> assignment.reset(e.getKey(), e.getValue())).toList()).<Void>mapEmpty();
         })
-        .compose(v -> sweep.rebuild()).<Void>mapEmpty()
+        .compose(v -> sweep.rebuild()).compose(v -> citizenIndex.rebuild(store)).<Void>mapEmpty()
         .andThen(done -> Redis.await(commands.expire(REPAIR_LOCK, 60))));
   }
 

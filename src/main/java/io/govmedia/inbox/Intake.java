@@ -218,7 +218,9 @@ final class Intake implements CaseIntake {
    */
   Future<Case> start(Case opened, Case.Step received, String text) {
     Case.Deadline deadline = deadlines.start(opened.category(), opened.urgency(), opened.receivedAt());
-    return routing.departmentFor(new Routing.Facts(text, opened.category(), opened.accountId(), opened.region()))
+    boolean held = opened.flags().contains(Case.HELD);
+    return (held ? Future.<String>succeededFuture(null)
+      : routing.departmentFor(new Routing.Facts(text, opened.category(), opened.accountId(), opened.region())))
       .recover(failure -> {
         log.warn("routing failed for case {}; it waits for dispatch", opened.id(), failure);
         return Future.succeededFuture(null);
@@ -245,7 +247,10 @@ final class Intake implements CaseIntake {
       e.history.add(received);
       e.deadline = deadline;
       e.status = status;
-      if (department == null) {
+      if (opened.flags().contains(Case.HELD)) {
+        e.history.add(new Case.Step(Case.Step.SYSTEM, null, now, "held", CaseStatus.DISPATCHING,
+          CaseStatus.DISPATCHING, null, null, "内容安全检测建议人工复核：待工作人员放行后再分办"));
+      } else if (department == null) {
         e.history.add(new Case.Step(Case.Step.SYSTEM, null, now, "queued", CaseStatus.DISPATCHING,
           CaseStatus.DISPATCHING, null, null, "无匹配的分办规则，等待分拨"));
       } else {

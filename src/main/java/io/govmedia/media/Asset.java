@@ -20,6 +20,8 @@ public record Asset(String id, AssetFormat format, long size, int chunkSize, Str
                    AuditLog.Actor createdBy, Instant createdAt) {
 
   static final String KIND = "asset";
+  /** An image a citizen sent with a message: served like any asset, but not in the office's library. */
+  static final String CITIZEN_KIND = "citizen-image";
 
   public AssetType type() {
     return format.type();

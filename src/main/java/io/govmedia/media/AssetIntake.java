@@ -29,11 +29,14 @@ final class AssetIntake implements WriteStream<Buffer> {
   private Handler<Void> drainHandler;
   private long received;
   private Future<Void> discarded;
+  private final AssetType only;
 
-  AssetIntake(AssetStore store, String fileId, Instant startedAt) {
+  /** {@code only}: the one type taken (a citizen sends images), or null for every type the library takes. */
+  AssetIntake(AssetStore store, String fileId, Instant startedAt, AssetType only) {
     this.store = store;
     this.fileId = fileId;
     this.startedAt = startedAt;
+    this.only = only;
   }
 
   @Override
@@ -123,6 +126,10 @@ final class AssetIntake implements WriteStream<Buffer> {
     if (sniffed.isEmpty()) {
       return Future.failedFuture(new Problem(415, "unsupported-media-type", "不支持的文件类型", "只接受 JPEG、PNG、GIF、WebP 图片，"
         + "MP4 视频，MP3、AMR 音频和 PDF 文件。类型按文件内容判断，与文件名和扩展名无关。"));
+    }
+    if (only != null && sniffed.get().type() != only) {
+      return Future.failedFuture(new Problem(415, "unsupported-media-type", "只能上传图片", "只接受 JPEG、PNG、GIF、WebP 图片；"
+        + "类型按文件内容判断，与文件名和扩展名无关。"));
     }
     format = sniffed.get();
     structure = new AssetStructure(format, headBytes);

@@ -154,15 +154,39 @@ public final class AssetRoutes {
       principal.actor(), now);
     return departments.requireExisting(departmentId, "departmentId", "所属部门不存在")
       .compose(ok -> inScope(principal, departmentId))
-      .compose(ok -> switch (asset.format()) {
-        case JPEG, PNG, GIF -> images.inspect(store, asset.file()).compose(image ->
-          store.save(withSize(asset, image.width(), image.height()), image.thumbnail(), now));
-        case WEBP -> {
-          int[] size = AssetFormat.webpDimensions(received.head());
-          yield store.save(size == null ? asset : withSize(asset, size[0], size[1]), null, now);
-        }
-        default -> store.save(asset, null, now);
-      });
+      .compose(ok -> saved(asset, received.head(), now, Asset.KIND));
+  }
+
+  /** Saves a checked upload of {@code kind}: images read for their size and thumbnail first. */
+  private Future<Asset> saved(Asset asset, byte[] head, Instant now, String kind) {
+    return switch (asset.format()) {
+      case JPEG, PNG, GIF -> images.inspect(store, asset.file()).compose(image ->
+        store.save(withSize(asset, image.width(), image.height()), image.thumbnail(), now, kind));
+      case WEBP -> {
+        int[] size = AssetFormat.webpDimensions(head);
+        yield store.save(size == null ? asset : withSize(asset, size[0], size[1]), null, now, kind);
+      }
+      default -> store.save(asset, null, now, kind);
+    };
+  }
+
+  /**
+   * A citizen's image ({@code POST /mp/v1/assets}, mounted by the mini-program's feature, which checked the session
+   * and puts {@link #holdBody} in front): the staff upload's streamed intake, taking images only (JPEG, PNG, GIF,
+   * WebP, at most the image limit), saved outside the office's library. Anything refused leaves nothing stored.
+   */
+  public Future<Asset> receiveImage(RoutingContext ctx, AuditLog.Actor by) {
+    try {
+      AssetUpload.checkRequest(ctx.request(), AssetType.IMAGE.limitBytes());
+    } catch (Problem refused) {
+      return Future.failedFuture(refused);
+    }
+    AssetUpload upload = new AssetUpload(ctx.vertx(), store, ctx.request(), clock, AssetType.IMAGE);
+    return upload.receive()
+      .compose(received -> saved(new Asset(received.fileId(), received.format(), received.size(),
+        AssetWriter.CHUNK_SIZE, received.filename(), received.filename(), null, received.sha256(), null, null, null, by,
+        clock.instant()), received.head(), clock.instant(), Asset.CITIZEN_KIND))
+      .recover(failure -> upload.discard().transform(discarded -> Future.failedFuture(failure)));
   }
 
   /**

@@ -76,7 +76,7 @@ public final class AssetStore {
    */
   public Future<Map<String, String>> types(Collection<String> ids) {
     return Mongo.all(files.find(in("_id", List.copyOf(ids))).projection(Projections.include("metadata.kind", "metadata.type")))
-      .map(docs -> docs.stream().filter(AssetStore::isAsset)
+      .map(docs -> docs.stream().filter(AssetStore::isLibraryAsset)
         .collect(Collectors.toMap(d -> d.getString("_id"), d -> d.get("metadata", Document.class).getString("type"))));
   }
 
@@ -104,8 +104,13 @@ public final class AssetStore {
    * of the thumbnail remains; the caller discards the asset's chunks.
    */
   Future<Asset> save(Asset asset, Thumbnail thumbnail, Instant now) {
+    return save(asset, thumbnail, now, Asset.KIND);
+  }
+
+  /** As {@link #save(Asset, Thumbnail, Instant)}, of a {@code kind} other than the library's (a citizen's image). */
+  Future<Asset> save(Asset asset, Thumbnail thumbnail, Instant now, String kind) {
     Future<Asset> withThumbnail = thumbnail == null ? Future.succeededFuture(asset) : saveThumbnail(asset, thumbnail, now);
-    return withThumbnail.compose(saved -> insertFile(saved.toDocument())
+    return withThumbnail.compose(saved -> insertFile(ofKind(saved.toDocument(), kind))
       .recover(failure -> (saved.thumbnailId() == null ? Future.<Void>succeededFuture()
         : deleteFile(saved.thumbnailId(), 1)).transform(deleted -> Future.failedFuture(failure)))
       .compose(v -> Future.all(finished(saved.id()), finished(saved.thumbnailId()))
@@ -300,8 +305,20 @@ public final class AssetStore {
     return (dot > 0 ? filename.substring(0, dot) : filename) + "-thumbnail.jpg";
   }
 
+  /** An asset of the library or a citizen's image (both served by {@code /media}). */
   private static boolean isAsset(Document d) {
+    return d != null && d.get("metadata") instanceof Document m
+      && (Asset.KIND.equals(m.getString("kind")) || Asset.CITIZEN_KIND.equals(m.getString("kind")));
+  }
+
+  /** Only the library's own assets: content attaches these, never a citizen's image. */
+  private static boolean isLibraryAsset(Document d) {
     return d != null && d.get("metadata") instanceof Document m && Asset.KIND.equals(m.getString("kind"));
+  }
+
+  private static Document ofKind(Document file, String kind) {
+    file.get("metadata", Document.class).put("kind", kind);
+    return file;
   }
 
   private static Asset withThumbnail(Asset a, String thumbnailId) {

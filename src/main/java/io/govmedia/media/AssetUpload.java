@@ -53,30 +53,39 @@ final class AssetUpload {
   private long progressAt;
 
   AssetUpload(Vertx vertx, AssetStore store, HttpServerRequest request, Clock clock) {
+    this(vertx, store, request, clock, null);
+  }
+
+  /** {@code only}: the one type taken, or null for every type. */
+  AssetUpload(Vertx vertx, AssetStore store, HttpServerRequest request, Clock clock, AssetType only) {
     this.vertx = vertx;
     this.request = request;
     this.clock = clock;
-    this.intake = new AssetIntake(store, fileId, clock.instant());
+    this.intake = new AssetIntake(store, fileId, clock.instant(), only);
     this.closeDelimiter = CloseDelimiter.of(request.getHeader("Content-Type"));
   }
 
   /** Refuses, before reading any of it, a body that is not a multipart form or is larger than any file may be. */
   static void checkRequest(HttpServerRequest request) {
+    checkRequest(request, AssetType.largestLimitBytes());
+  }
+
+  /** As {@link #checkRequest(HttpServerRequest)}, for an upload of at most {@code limitBytes}. */
+  static void checkRequest(HttpServerRequest request, long limitBytes) {
     String type = request.getHeader("Content-Type");
     if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data") || !type.contains("boundary=")) {
       throw new Problem(415, "unsupported-media-type", "请以 multipart/form-data 上传文件",
         "文件放在表单字段 file 中；可选字段 title、departmentId。");
     }
     String length = request.getHeader("Content-Length");
-    if (length != null && longerThanAnyFile(length)) {
-      throw new Problem(413, "file-too-large", "文件不能超过 " + AssetType.largestLimitBytes() / (1024 * 1024) + "MB",
-        sizeDetail());
+    if (length != null && longerThan(length, limitBytes)) {
+      throw new Problem(413, "file-too-large", "文件不能超过 " + limitBytes / (1024 * 1024) + "MB", sizeDetail());
     }
   }
 
-  private static boolean longerThanAnyFile(String contentLength) {
+  private static boolean longerThan(String contentLength, long limitBytes) {
     try {
-      return Long.parseLong(contentLength) > AssetType.largestLimitBytes() + FORM_OVERHEAD;
+      return Long.parseLong(contentLength) > limitBytes + FORM_OVERHEAD;
     } catch (NumberFormatException e) {
       return contentLength.matches("[0-9]+");  // beyond a long
     }

@@ -20,12 +20,13 @@ public final class MediaFeature implements Feature {
   private final List<AssetUsers> users = new CopyOnWriteArrayList<>();
   private final AssetRoutes assetRoutes;
   private final MediaRoutes mediaRoutes;
+  private final MediaLinks links;
 
   public MediaFeature(Platform platform, AuthFeature auth) {
     this.platform = platform;
     store = new AssetStore(platform.db());
     images = new AssetImages(platform.vertx());
-    MediaLinks links = new MediaLinks(platform.secrets().derive("media-url-signing"), platform.clock());
+    links = new MediaLinks(platform.secrets().derive("media-url-signing"), platform.clock());
     assetRoutes = new AssetRoutes(store, images, auth.departments(), this::usersOf, links, platform.audit(),
       platform.clock());
     mediaRoutes = new MediaRoutes(store, links, this::published, platform.clock());
@@ -44,6 +45,16 @@ public final class MediaFeature implements Feature {
   /** An asset's bytes, for a channel's upload; larger than {@code maxBytes} is a 422 problem, unknown a 404. */
   public Future<MediaContent> content(String id, long maxBytes) {
     return store.content(id, maxBytes);
+  }
+
+  /** The streamed upload of a citizen's image (images only, outside the library); see {@link AssetRoutes#receiveImage}. */
+  public Future<Asset> receiveImage(io.vertx.ext.web.RoutingContext ctx, io.govmedia.platform.AuditLog.Actor by) {
+    return assetRoutes.receiveImage(ctx, by);
+  }
+
+  /** An expiring signed {@code /media} path of an asset, for whoever cannot send a staff token (WeChat, a citizen). */
+  public String signedPath(String assetId, Duration ttl) {
+    return links.signedPath(assetId, ttl);
   }
 
   @Override

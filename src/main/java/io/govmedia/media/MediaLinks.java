@@ -48,6 +48,12 @@ public final class MediaLinks {
       expiresAt);
   }
 
+  /** {@code /media/{id}?expires=…&sig=…} for an asset id, without reading the asset. */
+  public String signedPath(String assetId, Duration ttl) {
+    long expires = clock.instant().plus(ttl).getEpochSecond();
+    return "/media/" + assetId + "?expires=" + expires + "&sig=" + signature(assetId, expires);
+  }
+
   /** Whether the query's signature is this server's for this id and has not expired; compared in constant time. */
   boolean valid(String assetId, String expires, String sig) {
     if (expires == null || sig == null || !expires.matches("[0-9]{1,12}") || sig.length() > 64) {

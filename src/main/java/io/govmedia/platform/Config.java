@@ -17,7 +17,8 @@ import java.util.Optional;
  * and validated: a bad value stops the server with a message naming the setting.
  */
 public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security security, WeChat wechat,
-                     Content content, Metrics metrics, Weibo weibo, Publishing publishing, Inbox inbox) {
+                     Content content, Metrics metrics, Weibo weibo, Publishing publishing, Inbox inbox,
+                     Citizen citizen) {
 
   /** {@code trustForwardedFor}: take the client address from X-Forwarded-For, set by our own load balancer. */
   public record Http(String host, int port, int instances, long bodyLimitBytes, boolean trustForwardedFor) {}
@@ -96,6 +97,12 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
     }
   }
 
+  /**
+   * What citizens may send through the mini-program: messages and follow-ups a day per openid and per network
+   * address (Asia/Shanghai days), images per message, and the length of a message in characters (code points).
+   */
+  public record Citizen(int messagesPerDay, int messagesPerAddress, int imagesPerMessage, int contentMax) {}
+
   /** The review stages every document, interpretation and post passes, each approved by a different reviewer. */
   public record Content(List<String> reviewStages) {}
 
@@ -142,7 +149,11 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
     Map.entry("inbox.wechatTemplates", "GOVMEDIA_INBOX_WECHAT_TEMPLATES"),
     Map.entry("inbox.deadlineSweepSeconds", "GOVMEDIA_INBOX_DEADLINE_SWEEP_SECONDS"),
     Map.entry("inbox.hotIssueSize", "GOVMEDIA_INBOX_HOT_ISSUE_SIZE"),
-    Map.entry("inbox.similarDays", "GOVMEDIA_INBOX_SIMILAR_DAYS"));
+    Map.entry("inbox.similarDays", "GOVMEDIA_INBOX_SIMILAR_DAYS"),
+    Map.entry("citizen.messagesPerDay", "GOVMEDIA_CITIZEN_MESSAGES_PER_DAY"),
+    Map.entry("citizen.messagesPerAddress", "GOVMEDIA_CITIZEN_MESSAGES_PER_ADDRESS"),
+    Map.entry("citizen.imagesPerMessage", "GOVMEDIA_CITIZEN_IMAGES_PER_MESSAGE"),
+    Map.entry("citizen.contentMax", "GOVMEDIA_CITIZEN_CONTENT_MAX"));
 
   static final String MASTER_KEY_ENV = "GOVMEDIA_MASTER_KEY";
   static final String ADMIN_PASSWORD_ENV = "GOVMEDIA_ADMIN_PASSWORD";
@@ -197,7 +208,11 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
       (int) r.integer("inbox.commentDays", 7, 1, 365), r.templates("inbox.wechatTemplates"),
       Duration.ofSeconds(r.integer("inbox.deadlineSweepSeconds", 30, 1, 3600)),
       (int) r.integer("inbox.hotIssueSize", 5, 2, 1000), (int) r.integer("inbox.similarDays", 7, 1, 90));
-    return new Config(http, dataDir, mongo, redis, security, wechat, content, metrics, weibo, publishing, inbox);
+    Citizen citizen = new Citizen((int) r.integer("citizen.messagesPerDay", 10, 1, 10_000),
+      (int) r.integer("citizen.messagesPerAddress", 50, 1, 1_000_000),
+      (int) r.integer("citizen.imagesPerMessage", 9, 0, 9), (int) r.integer("citizen.contentMax", 2000, 10, 10_000));
+    return new Config(http, dataDir, mongo, redis, security, wechat, content, metrics, weibo, publishing, inbox,
+      citizen);
   }
 
   private static String stripSlash(String url) {
@@ -206,7 +221,7 @@ public record Config(Http http, Path dataDir, Mongo mongo, Redis redis, Security
 
   public Config withHttpPort(int port) {
     return new Config(new Http(http.host, port, http.instances, http.bodyLimitBytes, http.trustForwardedFor), dataDir,
-      mongo, redis, security, wechat, content, metrics, weibo, publishing, inbox);
+      mongo, redis, security, wechat, content, metrics, weibo, publishing, inbox, citizen);
   }
 
   public int httpInstances() {

@@ -279,6 +279,7 @@ class CaseActionsTest {
     bodies.put("rate", new JsonObject().put("value", "satisfied"));
     bodies.put("follow-up", new JsonObject().put("how", "phone").put("note", "回访"));
     bodies.put("publish", new JsonObject());
+    bodies.put("release", new JsonObject());
     for (CaseStatus status : EnumSet.allOf(CaseStatus.class)) {
       JsonObject c = inA();
       String id = c.getString("id");
