@@ -26,6 +26,7 @@ public final class CitizenFeature implements Feature {
   private final Platform platform;
   private final CitizenSessions sessions;
   private final CitizenLimits limits;
+  private final CitizenSearchRoutes searchRoutes;
 
   public CitizenFeature(Platform platform, AuthFeature auth, AccountsFeature accounts, WeChatFeature wechat,
                         ChecksFeature checks, SearchFeature search, MediaFeature media, ContentFeature content,
@@ -34,6 +35,7 @@ public final class CitizenFeature implements Feature {
     this.platform = platform;
     this.sessions = new CitizenSessions(platform.redis(), platform.secrets(), platform.clock());
     this.limits = new CitizenLimits(platform.redis(), platform.clock());
+    this.searchRoutes = new CitizenSearchRoutes(search.index(), content.expired());
   }
 
   /** The citizens' sessions (sign-in makes them; tests make them for a citizen directly). */
@@ -51,5 +53,6 @@ public final class CitizenFeature implements Feature {
       Reply.ok(ctx, new JsonObject().put("accountId", session.accountId()).put("appId", session.appId())
         .put("expiresAt", session.expiresAt().toString()));
     });
+    searchRoutes.mount(root);
   }
 }

@@ -23,6 +23,7 @@ public final class ContentFeature implements Feature {
   private final PostLibrary posts;
   private final PublicPage page;
   private final ItemStore items;
+  private final ExpiredDocuments expired;
 
   public ContentFeature(Platform platform, AuthFeature auth, ChecksFeature checks, SearchFeature search,
                         MediaFeature media, WorkdaysFeature workdays) {
@@ -44,6 +45,12 @@ public final class ContentFeature implements Feature {
       workdays.workdays());
     page = new PublicPage(items, auth.departments(), media::types);
     backfill = new BodyTextBackfill(items, checks.checks(), search.index());
+    expired = new ExpiredDocuments(items, platform.clock());
+  }
+
+  /** The public list of expired documents (the mini-program shows it). */
+  public ExpiredDocuments expired() {
+    return expired;
   }
 
   /** What publishing reads of posts; register {@link Posts#onNewVersion} listeners before the server serves. */

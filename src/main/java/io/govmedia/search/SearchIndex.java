@@ -64,6 +64,7 @@ public final class SearchIndex implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SearchIndex.class);
   private static final int BATCH = 256;
   private static final long TICK_MILLIS = 5_000;
+  private static final long RETRY_MILLIS = 5_000;
   private static final Duration MARGIN = Duration.ofSeconds(60);
   private static final String PING = "ping";
 
@@ -165,7 +166,7 @@ public final class SearchIndex implements AutoCloseable {
         log.info("search index opened in {} ({})", opened.folder(),
           opened.caughtUp() == null ? "new: building it from MongoDB" : "current up to " + opened.caughtUp());
         timer = vertx.setPeriodic(TICK_MILLIS, id -> tick());
-        catchUp().onComplete(loaded);
+        catchUp();
         return null;
       });
   }
@@ -175,7 +176,7 @@ public final class SearchIndex implements AutoCloseable {
     return lucene.folder();
   }
 
-  /** Completes once the index holds everything MongoDB held at start. */
+  /** Completes once the index holds everything MongoDB held at start (searches answer before, from what it has). */
   public Future<Void> loaded() {
     return loaded.future();
   }
@@ -399,13 +400,15 @@ public final class SearchIndex implements AutoCloseable {
         return null;
       }, false))
       .<Void>mapEmpty()
+      .onSuccess(loaded::tryComplete)
       .onComplete(done -> {
-        if (done.failed()) {
-          log.warn("search catch-up failed; the next one reads from {} again", since, done.cause());
-        }
         synchronized (this) {
           catchingUp = false;
-          if (catchUpAgain) {
+          if (done.failed()) {
+            // what was applied stays; the next one skips it by revision
+            log.warn("search catch-up failed; reading from {} again in {} ms", since, RETRY_MILLIS, done.cause());
+            vertx.setTimer(RETRY_MILLIS, id -> catchUp());
+          } else if (catchUpAgain) {
             catchUpAgain = false;
             catchUp();
           }
