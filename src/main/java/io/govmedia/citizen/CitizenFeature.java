@@ -26,6 +26,7 @@ public final class CitizenFeature implements Feature {
   private final Platform platform;
   private final CitizenSessions sessions;
   private final CitizenLimits limits;
+  private final CitizenCache cache;
 
   public CitizenFeature(Platform platform, AuthFeature auth, AccountsFeature accounts, WeChatFeature wechat,
                         ChecksFeature checks, SearchFeature search, MediaFeature media, ContentFeature content,
@@ -34,11 +35,17 @@ public final class CitizenFeature implements Feature {
     this.platform = platform;
     this.sessions = new CitizenSessions(platform.redis(), platform.secrets(), platform.clock());
     this.limits = new CitizenLimits(platform.redis(), platform.clock());
+    this.cache = new CitizenCache(platform.redis());
   }
 
   /** The citizens' sessions (sign-in makes them; tests make them for a citizen directly). */
   public CitizenSessions sessions() {
     return sessions;
+  }
+
+  /** The Redis cache of what citizens read (feed, articles, search), invalidated on every publication. */
+  public CitizenCache cache() {
+    return cache;
   }
 
   @Override
