@@ -187,6 +187,21 @@ final class Newsroom {
     return response.json().getString("id");
   }
 
+  /** An MP4's boxes: ftyp, a little media data, moov with an mvhd. */
+  String video() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(box("ftyp", "isom\0\0\2\0isomiso2avc1mp41".getBytes(StandardCharsets.ISO_8859_1)));
+    out.writeBytes(box("mdat", new byte[4096]));
+    out.writeBytes(box("moov", box("mvhd", new byte[100])));
+    return upload("talk.mp4", out.toByteArray());
+  }
+
+  private static byte[] box(String type, byte[] payload) {
+    java.nio.ByteBuffer box = java.nio.ByteBuffer.allocate(8 + payload.length);
+    box.putInt(8 + payload.length).put(type.getBytes(StandardCharsets.US_ASCII)).put(payload);
+    return box.array();
+  }
+
   /** The feed of this newsroom's category (its own articles only), as the citizen reads it. */
   Client.Response feed(String citizen, String query) {
     return client.get("/mp/v1/feed?category=" + java.net.URLEncoder.encode(category, StandardCharsets.UTF_8)
