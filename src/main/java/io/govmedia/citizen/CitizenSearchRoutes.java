@@ -3,18 +3,20 @@ package io.govmedia.citizen;
 import io.govmedia.content.ExpiredDocuments;
 import io.govmedia.platform.Page;
 import io.govmedia.platform.Problem;
-import io.govmedia.platform.Reply;
 import io.govmedia.search.SearchIndex;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import java.time.Duration;
+
 /**
  * What citizens search and look up: {@code GET /mp/v1/search?q=&cursor=&limit=} over published content only
  * (documents, interpretations, posts shown on the mini-program), ranked by relevance and recency, with highlighted
  * snippets; {@code GET /mp/v1/documents/expired?cursor=&limit=}, the list of expired documents (失效文件清单).
- * Pages are small: phones on weak networks.
+ * Pages are small (phones on weak networks), and answers come from the mini-program's cache ({@link CitizenCache}) with
+ * an ETag, so a repeat visit gets 304.
  */
 final class CitizenSearchRoutes {
 
@@ -22,12 +24,20 @@ final class CitizenSearchRoutes {
   private static final int DEFAULT_LIMIT = 10;
   private static final int MAX_LIMIT = 20;
 
+  /**
+   * Search answers are kept shorter than the cache's default: another instance applies a change to its own index
+   * milliseconds after the invalidation, and an answer it caches in between is stale until this runs out.
+   */
+  static final Duration KEEP = Duration.ofSeconds(30);
+
   private final SearchIndex search;
   private final ExpiredDocuments expired;
+  private final CitizenCache cache;
 
-  CitizenSearchRoutes(SearchIndex search, ExpiredDocuments expired) {
+  CitizenSearchRoutes(SearchIndex search, ExpiredDocuments expired, CitizenCache cache) {
     this.search = search;
     this.expired = expired;
+    this.cache = cache;
   }
 
   void mount(Router root) {
@@ -37,17 +47,28 @@ final class CitizenSearchRoutes {
 
   private void search(RoutingContext ctx) {
     String q = query(ctx);
-    String cursor = ctx.request().getParam("cursor");
-    search.searchPublished(q, limit(ctx), cursor == null || cursor.isEmpty() ? null : cursor)
-      .onSuccess(hits -> Reply.ok(ctx, answer(hits)))
+    String cursor = cursor(ctx);
+    int limit = limit(ctx);
+    if (cursor != null && !SearchIndex.validCursor(cursor)) {
+      throw Problem.badRequest("invalid-cursor", "分页游标无效", "cursor 应取自上一页的 next。");
+    }
+    cache.get("search:" + CitizenCache.digest(q) + ":" + cursor + ":" + limit,
+        () -> search.searchPublished(q, limit, cursor).map(hits -> new CitizenCache.Fresh(answer(hits), KEEP)))
+      .onSuccess(answer -> CitizenCache.reply(ctx, answer))
       .onFailure(ctx::fail);
   }
 
   private void expired(RoutingContext ctx) {
-    Page asked = Page.of(ctx);
-    expired.page(new Page(asked.cursor(), Math.min(limit(ctx), MAX_LIMIT)))
-      .onSuccess(page -> Reply.ok(ctx, page))
+    Page page = new Page(Page.of(ctx).cursor(), limit(ctx));
+    cache.get("expired:" + page.cursor() + ":" + page.limit(),
+        () -> expired.page(page).map(body -> new CitizenCache.Fresh(body, KEEP)))
+      .onSuccess(answer -> CitizenCache.reply(ctx, answer))
       .onFailure(ctx::fail);
+  }
+
+  private static String cursor(RoutingContext ctx) {
+    String cursor = ctx.request().getParam("cursor");
+    return cursor == null || cursor.isEmpty() ? null : cursor;
   }
 
   /** 1 to {@value #MAX_QUERY} characters of text: an undecodable byte (U+FFFD), a lone surrogate or a control is refused. */

@@ -12,6 +12,10 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import org.slf4j.LoggerFactory;
 
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Function;
+
 /**
  * Policy documents, their interpretations and posts, with their review (三审), and the public page of each
  * published one.
@@ -24,6 +28,7 @@ public final class ContentFeature implements Feature {
   private final PublicPage page;
   private final ItemStore items;
   private final ExpiredDocuments expired;
+  private final PublicChanges publicChanges = new PublicChanges();
 
   public ContentFeature(Platform platform, AuthFeature auth, ChecksFeature checks, SearchFeature search,
                         MediaFeature media, WorkdaysFeature workdays) {
@@ -39,10 +44,11 @@ public final class ContentFeature implements Feature {
         return items.publishedReferencing(assetId);
       }
     });
-    posts = new PostLibrary(items, auth.departments(), checks.checks(), new ItemChanges(platform.audit(), search.index()));
+    posts = new PostLibrary(items, auth.departments(), checks.checks(), new ItemChanges(platform.audit(), search.index(),
+      publicChanges));
     routes = new ContentRoutes(items, auth.departments(), checks.checks(), search.index(), media::types,
       platform.audit(), platform.clock(), platform.config().content().reviewStages(), posts::newVersion,
-      workdays.workdays());
+      workdays.workdays(), publicChanges);
     page = new PublicPage(items, auth.departments(), media::types);
     backfill = new BodyTextBackfill(items, checks.checks(), search.index());
     expired = new ExpiredDocuments(items, platform.clock());
@@ -63,6 +69,35 @@ public final class ContentFeature implements Feature {
     return items.find(ItemKind.DOCUMENT, id)
       .compose(found -> found != null ? Future.succeededFuture(found) : items.find(ItemKind.INTERPRETATION, id))
       .map(found -> found != null && found.status() == ReviewStatus.PUBLISHED ? found : null);
+  }
+
+  // What citizens read (the mini-program)
+
+  /** A published document, interpretation or post as citizens may read it, or null when there is none by that id. */
+  public Future<PublicItem> publicItem(String id) {
+    return publishedItem(id)
+      .compose(found -> found != null ? Future.succeededFuture(found) : items.find(ItemKind.POST, id)
+        .map(post -> post != null && post.status() == ReviewStatus.PUBLISHED ? post : null))
+      .map(found -> found == null ? null : PublicItem.of(found));
+  }
+
+  /** The published items of a kind ({@code document}, {@code interpretation}, {@code post}) among these ids. */
+  public Future<List<PublicItem>> publicItems(String kind, Collection<String> ids) {
+    return items.published(ItemKind.valueOf(kind.toUpperCase(java.util.Locale.ROOT)), ids)
+      .map(found -> found.stream().map(PublicItem::of).toList());
+  }
+
+  /** Every published interpretation (a scan: for rebuilding what is kept in Redis, at start). */
+  public Future<List<PublicItem>> publishedInterpretations() {
+    return items.published(ItemKind.INTERPRETATION, null).map(found -> found.stream().map(PublicItem::of).toList());
+  }
+
+  /**
+   * Tells {@code listener} of every stored change of an item that was or now is published; the change's answer waits
+   * for the listener's future.
+   */
+  public void onPublicChange(Function<PublicChanges.Change, Future<Void>> listener) {
+    publicChanges.listen(listener);
   }
 
   /** Readiness does not wait for the backfill: it reads every item without a body text, however many there are. */

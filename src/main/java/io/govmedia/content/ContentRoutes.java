@@ -63,11 +63,12 @@ public final class ContentRoutes {
   /** {@code newPostVersion} hears of every edit that made a new version of a post (its older slots must not go out). */
   public ContentRoutes(ItemStore items, DepartmentStore departments, ContentChecks checks, SearchIndex search,
                        Function<Collection<String>, Future<Map<String, String>>> assetTypes, AuditLog audit,
-                       Clock clock, List<String> stages, Consumer<String> newPostVersion, Workdays workdays) {
+                       Clock clock, List<String> stages, Consumer<String> newPostVersion, Workdays workdays,
+                       PublicChanges publicChanges) {
     this.items = items;
     this.departments = departments;
     this.checks = checks;
-    this.changes = new ItemChanges(audit, search);
+    this.changes = new ItemChanges(audit, search, publicChanges);
     this.assetTypes = assetTypes;
     this.postReferences = new PostReferences(items, departments, assetTypes);
     this.newPostVersion = newPostVersion;

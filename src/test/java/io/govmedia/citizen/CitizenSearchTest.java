@@ -11,6 +11,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -193,6 +194,48 @@ class CitizenSearchTest {
     List<String> ids = listed.stream().map(d -> d.getString("id")).toList();
     assertFalse(ids.contains(successor), "in force");
     assertFalse(ids.contains(unpublished), "not public");
+  }
+
+  @Test
+  @DisplayName("a post is found while its mini-program slot is published, and is gone at the next search once withdrawn")
+  void postsOnTheMiniapp() throws Exception {
+    Newsroom newsroom = new Newsroom(client);
+    String reader = newsroom.citizen("openid-" + Client.unique());
+    String document = newsroom.publishedDocument("关于推进适老化改造的实施意见");
+    String word = "适老化改造入户评估";
+    String post = newsroom.approvedPost(document, word + "开始预约");
+    String q = "/mp/v1/search?q=" + URLEncoder.encode(word, StandardCharsets.UTF_8);
+    assertFalse(ids(client.get(q, reader)).contains(post), "approved, not yet on the mini-program");
+
+    String slot = newsroom.sendToMiniapp(post);
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (!ids(client.get(q, reader)).contains(post)) {
+      assertTrue(System.currentTimeMillis() < deadline, "the published post not found within 5 s");
+      Thread.sleep(20);
+    }
+    newsroom.withdraw(post, slot);
+    assertFalse(ids(client.get(q, reader)).contains(post), "withdrawn: gone at once");
+  }
+
+  @Test
+  @DisplayName("a repeat search with the ETag it got gets 304 and no body; the expired list too")
+  void etag() throws Exception {
+    String word = "稳岗返还资金发放";
+    String id = document(word + "公告", "<p>" + word + "名单。</p>", new JsonObject());
+    publish(id);
+    eventually(word, id);
+    String path = "/mp/v1/search?q=" + URLEncoder.encode(word, StandardCharsets.UTF_8);
+    Client.Response first = client.get(path, citizen);
+    assertEquals(200, first.status());
+    assertEquals("private, no-cache", first.header("Cache-Control"));
+    String etag = first.header("ETag");
+    Client.Response again = client.get(path, citizen, Map.of("If-None-Match", etag));
+    assertEquals(304, again.status(), again::toString);
+    assertEquals("", again.text());
+
+    Client.Response list = client.get("/mp/v1/documents/expired", citizen);
+    assertEquals(200, list.status());
+    assertEquals(304, client.get("/mp/v1/documents/expired", citizen, Map.of("If-None-Match", list.header("ETag"))).status());
   }
 
   static JsonObject find(List<JsonObject> listed, String id) {
