@@ -36,6 +36,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -141,13 +142,18 @@ final class LuceneIndex implements Closeable {
 
   // Writing (one thread).
 
-  /** Applies the changes newer than what the index holds of each; answers how many were applied. */
+  /**
+   * Applies the changes newer than what the index holds of each (of several changes of one entry, the newest), then
+   * makes them searchable; answers how many were applied.
+   */
   int apply(List<SearchStore.Stored> changes) throws IOException {
     refreshIfDirty();
+    Map<String, SearchStore.Stored> newest = new LinkedHashMap<>();
+    changes.forEach(change -> newest.merge(change.key(), change, (a, b) -> b.rev() > a.rev() ? b : a));
     int applied = 0;
     IndexSearcher searcher = searchers.acquire();
     try {
-      for (SearchStore.Stored change : changes) {
+      for (SearchStore.Stored change : newest.values()) {
         if (change.kind() == null || change.rev() <= rev(searcher, change.key())) {
           continue;
         }

@@ -25,6 +25,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -134,6 +137,8 @@ public final class SearchIndex implements AutoCloseable {
   private volatile long trustFrom = Long.MAX_VALUE;
   private volatile long heardAt;
   private volatile boolean changedSinceCommit;
+  private final Queue<Pending> pending = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean draining = new AtomicBoolean();
 
   /** {@code root}: this database's index folders (the data directory's {@code search/<database>}). */
   public SearchIndex(Vertx vertx, MongoDatabase db, Redis redis, Path root) {
@@ -296,17 +301,70 @@ public final class SearchIndex implements AutoCloseable {
       }));
   }
 
+  /**
+   * Queues the changes for the writer thread, which applies everything queued at once and then makes it searchable
+   * with one refresh: under many concurrent puts, one refresh serves many (a refresh per put would write a segment
+   * per put). The future completes on the caller's context once they are searchable.
+   */
   private Future<Void> apply(List<SearchStore.Stored> changes) {
     LuceneIndex index = lucene;
     if (index == null) {
       return Future.succeededFuture();  // not open yet (or closed): the catch-up at start reads it
     }
-    return writer.executeBlocking(() -> {
-      if (index.apply(changes) > 0) {
-        changedSinceCommit = true;
+    Pending queued = new Pending(changes, Promise.promise(), Vertx.currentContext());
+    pending.add(queued);
+    if (draining.compareAndSet(false, true)) {
+      writer.executeBlocking(() -> {
+        drain(index);
+        return null;
+      }, false);
+    }
+    return queued.done().future();
+  }
+
+  /** On the writer thread, until the queue is empty. */
+  private void drain(LuceneIndex index) {
+    while (true) {
+      List<Pending> batch = new ArrayList<>();
+      for (Pending next = pending.poll(); next != null; next = pending.poll()) {
+        batch.add(next);
       }
-      return null;
-    }, false);
+      if (batch.isEmpty()) {
+        draining.set(false);
+        if (pending.isEmpty() || !draining.compareAndSet(false, true)) {
+          return;
+        }
+        continue;
+      }
+      Throwable failed = null;
+      try {
+        if (index.apply(batch.stream().flatMap(p -> p.changes().stream()).toList()) > 0) {
+          changedSinceCommit = true;
+        }
+      } catch (Exception | Error e) {
+        failed = e;
+      }
+      Throwable failure = failed;
+      batch.forEach(p -> p.complete(failure));
+    }
+  }
+
+  private record Pending(List<SearchStore.Stored> changes, Promise<Void> done, io.vertx.core.Context context) {
+
+    void complete(Throwable failure) {
+      Runnable finish = () -> {
+        if (failure == null) {
+          done.complete();
+        } else {
+          done.fail(failure);
+        }
+      };
+      if (context == null) {
+        finish.run();
+      } else {
+        context.runOnContext(v -> finish.run());
+      }
+    }
   }
 
   private void onAnnouncement(String message) {
