@@ -38,8 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>MongoDB ({@code search_entries}, {@link SearchStore}) holds every entry; every change raises the entry's
  * {@code rev}, and an index applies a revision only if it is newer than the one it holds, so changes may arrive in
  * any order. A put or remove is searchable on this instance when its future completes; it is then announced on the
- * Redis channel {@code govmedia:search:<database>} as "rev key", and every other instance reads that entry by id and
- * applies it (milliseconds).
+ * Redis channel {@code govmedia:search:<database>} as "rev key instance", and every other instance reads that entry by
+ * id and applies it (milliseconds).
  *
  * <p>Staying current without pub/sub: at start the index on disk is opened and answers at once; whatever changed
  * since its last commit's marker ({@link LuceneIndex#caughtUp()}) is read from MongoDB in the background (everything
@@ -293,7 +293,7 @@ public final class SearchIndex implements AutoCloseable {
     if (stored == null) {
       return Future.succeededFuture();
     }
-    return apply(List.of(stored)).compose(v -> redis.publish(channel, stored.rev() + " " + stored.key())
+    return apply(List.of(stored)).compose(v -> redis.publish(channel, stored.rev() + " " + stored.key() + " " + self)
       .<Void>mapEmpty().recover(failure -> {
         log.warn("search change {} rev {} not announced to other instances: {}", stored.key(), stored.rev(),
           failure.toString());
@@ -313,39 +313,41 @@ public final class SearchIndex implements AutoCloseable {
     }
     Pending queued = new Pending(changes, Promise.promise(), Vertx.currentContext());
     pending.add(queued);
+    scheduleDrain(index);
+    return queued.done().future();
+  }
+
+  private void scheduleDrain(LuceneIndex index) {
     if (draining.compareAndSet(false, true)) {
       writer.executeBlocking(() -> {
         drain(index);
         return null;
       }, false);
     }
-    return queued.done().future();
   }
 
-  /** On the writer thread, until the queue is empty. */
+  /**
+   * On the writer thread: applies what is queued now, as one batch. What arrives meanwhile goes in a task of its
+   * own after this one, so that commits queued on the writer thread in between are not starved by steady writes.
+   */
   private void drain(LuceneIndex index) {
-    while (true) {
-      List<Pending> batch = new ArrayList<>();
-      for (Pending next = pending.poll(); next != null; next = pending.poll()) {
-        batch.add(next);
+    List<Pending> batch = new ArrayList<>();
+    for (Pending next = pending.poll(); next != null; next = pending.poll()) {
+      batch.add(next);
+    }
+    Throwable failed = null;
+    try {
+      if (!batch.isEmpty() && index.apply(batch.stream().flatMap(p -> p.changes().stream()).toList()) > 0) {
+        changedSinceCommit = true;
       }
-      if (batch.isEmpty()) {
-        draining.set(false);
-        if (pending.isEmpty() || !draining.compareAndSet(false, true)) {
-          return;
-        }
-        continue;
-      }
-      Throwable failed = null;
-      try {
-        if (index.apply(batch.stream().flatMap(p -> p.changes().stream()).toList()) > 0) {
-          changedSinceCommit = true;
-        }
-      } catch (Exception | Error e) {
-        failed = e;
-      }
-      Throwable failure = failed;
-      batch.forEach(p -> p.complete(failure));
+    } catch (Exception | Error e) {
+      failed = e;
+    }
+    Throwable failure = failed;
+    batch.forEach(p -> p.complete(failure));
+    draining.set(false);
+    if (!pending.isEmpty()) {
+      scheduleDrain(index);
     }
   }
 
@@ -375,9 +377,12 @@ public final class SearchIndex implements AutoCloseable {
       }
       return;
     }
-    if (parts.length != 2 || !parts[0].matches("[0-9]{1,9}")) {
+    if (parts.length != 3 || !parts[0].matches("[0-9]{1,9}")) {
       log.warn("ignoring malformed search announcement {}", message);
       return;
+    }
+    if (self.equals(parts[2])) {
+      return;  // our own change: applied before it was announced
     }
     store.find(parts[1]).compose(stored -> stored == null ? Future.succeededFuture() : apply(List.of(stored)))
       .onFailure(failure -> {

@@ -69,11 +69,15 @@ final class SearchStore {
 
   /** The database's epoch, made by whichever instance asks first. */
   Future<String> epoch() {
-    return Mongo.first(meta.insertOne(new Document("_id", "epoch").append("value", Ids.newId())))
-      .<Void>mapEmpty()
-      .recover(failure -> Mongo.isDuplicateKey(failure) ? Future.succeededFuture() : Future.failedFuture(failure))
-      .compose(v -> Mongo.first(meta.find(eq("_id", "epoch")).limit(1)))
-      .map(found -> found.getString("value"));
+    return storedEpoch().compose(stored -> stored != null ? Future.succeededFuture(stored)
+      : Mongo.first(meta.insertOne(new Document("_id", "epoch").append("value", Ids.newId())))
+        .<Void>mapEmpty()
+        .recover(failure -> Mongo.isDuplicateKey(failure) ? Future.succeededFuture() : Future.failedFuture(failure))
+        .compose(v -> storedEpoch()));
+  }
+
+  private Future<String> storedEpoch() {
+    return Mongo.first(meta.find(eq("_id", "epoch")).limit(1)).map(found -> found == null ? null : found.getString("value"));
   }
 
   /**
