@@ -15,14 +15,22 @@ import io.govmedia.publishing.PublishingFeature;
 import io.govmedia.search.SearchFeature;
 import io.govmedia.wechat.WeChatFeature;
 import io.govmedia.workdays.WorkdaysFeature;
+import io.govmedia.content.PublicChanges;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+
+import java.time.Duration;
+import java.util.List;
 
 /**
  * The mini-program's API for citizens under {@code /mp/v1}: sign-in, the policy feed and search, leaving a message
  * and following it to the answer, commenting on drafts. Every route but the sign-in takes a citizen session token.
  */
 public final class CitizenFeature implements Feature {
+
+  /** How often views counted in Redis are written to MongoDB. */
+  static final Duration VIEWS_FLUSH = Duration.ofSeconds(30);
 
   private final Platform platform;
   private final CitizenSessions sessions;
@@ -36,6 +44,12 @@ public final class CitizenFeature implements Feature {
   private final MessageRoutes messageRoutes;
   private final CitizenAssets assets;
   private final PublicReplyRoutes publicReplyRoutes;
+  private final CitizenCache cache;
+  private final Feed feed;
+  private final ViewCounts views;
+  private final HelpfulVotes votes;
+  private final FeedRoutes feedRoutes;
+  private final CitizenSearchRoutes searchRoutes;
 
   public CitizenFeature(Platform platform, AuthFeature auth, AccountsFeature accounts, WeChatFeature wechat,
                         ChecksFeature checks, SearchFeature search, MediaFeature media, ContentFeature content,
@@ -63,6 +77,21 @@ public final class CitizenFeature implements Feature {
     messageRoutes = new MessageRoutes(inbox.miniapp(), assets, screening, limits, platform.config().citizen(),
       platform.redis());
     publicReplyRoutes = new PublicReplyRoutes(inbox.publishedReplies());
+    this.cache = new CitizenCache(platform.redis());
+    // the feed and articles: media URLs on the office's public origin (the mini-program loads them from there)
+    String mediaBase = platform.config().publishing().publicBaseUrl().replaceAll("/+$", "");
+    this.feed = new Feed(platform.redis(), content, publishing, media, mediaBase);
+    this.views = new ViewCounts(platform.redis(), platform.db());
+    this.votes = new HelpfulVotes(platform.redis(), platform.db(), platform.clock());
+    this.feedRoutes = new FeedRoutes(feed, new ArticleView(feed, content, media, mediaBase, platform.clock()), cache,
+      views, votes);
+    content.onPublicChange(this::contentChanged);
+    publishing.onMiniappChange(postId -> feed.refreshPost(postId).compose(v -> cache.invalidate()));
+    // citizens find a post while its mini-program slot is published
+    publishing.onMiniappChange(postId -> publishing.miniappPlacements(postId)
+      .compose(placed -> search.index().showToCitizens("post", postId, !placed.isEmpty()))
+      .compose(v -> cache.invalidate()));
+    this.searchRoutes = new CitizenSearchRoutes(search.index(), content.expired(), cache);
   }
 
   /** The citizens' sessions (sign-in makes them; tests make them for a citizen directly). */
@@ -89,12 +118,50 @@ public final class CitizenFeature implements Feature {
     consultationRoutes.mount(mount.vertx(), mount.root());
   }
 
+  /** The Redis cache of what citizens read (feed, articles, search), invalidated on every publication. */
+  public CitizenCache cache() {
+    return cache;
+  }
+
+  /** The feed follows the change, then everything cached is stale: the next request anywhere sees it. */
+  private Future<Void> contentChanged(PublicChanges.Change change) {
+    Future<Void> refreshed = switch (change.kind()) {
+      case "interpretation" -> feed.refreshInterpretations(List.of(change.id()));
+      case "document" -> feed.refreshDocument(change.id());
+      default -> feed.refreshPost(change.id());
+    };
+    return refreshed.compose(v -> cache.invalidate());
+  }
+
+  ViewCounts views() {
+    return views;
+  }
+
+  /**
+   * The view counts and votes come back from MongoDB when Redis lost them; the feed is reconciled with MongoDB, in
+   * the background when its sets exist, before serving when they do not (a first start, Redis emptied).
+   */
+  @Override
+  public Future<?> start() {
+    return Future.all(views.load(), votes.load(), feed.built()).compose(all -> {
+      Future<Void> rebuilt = feed.rebuild().compose(n -> cache.invalidate())
+        .onFailure(Feed::logRebuildFailure);
+      return all.<Boolean>resultAt(2) ? Future.succeededFuture() : rebuilt;
+    });
+  }
+
+  @Override
+  public List<Periodic> periodic() {
+    return List.of(new Periodic("article views write-back", VIEWS_FLUSH, views::flush));
+  }
+
   @Override
   public void mountCitizenApi(Mount mount) {
     Router root = mount.root();
     // Sign-in comes before the session check (it makes the session).
     root.post("/mp/v1/session").handler(sessionRoutes::signIn);
     root.route("/mp/v1/*").handler(new CitizenAuth(sessions));
+    feedRoutes.mount(root);
     root.get("/mp/v1/me").handler(ctx -> {
       CitizenSession session = CitizenAuth.of(ctx);
       Reply.ok(ctx, new JsonObject().put("accountId", session.accountId()).put("appId", session.appId())
@@ -103,6 +170,7 @@ public final class CitizenFeature implements Feature {
     citizenConsultations.mount(root);
     messageRoutes.mount(root);
     publicReplyRoutes.mount(root);
+    searchRoutes.mount(root);
   }
 
   @Override

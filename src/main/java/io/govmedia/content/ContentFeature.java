@@ -14,6 +14,8 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import org.slf4j.LoggerFactory;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -30,6 +32,8 @@ public final class ContentFeature implements Feature {
   private final ItemStore items;
   private final DepartmentStore departments;
   private final DocumentAnnexes annexes = new DocumentAnnexes();
+  private final ExpiredDocuments expired;
+  private final PublicChanges publicChanges = new PublicChanges();
 
   public ContentFeature(Platform platform, AuthFeature auth, ChecksFeature checks, SearchFeature search,
                         MediaFeature media, WorkdaysFeature workdays) {
@@ -46,12 +50,19 @@ public final class ContentFeature implements Feature {
         return items.publishedReferencing(assetId);
       }
     });
-    posts = new PostLibrary(items, auth.departments(), checks.checks(), new ItemChanges(platform.audit(), search.index()));
+    posts = new PostLibrary(items, auth.departments(), checks.checks(), new ItemChanges(platform.audit(), search.index(),
+      publicChanges));
     routes = new ContentRoutes(items, auth.departments(), checks.checks(), search.index(), media::types,
       platform.audit(), platform.clock(), platform.config().content().reviewStages(), posts::newVersion,
-      workdays.workdays(), annexes);
+      workdays.workdays(), annexes, publicChanges);
     page = new PublicPage(items, auth.departments(), media::types, annexes);
     backfill = new BodyTextBackfill(items, checks.checks(), search.index());
+    expired = new ExpiredDocuments(items, platform.clock());
+  }
+
+  /** The public list of expired documents (the mini-program shows it). */
+  public ExpiredDocuments expired() {
+    return expired;
   }
 
   /** What publishing reads of posts; register {@link Posts#onNewVersion} listeners before the server serves. */
@@ -82,6 +93,35 @@ public final class ContentFeature implements Feature {
    */
   public void annexDocuments(Function<String, Future<DocumentAnnexes.Annex>> source) {
     annexes.add(source);
+  }
+
+  // What citizens read (the mini-program)
+
+  /** A published document, interpretation or post as citizens may read it, or null when there is none by that id. */
+  public Future<PublicItem> publicItem(String id) {
+    return publishedItem(id)
+      .compose(found -> found != null ? Future.succeededFuture(found) : items.find(ItemKind.POST, id)
+        .map(post -> post != null && post.status() == ReviewStatus.PUBLISHED ? post : null))
+      .map(found -> found == null ? null : PublicItem.of(found));
+  }
+
+  /** The published items of a kind ({@code document}, {@code interpretation}, {@code post}) among these ids. */
+  public Future<List<PublicItem>> publicItems(String kind, Collection<String> ids) {
+    return items.published(ItemKind.valueOf(kind.toUpperCase(java.util.Locale.ROOT)), ids)
+      .map(found -> found.stream().map(PublicItem::of).toList());
+  }
+
+  /** Every published interpretation (a scan: for rebuilding what is kept in Redis, at start). */
+  public Future<List<PublicItem>> publishedInterpretations() {
+    return items.published(ItemKind.INTERPRETATION, null).map(found -> found.stream().map(PublicItem::of).toList());
+  }
+
+  /**
+   * Tells {@code listener} of every stored change of an item that was or now is published; the change's answer waits
+   * for the listener's future.
+   */
+  public void onPublicChange(Function<PublicChanges.Change, Future<Void>> listener) {
+    publicChanges.listen(listener);
   }
 
   /** Readiness does not wait for the backfill: it reads every item without a body text, however many there are. */

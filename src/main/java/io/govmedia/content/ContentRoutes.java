@@ -65,11 +65,11 @@ public final class ContentRoutes {
   public ContentRoutes(ItemStore items, DepartmentStore departments, ContentChecks checks, SearchIndex search,
                        Function<Collection<String>, Future<Map<String, String>>> assetTypes, AuditLog audit,
                        Clock clock, List<String> stages, Consumer<String> newPostVersion, Workdays workdays,
-                       DocumentAnnexes annexes) {
+                       DocumentAnnexes annexes, PublicChanges publicChanges) {
     this.items = items;
     this.departments = departments;
     this.checks = checks;
-    this.changes = new ItemChanges(audit, search);
+    this.changes = new ItemChanges(audit, search, publicChanges);
     this.assetTypes = assetTypes;
     this.postReferences = new PostReferences(items, departments, assetTypes);
     this.newPostVersion = newPostVersion;

@@ -15,13 +15,18 @@ final class ItemChanges {
 
   private final AuditLog audit;
   private final SearchIndex search;
+  private final PublicChanges publicChanges;
 
-  ItemChanges(AuditLog audit, SearchIndex search) {
+  ItemChanges(AuditLog audit, SearchIndex search, PublicChanges publicChanges) {
     this.audit = audit;
     this.search = search;
+    this.publicChanges = publicChanges;
   }
 
-  /** Audits the change, then indexes it for search; a failed index update is logged, not the change's failure. */
+  /**
+   * Audits the change, then indexes it for search, then tells the public side (feed, cache) when it concerns published
+   * content; a failed index update is logged, not the change's failure.
+   */
   Future<Item> recorded(AuditLog.Actor actor, String requestId, Item item, String action, Item before) {
     return audit.append(actor, action, item.kind().wire(), item.id(), before == null ? null : summary(before),
         summary(item), requestId)
@@ -31,6 +36,7 @@ final class ItemChanges {
             item.kind().wire(), item.id(), failure);
           return Future.succeededFuture();
         }))
+      .compose(v -> publicChanges.changed(before, item))
       .map(item);
   }
 

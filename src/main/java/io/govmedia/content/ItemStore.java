@@ -12,6 +12,7 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -52,6 +53,17 @@ public final class ItemStore {
 
   public Future<Item> find(ItemKind kind, String id) {
     return Mongo.first(items(kind).find(eq("_id", id))).map(d -> d == null ? null : Item.from(kind, d));
+  }
+
+  /**
+   * The published items of a kind among {@code ids} (a filter on {@code _id} alone, which the embedded store answers
+   * from its index, the status checked here), or every published one when {@code ids} is null (a scan).
+   */
+  Future<List<Item>> published(ItemKind kind, Collection<String> ids) {
+    Bson filter = ids == null ? eq("status", ReviewStatus.PUBLISHED.wire()) : in("_id", List.copyOf(ids));
+    return Mongo.all(items(kind).find(filter))
+      .map(docs -> docs.stream().map(d -> Item.from(kind, d)).filter(i -> i.status() == ReviewStatus.PUBLISHED)
+        .toList());
   }
 
   /** Newest first. */

@@ -13,8 +13,11 @@ import io.govmedia.weibo.WeiboFeature;
 import io.vertx.core.Future;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /** Posts' slots on the channels, the scheduler that sends each exactly once, and what editors see of it. */
@@ -47,6 +50,34 @@ public final class PublishingFeature implements Feature {
       publishers, quota, hold, inspection, platform.config().publishing());
     slotRoutes = new SlotRoutes(slots, posts, accounts.access(), quota, hold, platform.redis(), publishers, scheduler);
     routes = new PublishingRoutes(slots, hold, quota, inspection, accounts.store(), auth.departments(), platform.audit());
+  }
+
+  /** A post's place in one mini-program's feed: its published mini-program slot, and when it went out. */
+  public record MiniappPlacement(String postId, String accountId, Instant publishedAt) {
+  }
+
+  /** Every published mini-program slot (a scan: for rebuilding the citizens' feed at start). */
+  public Future<List<MiniappPlacement>> miniappPlacements() {
+    return store.inStatus(Set.of(SlotStatus.PUBLISHED)).map(PublishingFeature::placements);
+  }
+
+  /** The post's published mini-program slots. */
+  public Future<List<MiniappPlacement>> miniappPlacements(String postId) {
+    return store.ofPost(postId).map(found -> placements(found.stream()
+      .filter(slot -> slot.status() == SlotStatus.PUBLISHED).toList()));
+  }
+
+  /**
+   * Tells {@code listener}, with the post id, of every mini-program slot published or withdrawn; the move's answer
+   * waits for the listener's future.
+   */
+  public void onMiniappChange(Function<String, Future<Void>> listener) {
+    slots.onMiniappChange(listener);
+  }
+
+  private static List<MiniappPlacement> placements(List<Slot> published) {
+    return published.stream().filter(slot -> "miniapp".equals(slot.channel()))
+      .map(slot -> new MiniappPlacement(slot.postId(), slot.accountId(), slot.publishedAt())).toList();
   }
 
   @Override

@@ -40,6 +40,15 @@ record Slot(String id, String postId, long postVersion, String postTitle, String
     }
   }
 
+  /** When it went out: as the publisher recorded it, else its move to published, else the editor's time. */
+  Instant publishedAt() {
+    String recorded = result == null ? null : result.getString("publishedAt");
+    if (recorded != null) {
+      return java.time.OffsetDateTime.parse(recorded).toInstant();
+    }
+    return history.stream().filter(h -> "published".equals(h.to())).map(History::at).reduce((a, b) -> b).orElse(at);
+  }
+
   boolean sending() {
     return state.getBoolean("sending", false);
   }

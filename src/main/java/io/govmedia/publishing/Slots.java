@@ -9,7 +9,10 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -32,6 +35,7 @@ final class Slots {
   private final Redis redis;
   private final Events events;
   private final Clock clock;
+  private final List<Function<String, Future<Void>>> miniappListeners = new CopyOnWriteArrayList<>();
 
   Slots(SlotStore store, SlotPlaces places, MassQuota quota, Hold hold, Redis redis, Events events, Clock clock) {
     this.store = store;
@@ -46,6 +50,11 @@ final class Slots {
 
   SlotStore store() {
     return store;
+  }
+
+  /** Hears, with the post id, of every mini-program slot published or withdrawn (the citizens' feed). */
+  void onMiniappChange(Function<String, Future<Void>> listener) {
+    miniappListeners.add(listener);
   }
 
   /** Gives up the place of a slot that was never written (a refusal after the place was taken). */
@@ -81,7 +90,22 @@ final class Slots {
       ? quota.release(after.accountId(), after.quotaPeriod(), after.id()) : Future.<Void>succeededFuture())
       .compose(v -> leftLive ? places.release(after) : Future.<Void>succeededFuture());
     return quotaDone.compose(v -> index(after))
-      .compose(v -> before.status() == after.status() ? Future.succeededFuture() : announce(after));
+      .compose(v -> before.status() == after.status() ? Future.succeededFuture() : announce(after))
+      .compose(v -> inFeedChanged(before, after) ? tellMiniappListeners(after.postId()) : Future.succeededFuture());
+  }
+
+  /** A mini-program slot is the post's place in the citizens' feed: it counts while published. */
+  private static boolean inFeedChanged(Slot before, Slot after) {
+    return "miniapp".equals(after.channel())
+      && (before.status() == SlotStatus.PUBLISHED) != (after.status() == SlotStatus.PUBLISHED);
+  }
+
+  /** The move's answer waits for the listeners, so the feed shows it at once; a failure is logged, not the move's. */
+  private Future<Void> tellMiniappListeners(String postId) {
+    return Future.join(miniappListeners.stream().map(listener -> listener.apply(postId).recover(failure -> {
+      log.warn("the feed was not told of post {}; it is put right at the next start", postId, failure);
+      return Future.<Void>succeededFuture();
+    })).toList()).mapEmpty();
   }
 
   /** Puts the slot where the scheduler looks for it: the due set, the checks set, or neither. */

@@ -13,6 +13,6 @@ public final class Bigrams {
   }
 
   public static Set<String> of(String text) {
-    return text == null ? Set.of() : new LinkedHashSet<>(SearchTerms.query(text));
+    return text == null ? Set.of() : new LinkedHashSet<>(SearchAnalysis.queryTerms("text", text));
   }
 }

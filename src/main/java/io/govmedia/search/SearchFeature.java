@@ -6,18 +6,19 @@ import io.govmedia.platform.Feature;
 import io.govmedia.platform.Platform;
 import io.vertx.core.Future;
 
-/** Staff full-text search; the index is held per instance and kept current through Redis. */
+/** Full-text search for staff and citizens; a Lucene index per instance under the data directory. */
 public final class SearchFeature implements Feature {
 
   private final SearchIndex index;
   private final DepartmentStore departments;
 
   public SearchFeature(Platform platform, AuthFeature auth) {
-    index = new SearchIndex(platform.vertx(), platform.db(), platform.redis());
+    index = new SearchIndex(platform.vertx(), platform.db(), platform.redis(),
+      platform.config().dataDir().resolve("search").resolve(platform.db().getName()));
     departments = auth.departments();
   }
 
-  /** The index that features with searchable content keep current. */
+  /** The index that features with searchable content keep current, and that the citizen API searches. */
   public SearchIndex index() {
     return index;
   }

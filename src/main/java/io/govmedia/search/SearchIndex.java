@@ -1,11 +1,11 @@
 package io.govmedia.search;
 
 import com.mongodb.reactivestreams.client.MongoDatabase;
+import io.govmedia.platform.Ids;
 import io.govmedia.platform.Page;
 import io.govmedia.platform.Problem;
 import io.govmedia.platform.Redis;
 import io.govmedia.platform.Times;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -18,34 +18,39 @@ import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Staff search over documents and interpretations: our own index of Chinese bigrams, single characters and
- * words ({@link SearchTerms}), ranked by BM25 with title hits first, with highlighted snippets.
+ * Full-text search over documents, interpretations and posts, for staff and for citizens: a Lucene index per instance
+ * on disk ({@link LuceneIndex}), CJK bigrams ({@link SearchAnalysis}), BM25 with the title boosted and recency,
+ * highlighted snippets ({@link SearchHighlights}).
  *
- * <p>MongoDB ({@code search_entries}, {@link SearchStore}) holds every entry; each instance keeps an inverted
- * index in memory ({@link SearchMemoryIndex}), because the embedded store scans. {@link #start()} loads it in
- * the background; until it is loaded, searches are answered from a MongoDB query, so nothing is missed.
+ * <p>MongoDB ({@code search_entries}, {@link SearchStore}) holds every entry; every change raises the entry's
+ * {@code rev}, and an index applies a revision only if it is newer than the one it holds, so changes may arrive in
+ * any order. A put or remove is searchable on this instance when its future completes; it is then announced on the
+ * Redis channel {@code govmedia:search:<database>} as "rev key instance", and every other instance reads that entry by
+ * id and applies it (milliseconds).
  *
- * <p>Consistency: every change raises the entry's {@code rev} in MongoDB, and an instance applies a revision
- * only if it is newer than the one it holds, so changes may arrive in any order. A put or remove is in this
- * instance's index when its future completes; it is then announced on the Redis channel
- * {@code govmedia:search:<database>} as "rev key", and every other instance reads that entry by id and applies
- * it (milliseconds). Pub/sub does not keep messages for a subscriber that is away: when an instance's
- * subscription comes back after a Redis outage, it reloads every entry from MongoDB in the background (a
- * reload only applies what is newer), so it converges to MongoDB again. An announcement that fails to publish
- * (Redis down on the writer's side) is logged, not retried: other instances then have the change after their
- * next reload; the change itself is stored.
+ * <p>Staying current without pub/sub: at start the index on disk is opened and answers at once; whatever changed
+ * since its last commit's marker ({@link LuceneIndex#caughtUp()}) is read from MongoDB in the background (everything
+ * for a new index). A subscription that comes back after a Redis outage catches up the same way. The marker moves on
+ * only as far as this instance has provably heard everything: each instance pings itself on the channel every few
+ * seconds, and a ping heard back means every announcement published before it was heard too (one channel keeps its
+ * order); the marker is the ping's time less {@link #MARGIN} for clocks and writes in flight. An announcement that
+ * fails to publish (Redis down on the writer's side) is logged: others get the change at their next catch-up.
  *
- * <p>Threads: counting terms and searching run on the worker pool {@value #WORKERS}, or on the event loop when
- * a query walks few postings and the index is not being written; changes are applied on one writer thread
- * ({@value #WRITER}), which also compacts the index when a quarter of it is dead entries.
+ * <p>Threads: every index write and commit runs on the writer thread {@value #WRITER}, searches on the pool
+ * {@value #WORKERS}; nothing Lucene runs on an event loop.
  */
 public final class SearchIndex implements AutoCloseable {
 
@@ -60,12 +65,13 @@ public final class SearchIndex implements AutoCloseable {
   static final String WRITER = "govmedia-search-writer";
 
   private static final Logger log = LoggerFactory.getLogger(SearchIndex.class);
-  private static final long INLINE_POSTINGS = 20_000;
-  private static final int INLINE_LIMIT = 50;
-  private static final long INLINE_TEXT = 100_000;
-  private static final int LOAD_BATCH = 256;
+  private static final int BATCH = 256;
+  private static final long TICK_MILLIS = 5_000;
+  private static final long RETRY_MILLIS = 5_000;
+  private static final Duration MARGIN = Duration.ofSeconds(60);
+  private static final String PING = "ping";
 
-  /** What is searchable of a document or interpretation; {@code text} is plain text, not HTML. */
+  /** What is searchable of a document, interpretation or post; {@code text} is plain text, not HTML. */
   public record Entry(String kind, String id, String title, String text, String status, String departmentId,
                       Instant updatedAt) {
     public Entry {
@@ -88,11 +94,6 @@ public final class SearchIndex implements AutoCloseable {
 
     public Reader {
       departmentIds = departmentIds == null ? null : Set.copyOf(departmentIds);
-    }
-
-    boolean finds(SearchMemoryIndex.Owner owner) {
-      return departmentIds == null || owner.published()
-        || owner.departmentId() != null && departmentIds.contains(owner.departmentId());
     }
   }
 
@@ -117,22 +118,34 @@ public final class SearchIndex implements AutoCloseable {
     }
   }
 
-  private record Query(List<String> terms, int kindMask, Reader reader, int offset, int limit) {}
-
+  private final Vertx vertx;
   private final SearchStore store;
   private final Redis redis;
+  private final Path root;
   private final String channel;
+  private final String self = Ids.newId();
   private final WorkerExecutor workers;
   private final WorkerExecutor writer;
   private final Promise<Void> loaded = Promise.promise();
   private final AtomicInteger subscriptions = new AtomicInteger();
-  private volatile SearchMemoryIndex memory = new SearchMemoryIndex();
-  private volatile boolean ready;
+  private volatile LuceneIndex lucene;
   private volatile AutoCloseable subscription;
+  private volatile long timer = -1;
+  // Catching up: one at a time; a request during one runs another after it.
+  private boolean catchingUp;
+  private boolean catchUpAgain;
+  private volatile long trustFrom = Long.MAX_VALUE;
+  private volatile long heardAt;
+  private volatile boolean changedSinceCommit;
+  private final Queue<Pending> pending = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean draining = new AtomicBoolean();
 
-  public SearchIndex(Vertx vertx, MongoDatabase db, Redis redis) {
+  /** {@code root}: this database's index folders (the data directory's {@code search/<database>}). */
+  public SearchIndex(Vertx vertx, MongoDatabase db, Redis redis, Path root) {
+    this.vertx = vertx;
     this.store = new SearchStore(db);
     this.redis = redis;
+    this.root = root;
     this.channel = Redis.PREFIX + "search:" + db.getName();
     this.workers = vertx.createSharedWorkerExecutor(WORKERS, Math.max(2, Runtime.getRuntime().availableProcessors()));
     this.writer = vertx.createSharedWorkerExecutor(WRITER, 1);
@@ -142,44 +155,49 @@ public final class SearchIndex implements AutoCloseable {
     return store.createIndexes();
   }
 
-  /** Listens for other instances' changes, then loads the index in the background; see {@link #loaded()}. */
+  /**
+   * Listens for other instances' changes and opens the index on disk (searches answer from then on), then catches up
+   * from MongoDB in the background; see {@link #loaded()}.
+   */
   public Future<Void> start() {
-    return redis.subscribe(channel, this::onAnnouncement, this::onSubscribed).map(listening -> {
-      subscription = listening;
-      long started = System.nanoTime();
-      load().onSuccess(count -> {
-        memory.trim();
-        ready = true;
-        log.info("search index loaded: {} entries in {} ms", count, (System.nanoTime() - started) / 1_000_000);
-        loaded.tryComplete();
-      }).onFailure(failure -> {
-        log.error("search index not loaded; searches keep querying MongoDB", failure);
-        loaded.tryFail(failure);
+    return redis.subscribe(channel, this::onAnnouncement, this::onSubscribed)
+      .compose(listening -> {
+        subscription = listening;
+        return store.epoch();
+      })
+      .compose(epoch -> writer.executeBlocking(() -> LuceneIndex.open(root, epoch), false))
+      .map(opened -> {
+        lucene = opened;
+        log.info("search index opened in {} ({})", opened.folder(),
+          opened.caughtUp() == null ? "new: building it from MongoDB" : "current up to " + opened.caughtUp());
+        timer = vertx.setPeriodic(TICK_MILLIS, id -> tick());
+        catchUp();
+        return null;
       });
-      return null;
-    });
   }
 
-  /** Completes once the in-memory index holds everything MongoDB held at start; searches use it from then on. */
+  /** The folder this instance's index is in (once started). */
+  Path folder() {
+    return lucene.folder();
+  }
+
+  /** Completes once the index holds everything MongoDB held at start (searches answer before, from what it has). */
   public Future<Void> loaded() {
     return loaded.future();
   }
 
   /** Makes the entry searchable, replacing what was there under its kind and id, unless a newer one is stored. */
   public Future<Void> put(Entry entry) {
-    String key = SearchStore.key(entry.kind(), entry.id());
-    return workers.executeBlocking(() -> SearchMemoryIndex.Prepared.of(key, kindCode(entry.kind()), entry.id(),
-        entry.title(), entry.text(), entry.updatedAt().toEpochMilli(), owner(entry.status(), entry.departmentId()), 0),
-        false)
-      .compose(prepared -> store.put(entry, prepared.storedTerms())
-        .compose(rev -> rev == null ? Future.<Void>succeededFuture()
-          : apply(prepared.withRev(rev)).compose(v -> announce(rev, key))));
+    return store.put(entry).compose(this::applyAndAnnounce);
   }
 
   public Future<Void> remove(String kind, String id) {
-    String key = SearchStore.key(kind, id);
-    return store.remove(kind, id).compose(rev -> rev == null ? Future.<Void>succeededFuture()
-      : apply(SearchMemoryIndex.Prepared.removal(key, rev)).compose(v -> announce(rev, key)));
+    return store.remove(kind, id).compose(this::applyAndAnnounce);
+  }
+
+  /** Whether citizens find a published post: while its mini-program slot is published. */
+  public Future<Void> showToCitizens(String kind, String id, boolean shown) {
+    return store.showToCitizens(kind, id, shown).compose(this::applyAndAnnounce);
   }
 
   /**
@@ -188,45 +206,35 @@ public final class SearchIndex implements AutoCloseable {
    * a bad cursor.
    */
   public Future<Hits> search(String q, Set<String> kinds, Reader reader, int limit, String cursor) {
+    Objects.requireNonNull(reader, "reader");
     try {
-      checkQuery(q);
+      checkQuery(q, MAX_QUERY);
       if (kinds != null && !KINDS.containsAll(kinds)) {
-        throw Problem.badRequest("invalid-parameter", "参数无效", "kind 应为 document 或 interpretation。");
-      }
-      if (cursor != null && !validCursor(cursor)) {
-        throw Problem.badRequest("invalid-cursor", "分页游标无效", "cursor 应取自上一页的 next。");
+        throw Problem.badRequest("invalid-parameter", "参数无效", "kind 应为 document、interpretation 或 post。");
       }
     } catch (Problem problem) {
       return Future.failedFuture(problem);
     }
     Set<String> wanted = kinds == null || kinds.isEmpty() ? KINDS : kinds;
-    Query query = new Query(SearchTerms.query(q), kindMask(wanted), Objects.requireNonNull(reader, "reader"),
-      cursor == null ? 0 : Integer.parseInt(cursor), Math.max(1, Math.min(limit, Page.MAX_LIMIT)));
-    if (query.terms().isEmpty()) {
-      return Future.succeededFuture(new Hits(List.of(), null));
-    }
-    if (!ready) {
-      return fromMongo(query, wanted);
-    }
-    SearchMemoryIndex current = memory;
-    if (Context.isOnEventLoopThread() && query.limit() <= INLINE_LIMIT) {
-      SearchMemoryIndex.Ranked cheap = current.searchIfCheap(query.terms(), query.kindMask(), query.reader(),
-        query.offset() + query.limit(), INLINE_POSTINGS);
-      if (cheap != null) {
-        return textsToScan(query, cheap) <= INLINE_TEXT ? Future.succeededFuture(page(query, cheap))
-          : workers.executeBlocking(() -> page(query, cheap), false);
-      }
-    }
-    return workers.executeBlocking(() -> page(query,
-      current.search(query.terms(), query.kindMask(), query.reader(), query.offset() + query.limit())), false);
+    return ranked(q, wanted, new LuceneIndex.Scope(reader.departmentIds(), false), limit, cursor);
+  }
+
+  /** What citizens find: published documents and interpretations, and posts shown on the mini-program. */
+  public Future<Hits> searchPublished(String q, int limit, String cursor) {
+    return ranked(q, KINDS, new LuceneIndex.Scope(null, true), limit, cursor);
   }
 
   public static void checkQuery(String q) {
+    checkQuery(q, MAX_QUERY);
+  }
+
+  /** A 400 problem for a missing or blank query, or one longer than {@code max} characters. */
+  public static void checkQuery(String q, int max) {
     if (q == null || q.isBlank()) {
-      throw Problem.badRequest("invalid-query", "请输入搜索词", "q 必填，为 1 到 " + MAX_QUERY + " 个字符。");
+      throw Problem.badRequest("invalid-query", "请输入搜索词", "q 必填，为 1 到 " + max + " 个字符。");
     }
-    if (q.strip().codePointCount(0, q.strip().length()) > MAX_QUERY) {
-      throw Problem.badRequest("invalid-query", "搜索词过长", "q 最多 " + MAX_QUERY + " 个字符。");
+    if (q.strip().codePointCount(0, q.strip().length()) > max) {
+      throw Problem.badRequest("invalid-query", "搜索词过长", "q 最多 " + max + " 个字符。");
     }
   }
 
@@ -237,9 +245,21 @@ public final class SearchIndex implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
     AutoCloseable listening = subscription;
     if (listening != null) {
       listening.close();
+    }
+    LuceneIndex open = lucene;
+    if (open != null) {
+      lucene = null;
+      writer.executeBlocking(() -> {
+        commit(open);
+        open.close();
+        return null;
+      }, false).await(30, java.util.concurrent.TimeUnit.SECONDS);
     }
     workers.close();
     writer.close();
@@ -247,118 +267,239 @@ public final class SearchIndex implements AutoCloseable {
 
   // Answers.
 
-  private Hits page(Query query, SearchMemoryIndex.Ranked ranked) {
-    Set<String> terms = Set.copyOf(query.terms());
-    List<SearchMemoryIndex.Scored> top = ranked.top();
-    List<Hit> items = new ArrayList<>();
-    for (SearchMemoryIndex.Scored s : top.subList(Math.min(query.offset(), top.size()), top.size())) {
-      items.add(new Hit(kindName(s.kind()), s.id(), s.title(), SearchSnippets.highlight(s.title(), terms), s.score(),
-        SearchSnippets.snippet(s.text(), terms), Instant.ofEpochMilli(s.updatedAt())));
+  private Future<Hits> ranked(String q, Set<String> kinds, LuceneIndex.Scope scope, int limit, String cursor) {
+    if (cursor != null && !validCursor(cursor)) {
+      return Future.failedFuture(Problem.badRequest("invalid-cursor", "分页游标无效", "cursor 应取自上一页的 next。"));
     }
-    int nextOffset = query.offset() + query.limit();
-    return new Hits(items, ranked.total() > nextOffset && nextOffset <= MAX_OFFSET ? String.valueOf(nextOffset) : null);
-  }
-
-  /** How many characters the snippets of a page scan. */
-  private static long textsToScan(Query query, SearchMemoryIndex.Ranked ranked) {
-    List<SearchMemoryIndex.Scored> top = ranked.top();
-    long characters = 0;
-    for (SearchMemoryIndex.Scored s : top.subList(Math.min(query.offset(), top.size()), top.size())) {
-      characters += s.text().length() + s.title().length();
+    LuceneIndex index = lucene;
+    List<String> terms = SearchAnalysis.queryTerms(LuceneIndex.TEXT, q.strip());
+    if (terms.isEmpty() || index == null) {
+      return Future.succeededFuture(new Hits(List.of(), null));
     }
-    return characters;
-  }
-
-  /** Before the index is loaded: the candidates MongoDB finds, ranked the same way (term statistics over them). */
-  private Future<Hits> fromMongo(Query query, Set<String> kinds) {
-    return store.candidates(query.terms(), kinds).compose(found -> workers.executeBlocking(() -> {
-      SearchMemoryIndex scratch = new SearchMemoryIndex();
-      found.forEach(stored -> scratch.apply(prepare(stored)));
-      return page(query, scratch.search(query.terms(), query.kindMask(), query.reader(),
-        query.offset() + query.limit()));
-    }, false));
+    int offset = cursor == null ? 0 : Integer.parseInt(cursor);
+    int size = Math.max(1, Math.min(limit, Page.MAX_LIMIT));
+    return workers.executeBlocking(() -> {
+      LuceneIndex.Ranked ranked = index.search(terms, kinds, scope, offset, size, Instant.now());
+      List<Hit> items = ranked.items().stream().map(f -> new Hit(f.kind(), f.id(), f.title(), f.titleHighlighted(),
+        f.score(), f.snippet(), f.updatedAt())).toList();
+      int nextOffset = offset + size;
+      return new Hits(items, ranked.total() > nextOffset && nextOffset <= MAX_OFFSET ? String.valueOf(nextOffset) : null);
+    }, false);
   }
 
   // Changes.
 
-  private Future<Void> apply(SearchMemoryIndex.Prepared prepared) {
-    return writer.executeBlocking(() -> {
-      memory.apply(prepared);
-      compactIfWorthIt();
-      return null;
-    }, false);
-  }
-
-  /** Brings one stored entry (or tombstone) into this instance's index, unless it holds that revision already. */
-  private Future<Void> sync(SearchStore.Stored stored) {
-    if (stored.rev() <= memory.rev(stored.key())) {
+  private Future<Void> applyAndAnnounce(SearchStore.Stored stored) {
+    if (stored == null) {
       return Future.succeededFuture();
     }
-    return workers.executeBlocking(() -> prepare(stored), false).compose(this::apply);
+    return apply(List.of(stored)).compose(v -> redis.publish(channel, stored.rev() + " " + stored.key() + " " + self)
+      .<Void>mapEmpty().recover(failure -> {
+        log.warn("search change {} rev {} not announced to other instances: {}", stored.key(), stored.rev(),
+          failure.toString());
+        return Future.succeededFuture();
+      }));
   }
 
-  /** On the writer thread: readers still holding the old index finish on it. */
-  private void compactIfWorthIt() {
-    if (memory.needsCompaction()) {
-      long started = System.nanoTime();
-      memory = memory.compacted();
-      log.info("search index compacted in {} ms", (System.nanoTime() - started) / 1_000_000);
+  /**
+   * Queues the changes for the writer thread, which applies everything queued at once and then makes it searchable
+   * with one refresh: under many concurrent puts, one refresh serves many (a refresh per put would write a segment
+   * per put). The future completes on the caller's context once they are searchable.
+   */
+  private Future<Void> apply(List<SearchStore.Stored> changes) {
+    LuceneIndex index = lucene;
+    if (index == null) {
+      return Future.succeededFuture();  // not open yet (or closed): the catch-up at start reads it
     }
+    Pending queued = new Pending(changes, Promise.promise(), Vertx.currentContext());
+    pending.add(queued);
+    scheduleDrain(index);
+    return queued.done().future();
   }
 
-  private Future<Void> announce(int rev, String key) {
-    return redis.publish(channel, rev + " " + key).<Void>mapEmpty().recover(failure -> {
-      log.warn("search change {} rev {} not announced to other instances: {}", key, rev, failure.toString());
-      return Future.succeededFuture();
-    });
-  }
-
-  private void onAnnouncement(String message) {
-    int space = message.indexOf(' ');
-    int rev;
-    try {
-      rev = Integer.parseInt(message.substring(0, Math.max(0, space)));
-    } catch (NumberFormatException e) {
-      log.warn("ignoring malformed search announcement {}", message);
-      return;
-    }
-    String key = message.substring(space + 1);
-    if (rev <= memory.rev(key)) {
-      return;
-    }
-    store.find(key).compose(stored -> stored == null ? Future.succeededFuture() : sync(stored))
-      .onFailure(failure -> log.warn("search change {} rev {} not applied here: {}", key, rev, failure.toString()));
-  }
-
-  /** After the first subscription, a later one means the subscription was away: catch up from MongoDB. */
-  private void onSubscribed() {
-    if (subscriptions.incrementAndGet() > 1) {
-      log.info("search announcements subscribed again; reloading entries from MongoDB to catch up");
-      load().onFailure(failure -> log.warn("search catch-up reload failed: {}", failure.toString()));
+  private void scheduleDrain(LuceneIndex index) {
+    if (draining.compareAndSet(false, true)) {
+      writer.executeBlocking(() -> {
+        drain(index);
+        return null;
+      }, false);
     }
   }
 
   /**
-   * Streams every stored entry into the index: batches counted on the worker pool, applied in order on the
-   * writer thread; the next batch is fetched while the previous one is applied. Answers how many were read.
+   * On the writer thread: applies what is queued now, as one batch. What arrives meanwhile goes in a task of its
+   * own after this one, so that commits queued on the writer thread in between are not starved by steady writes.
    */
-  private Future<Integer> load() {
+  private void drain(LuceneIndex index) {
+    List<Pending> batch = new ArrayList<>();
+    for (Pending next = pending.poll(); next != null; next = pending.poll()) {
+      batch.add(next);
+    }
+    Throwable failed = null;
+    try {
+      if (!batch.isEmpty() && index.apply(batch.stream().flatMap(p -> p.changes().stream()).toList()) > 0) {
+        changedSinceCommit = true;
+      }
+    } catch (Exception | Error e) {
+      failed = e;
+    }
+    Throwable failure = failed;
+    batch.forEach(p -> p.complete(failure));
+    draining.set(false);
+    if (!pending.isEmpty()) {
+      scheduleDrain(index);
+    }
+  }
+
+  private record Pending(List<SearchStore.Stored> changes, Promise<Void> done, io.vertx.core.Context context) {
+
+    void complete(Throwable failure) {
+      Runnable finish = () -> {
+        if (failure == null) {
+          done.complete();
+        } else {
+          done.fail(failure);
+        }
+      };
+      if (context == null) {
+        finish.run();
+      } else {
+        context.runOnContext(v -> finish.run());
+      }
+    }
+  }
+
+  private void onAnnouncement(String message) {
+    String[] parts = message.split(" ");
+    if (parts.length == 3 && PING.equals(parts[0])) {
+      if (self.equals(parts[1])) {
+        heardAt = Long.parseLong(parts[2]);
+      }
+      return;
+    }
+    if (parts.length != 3 || !parts[0].matches("[0-9]{1,9}")) {
+      log.warn("ignoring malformed search announcement {}", message);
+      return;
+    }
+    if (self.equals(parts[2])) {
+      return;  // our own change: applied before it was announced
+    }
+    store.find(parts[1]).compose(stored -> stored == null ? Future.succeededFuture() : apply(List.of(stored)))
+      .onFailure(failure -> {
+        log.warn("search change {} not applied here ({}); catching up from MongoDB", parts[1], failure.toString());
+        catchUp();
+      });
+  }
+
+  /** After the first subscription, a later one means the subscription was away: catch up from MongoDB. */
+  private void onSubscribed() {
+    if (subscriptions.incrementAndGet() > 1 && lucene != null) {
+      log.info("search announcements subscribed again; catching up from MongoDB");
+      catchUp();
+    }
+  }
+
+  /** Every few seconds: ping ourselves, and commit what changed (or how far we have heard) on the writer thread. */
+  private void tick() {
+    LuceneIndex index = lucene;
+    if (index == null) {
+      return;
+    }
+    redis.publish(channel, PING + " " + self + " " + System.currentTimeMillis())
+      .onFailure(failure -> log.debug("search ping not sent: {}", failure.toString()));
+    writer.executeBlocking(() -> {
+      Instant marker = safeMarker();
+      if (changedSinceCommit || marker != null && (index.caughtUp() == null
+        || marker.isAfter(index.caughtUp().plus(MARGIN)))) {
+        commit(index);
+      }
+      return null;
+    }, false).onFailure(failure -> log.warn("search index not committed: {}", failure.toString()));
+  }
+
+  /** On the writer thread. */
+  private void commit(LuceneIndex index) throws java.io.IOException {
+    Instant marker = safeMarker();
+    changedSinceCommit = false;
+    if (marker != null) {
+      index.commit(marker);
+    } else if (index.caughtUp() != null) {
+      index.commit(index.caughtUp());
+    }
+    // an index still being built has no marker: nothing to commit that a restart could trust
+  }
+
+  /**
+   * Up to when this instance has every change: the start of the last completed catch-up, or a later ping of ours
+   * heard back after it, less the margin; null while a catch-up is under way.
+   */
+  private Instant safeMarker() {
+    long from = trustFrom;
+    if (from == Long.MAX_VALUE) {
+      return null;
+    }
+    return Instant.ofEpochMilli(Math.max(from, heardAt)).minus(MARGIN);
+  }
+
+  /** Reads what changed since the index's marker (everything for a new index) into it, then commits. */
+  private synchronized Future<Void> catchUp() {
+    if (catchingUp) {
+      catchUpAgain = true;
+      return loaded.future();
+    }
+    LuceneIndex index = lucene;
+    if (index == null) {
+      return Future.succeededFuture();
+    }
+    catchingUp = true;
+    long started = System.currentTimeMillis();
+    trustFrom = Long.MAX_VALUE;
+    Instant since = index.caughtUp();
+    return stream(since).compose(count -> writer.executeBlocking(() -> {
+        trustFrom = started;
+        commit(index);
+        log.info("search index caught up: {} changes since {} read in {} ms", count, since,
+          System.currentTimeMillis() - started);
+        return null;
+      }, false))
+      .<Void>mapEmpty()
+      .onSuccess(loaded::tryComplete)
+      .onComplete(done -> {
+        synchronized (this) {
+          catchingUp = false;
+          if (done.failed()) {
+            // what was applied stays; the next one skips it by revision
+            log.warn("search catch-up failed; reading from {} again in {} ms", since, RETRY_MILLIS, done.cause());
+            vertx.setTimer(RETRY_MILLIS, id -> catchUp());
+          } else if (catchUpAgain) {
+            catchUpAgain = false;
+            catchUp();
+          }
+        }
+      });
+  }
+
+  /**
+   * Streams the changes since {@code since} into the index: one batch at a time, applied on the writer
+   * thread. Answers how many were read.
+   */
+  private Future<Integer> stream(Instant since) {
     Promise<Integer> done = Promise.promise();
-    store.everything(LOAD_BATCH).subscribe(new Subscriber<Document>() {
+    store.changedSince(since, BATCH).subscribe(new Subscriber<Document>() {
       private Subscription upstream;
-      private List<Document> batch = new ArrayList<>();
+      private List<SearchStore.Stored> batch = new ArrayList<>();
       private int count;
 
       @Override
       public void onSubscribe(Subscription subscription) {
         upstream = subscription;
-        upstream.request(LOAD_BATCH);
+        upstream.request(BATCH);
       }
 
       @Override
       public void onNext(Document document) {
-        batch.add(document);
-        if (batch.size() == LOAD_BATCH) {
+        batch.add(SearchStore.Stored.from(document));
+        if (batch.size() == BATCH) {
           flush(false);
         }
       }
@@ -374,69 +515,19 @@ public final class SearchIndex implements AutoCloseable {
       }
 
       private void flush(boolean last) {
-        List<Document> documents = batch;
+        List<SearchStore.Stored> changes = batch;
         batch = new ArrayList<>();
-        count += documents.size();
+        count += changes.size();
         int total = count;
-        workers.executeBlocking(() -> documents.stream().map(SearchStore.Stored::from).map(SearchIndex::prepare).toList(), false)
-          .compose(prepared -> {
-            Future<Void> applied = writer.executeBlocking(() -> {
-              prepared.forEach(memory::apply);
-              compactIfWorthIt();
-              return null;
-            }, false);
-            if (!last) {
-              upstream.request(LOAD_BATCH);
-            }
-            return applied;
-          })
-          .onSuccess(v -> {
-            if (last) {
-              done.tryComplete(total);
-            }
-          })
-          .onFailure(done::tryFail);
+        apply(changes).onSuccess(v -> {
+          if (last) {
+            done.tryComplete(total);
+          } else {
+            upstream.request(BATCH);
+          }
+        }).onFailure(done::tryFail);
       }
     });
     return done.future();
-  }
-
-  private static SearchMemoryIndex.Prepared prepare(SearchStore.Stored stored) {
-    if (stored.removed()) {
-      return SearchMemoryIndex.Prepared.removal(stored.key(), stored.rev());
-    }
-    return SearchMemoryIndex.Prepared.of(stored.key(), kindCode(stored.kind()), stored.id(),
-      stored.title() == null ? "" : stored.title(), stored.text() == null ? "" : stored.text(),
-      stored.updatedAt() == null ? 0 : stored.updatedAt().toEpochMilli(), owner(stored.status(), stored.departmentId()),
-      stored.rev());
-  }
-
-  /** An entry stored before status was kept is unpublished as far as anyone knows: admins only until re-indexed. */
-  private static SearchMemoryIndex.Owner owner(String status, String departmentId) {
-    return new SearchMemoryIndex.Owner(departmentId, PUBLISHED.equals(status));
-  }
-
-  private static byte kindCode(String kind) {
-    return switch (kind) {
-      case "interpretation" -> SearchMemoryIndex.INTERPRETATION;
-      case "post" -> SearchMemoryIndex.POST;
-      default -> SearchMemoryIndex.DOCUMENT;
-    };
-  }
-
-  private static String kindName(byte code) {
-    return switch (code) {
-      case SearchMemoryIndex.INTERPRETATION -> "interpretation";
-      case SearchMemoryIndex.POST -> "post";
-      default -> "document";
-    };
-  }
-
-  private static int kindMask(Set<String> kinds) {
-    int mask = 0;
-    for (String kind : kinds) {
-      mask |= kindCode(kind);
-    }
-    return mask;
   }
 }

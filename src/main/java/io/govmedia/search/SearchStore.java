@@ -5,6 +5,7 @@ import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
+import io.govmedia.platform.Ids;
 import io.govmedia.platform.Mongo;
 import io.govmedia.platform.Times;
 import io.vertx.core.Future;
@@ -13,16 +14,9 @@ import org.bson.conversions.Bson;
 import org.reactivestreams.Publisher;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-import java.util.regex.Pattern;
 
-import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
-import static com.mongodb.client.model.Filters.in;
-import static com.mongodb.client.model.Filters.or;
-import static com.mongodb.client.model.Filters.regex;
+import static com.mongodb.client.model.Filters.gte;
 import static com.mongodb.client.model.Projections.exclude;
 import static com.mongodb.client.model.Projections.include;
 import static com.mongodb.client.model.Updates.combine;
@@ -31,72 +25,90 @@ import static com.mongodb.client.model.Updates.set;
 import static com.mongodb.client.model.Updates.unset;
 
 /**
- * {@code search_entries}: one document per searchable entry, {@code _id} = kind:id, with its title and plain
- * text (the source every instance builds its in-memory index from), a {@code terms} array of its distinct
- * bigrams and words (single characters left out: a third of the size; a one-character query reads title and
- * text instead) for a multikey index on a real MongoDB, and {@code rev}, raised by every change, so that
- * instances applying changes in any order keep the newest. A removed entry stays as a tombstone with
- * {@code removed: true}, so a late, older put cannot bring it back and a reload sees the removal.
+ * {@code search_entries}: one document per searchable entry, {@code _id} = kind:id, with its title and plain text
+ * (what every instance's Lucene index is built from), {@code rev}, raised by every change, so that instances applying
+ * changes in any order keep the newest, and {@code changedAt}, the writer's time of the change, from which an
+ * instance catches up on what it missed. A removed entry stays as a tombstone with {@code removed: true}, so a late,
+ * older put cannot bring it back and a catch-up sees the removal. {@code citizens}: a post shown on the mini-program
+ * (set by publishing, kept across the post's edits).
+ *
+ * <p>{@code search_meta} holds the database's epoch, a random id made once: an index on disk built from another
+ * database (or from this one before it was emptied) has another epoch and is built again.
  */
 final class SearchStore {
 
   static final String COLLECTION = "search_entries";
 
-  /** An entry as stored: {@code removed} ones carry only kind, id, rev and updatedAt; old ones may lack status. */
+  /** An entry as stored: {@code removed} ones carry only kind, id, rev and times; old ones may lack status. */
   record Stored(String key, String kind, String id, String title, String text, String status, String departmentId,
-                Instant updatedAt, int rev, boolean removed) {
+                Instant updatedAt, int rev, boolean removed, boolean citizens) {
 
     static Stored from(Document d) {
       return new Stored(d.getString("_id"), d.getString("kind"), d.getString("entryId"), d.getString("title"),
         d.getString("text"), d.getString("status"), d.getString("departmentId"), Times.instant(d.getDate("updatedAt")),
-        d.getInteger("rev", 0), d.getBoolean("removed", false));
+        d.getInteger("rev", 0), d.getBoolean("removed", false), d.getBoolean("citizens", false));
     }
   }
 
   private final MongoCollection<Document> entries;
+  private final MongoCollection<Document> meta;
 
   SearchStore(MongoDatabase db) {
     this.entries = db.getCollection(COLLECTION);
+    this.meta = db.getCollection("search_meta");
   }
 
+  /** For a real MongoDB's catch-up queries (the embedded store scans whatever the indexes). */
   Future<Void> createIndexes() {
-    return Mongo.speedUp("search entries", entries.createIndex(Indexes.ascending("terms")));
+    return Mongo.speedUp("search entries", entries.createIndex(Indexes.ascending("changedAt")));
   }
 
   static String key(String kind, String id) {
     return kind + ":" + id;
   }
 
+  /** The database's epoch, made by whichever instance asks first. */
+  Future<String> epoch() {
+    return storedEpoch().compose(stored -> stored != null ? Future.succeededFuture(stored)
+      : Mongo.first(meta.insertOne(new Document("_id", "epoch").append("value", Ids.newId())))
+        .<Void>mapEmpty()
+        .recover(failure -> Mongo.isDuplicateKey(failure) ? Future.succeededFuture() : Future.failedFuture(failure))
+        .compose(v -> storedEpoch()));
+  }
+
+  private Future<String> storedEpoch() {
+    return Mongo.first(meta.find(eq("_id", "epoch")).limit(1)).map(found -> found == null ? null : found.getString("value"));
+  }
+
   /**
-   * Stores the entry unless a newer one (a later {@code updatedAt}) is stored already; answers the new revision,
-   * or null when the stored one was newer. Read, then write, each by {@code _id} alone: the embedded store uses
-   * its index only for a filter on {@code _id} and nothing else, and scans (reading every entry) otherwise. So the
-   * check is not atomic with the write: two puts of one entry racing on two instances within the same
-   * milliseconds may leave the older; the entry's next put repairs it.
+   * Stores the entry unless a newer one (a later {@code updatedAt}) is stored already; answers it as stored, or null
+   * when the stored one was newer. Read, then write, each by {@code _id} alone: the embedded store uses its index
+   * only for a filter on {@code _id} and nothing else. So the check is not atomic with the write: two puts of one
+   * entry racing on two instances within the same milliseconds may leave the older; the entry's next put repairs it.
    */
-  Future<Integer> put(SearchIndex.Entry entry, List<String> terms) {
+  Future<Stored> put(SearchIndex.Entry entry) {
     String key = key(entry.kind(), entry.id());
     Bson update = combine(set("kind", entry.kind()), set("entryId", entry.id()), set("title", entry.title()),
       set("text", entry.text()), set("status", entry.status()), set("departmentId", entry.departmentId()),
-      set("updatedAt", Times.date(entry.updatedAt())), set("terms", terms), unset("removed"), inc("rev", 1));
+      set("updatedAt", Times.date(entry.updatedAt())), changed(), unset("removed"), unset("terms"), inc("rev", 1));
     return Mongo.first(entries.find(eq("_id", key)).projection(include("updatedAt")).limit(1)).compose(stored -> {
       Instant storedAt = stored == null ? null : Times.instant(stored.getDate("updatedAt"));
       if (storedAt != null && storedAt.isAfter(entry.updatedAt())) {
         return Future.succeededFuture(null);
       }
-      return Mongo.first(entries.findOneAndUpdate(eq("_id", key), update,
-          new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER).projection(include("rev"))))
-        .map(written -> written.getInteger("rev"));
+      return written(eq("_id", key), update, true);
     });
   }
 
-  /** Leaves a tombstone; answers its revision, or null when nothing was stored under the key. */
-  Future<Integer> remove(String kind, String id) {
-    Bson update = combine(set("removed", true), unset("title"), unset("text"), unset("terms"), unset("status"),
-      unset("departmentId"), inc("rev", 1));
-    return Mongo.first(entries.findOneAndUpdate(eq("_id", key(kind, id)), update,
-        new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER).projection(include("rev"))))
-      .map(stored -> stored == null ? null : stored.getInteger("rev"));
+  /** Leaves a tombstone; answers it, or null when nothing was stored under the key. */
+  Future<Stored> remove(String kind, String id) {
+    return written(eq("_id", key(kind, id)), combine(set("removed", true), unset("title"), unset("text"),
+      unset("terms"), unset("status"), unset("departmentId"), changed(), inc("rev", 1)), false);
+  }
+
+  /** Marks whether citizens find the entry (a post on the mini-program); null when there is no such entry. */
+  Future<Stored> showToCitizens(String kind, String id, boolean shown) {
+    return written(eq("_id", key(kind, id)), combine(set("citizens", shown), changed(), inc("rev", 1)), false);
   }
 
   Future<Stored> find(String key) {
@@ -104,31 +116,23 @@ final class SearchStore {
       .map(found -> found == null ? null : Stored.from(found));
   }
 
-  /** Every entry and tombstone, streamed in batches, for loading. */
-  Publisher<Document> everything(int batchSize) {
-    return entries.find().projection(exclude("terms")).batchSize(batchSize);
+  /** Every entry and tombstone changed at or after {@code since} (all when null), streamed in batches. */
+  Publisher<Document> changedSince(Instant since, int batchSize) {
+    Bson filter = since == null ? new Document() : gte("changedAt", Times.date(since));
+    return entries.find(filter).projection(exclude("terms")).batchSize(batchSize);
+  }
+
+  private Future<Stored> written(Bson filter, Bson update, boolean upsert) {
+    return Mongo.first(entries.findOneAndUpdate(filter, update, new FindOneAndUpdateOptions().upsert(upsert)
+        .returnDocument(ReturnDocument.AFTER).projection(exclude("terms"))))
+      .map(stored -> stored == null ? null : Stored.from(stored));
   }
 
   /**
-   * The entries that may match a query, for answering before the in-memory index is loaded: those with any of
-   * its bigrams and words (all of them when it has only one or two terms), or whose title or text holds one of
-   * its single characters. Scans on the embedded store; uses the terms index on a real MongoDB.
+   * The writer's wall-clock time, not the server's (possibly moved) clock: catching up compares it with the times
+   * this and other instances have heard each other, with a margin for skew between their clocks.
    */
-  Future<List<Stored>> candidates(List<String> terms, Set<String> kinds) {
-    List<String> indexed = new ArrayList<>();
-    List<Bson> anyOf = new ArrayList<>();
-    for (String term : terms) {
-      if (SearchTerms.isCharacter(term)) {
-        anyOf.add(regex("title", Pattern.quote(term)));
-        anyOf.add(regex("text", Pattern.quote(term)));
-      } else {
-        indexed.add(term);
-      }
-    }
-    if (!indexed.isEmpty()) {
-      anyOf.add(indexed.size() == terms.size() && terms.size() <= 2 ? com.mongodb.client.model.Filters.all("terms", indexed) : in("terms", indexed));
-    }
-    Bson filter = and(anyOf.size() == 1 ? anyOf.get(0) : or(anyOf), in("kind", kinds), eq("removed", null));
-    return Mongo.all(entries.find(filter).projection(exclude("terms")).batchSize(500)).map(found -> found.stream().map(Stored::from).toList());
+  private static Bson changed() {
+    return set("changedAt", new java.util.Date());
   }
 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
@@ -30,8 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The index as the content features use it: two instances on one database (another server on the same MongoDB
- * and Redis), a third started later, and one never started (still answering from MongoDB).
+ * The index as the content features use it: two instances on one database and one data directory (as two servers
+ * on the same MongoDB, Redis and disk), others started later or restarted.
  */
 @DisplayName("Search index")
 class SearchIndexTest {
@@ -43,6 +44,7 @@ class SearchIndexTest {
   static SearchIndex first;
   static SearchIndex second;
   static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+  static Path folders;
 
   @BeforeAll
   static void start() throws Exception {
@@ -51,8 +53,9 @@ class SearchIndexTest {
     mongo = MongoClients.create(server.mongoUri());
     db = mongo.getDatabase("search_test_" + Client.unique());
     redis = Redis.connect(server.redisUri());
-    first = started(new SearchIndex(vertx, db, redis));
-    second = started(new SearchIndex(vertx, db, redis));
+    folders = server.dataDir().resolve("search").resolve(db.getName());
+    first = started(index(redis));
+    second = started(index(redis));
   }
 
   @AfterAll
@@ -62,6 +65,10 @@ class SearchIndexTest {
     redis.close();
     mongo.close();
     vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  static SearchIndex index(Redis through) {
+    return new SearchIndex(vertx, db, through, folders);
   }
 
   static SearchIndex started(SearchIndex index) throws Exception {
@@ -212,8 +219,8 @@ class SearchIndexTest {
   void catchUp() throws Exception {
     EmbeddedRedis own = EmbeddedRedis.start();
     try (Redis forWriter = Redis.connect(own.uri()); Redis forReader = Redis.connect(own.uri());
-         SearchIndex writer = started(new SearchIndex(vertx, db, forWriter));
-         SearchIndex reader = started(new SearchIndex(vertx, db, forReader))) {
+         SearchIndex writer = started(index(forWriter));
+         SearchIndex reader = started(index(forReader))) {
       own.close();
       String id = put(writer, "document", "关于做好冬春救助工作的通知", "切实保障受灾群众冬春期间基本生活。");
       assertEquals(List.of(id), ids(search(writer, "冬春救助"), Set.of(id)));
@@ -230,27 +237,46 @@ class SearchIndexTest {
     String kept = document("关于加强农村饮水安全工作的通知", "保障农村饮水安全，巩固提升供水保障水平。");
     String removed = document("农村饮水安全工程建设管理办法", "规范农村饮水安全工程建设。");
     await(first.remove("document", removed));
-    try (SearchIndex later = started(new SearchIndex(vertx, db, redis))) {
+    try (SearchIndex later = started(new SearchIndex(vertx, db, redis, folders.resolveSibling(db.getName() + "-later")))) {
       assertEquals(List.of(kept), ids(search(later, "农村饮水安全"), Set.of(kept, removed)));
     }
   }
 
   @Test
-  @DisplayName("before its index is loaded, an instance answers from a MongoDB query, ranked and highlighted alike")
-  void beforeLoaded() throws Exception {
-    String title = document("跨省异地就医直接结算办理指南", "参保人员备案后可直接结算。");
-    String body = document("医疗保障工作简报", "本月新增跨省异地就医直接结算定点医院十家。");
-    String tax = document("关于契税减免的公告", "符合条件的家庭购房享受契税优惠。");
-    try (SearchIndex notLoaded = new SearchIndex(vertx, db, redis)) {
-      List<SearchIndex.Hit> hits = search(notLoaded, "异地就医");
-      assertEquals(List.of(title, body), ids(hits, Set.of(title, body, tax)));
-      assertTrue(hit(hits, body).snippet().contains("跨省<em>异地就医</em>直接结算"));
-      assertEquals(List.of(tax), ids(search(notLoaded, "契"), Set.of(title, body, tax)));
+  @DisplayName("instances running at once on one data directory each hold an index folder of their own")
+  void foldersOfTheirOwn() throws Exception {
+    try (SearchIndex third = started(index(redis))) {
+      Set<Path> held = Set.of(first.folder(), second.folder(), third.folder());
+      assertEquals(3, held.size(), held.toString());
+      assertTrue(held.stream().allMatch(folder -> folder.startsWith(folders)), held.toString());
     }
   }
 
   @Test
-  @DisplayName("loaded or not, a reader finds published entries and the unpublished ones of departments in their scope only")
+  @DisplayName("a restarted instance reopens its index on disk, answers at once, and catches up on what changed while it was down")
+  void restart() throws Exception {
+    String before = document("关于开展城乡环境整治行动的通知", "城乡环境整治行动分三个阶段。");
+    Path folder;
+    try (SearchIndex stopped = started(index(redis))) {
+      eventually(stopped, "城乡环境整治", hits -> ids(hits, Set.of(before)).contains(before));
+      folder = stopped.folder();
+    }
+    String meanwhile = document("城乡环境整治行动验收办法", "验收城乡环境整治成效。");
+    await(first.remove("document", before));
+
+    SearchIndex restarted = index(redis);
+    try {
+      restarted.start().await(10, TimeUnit.SECONDS);
+      assertEquals(folder, restarted.folder(), "the folder the stopped instance left");
+      restarted.loaded().await(10, TimeUnit.SECONDS);
+      assertEquals(List.of(meanwhile), ids(search(restarted, "城乡环境整治"), Set.of(before, meanwhile)));
+    } finally {
+      restarted.close();
+    }
+  }
+
+  @Test
+  @DisplayName("a reader finds published entries and the unpublished ones of departments in their scope only")
   void readerScope() throws Exception {
     String ours = io.govmedia.platform.Ids.newId();
     String theirs = io.govmedia.platform.Ids.newId();
@@ -260,13 +286,11 @@ class SearchIndexTest {
     await(first.put(new SearchIndex.Entry("document", published, "城市更新试点通知", "城市更新试点。", "published", "dept-b", T0)));
     Set<String> all = Set.of(ours, theirs, published);
     SearchIndex.Reader readerA = new SearchIndex.Reader(Set.of("dept-a"));
-    try (SearchIndex notLoaded = new SearchIndex(vertx, db, redis)) {
-      for (SearchIndex index : List.of(first, notLoaded)) {
-        Set<String> found = Set.copyOf(ids(await(index.search("城市更新试点", Set.of(), readerA, 200, null)).items(), all));
-        assertEquals(Set.of(ours, published), found);
-        assertEquals(all, Set.copyOf(ids(search(index, "城市更新试点"), all)), "admins find everything");
-      }
-    }
+    Set<String> found = Set.copyOf(ids(await(first.search("城市更新试点", Set.of(), readerA, 200, null)).items(), all));
+    assertEquals(Set.of(ours, published), found);
+    assertEquals(all, Set.copyOf(ids(search(first, "城市更新试点"), all)), "admins find everything");
+    Set<String> citizens = Set.copyOf(ids(await(first.searchPublished("城市更新试点", 200, null)).items(), all));
+    assertEquals(Set.of(published), citizens, "citizens find the published one only");
   }
 
   @Test

@@ -51,7 +51,9 @@ class SearchRoutesTest {
     vertx = Vertx.vertx();
     mongo = MongoClients.create(server.mongoUri());
     redis = Redis.connect(server.redisUri());
-    feeder = new SearchIndex(vertx, mongo.getDatabase("govmedia_test"), redis);
+    // another instance on the shared server's database and data directory
+    feeder = new SearchIndex(vertx, mongo.getDatabase("govmedia_test"), redis,
+      server.dataDir().resolve("search").resolve("govmedia_test"));
     feeder.start().await(10, TimeUnit.SECONDS);
   }
 
