@@ -202,6 +202,7 @@ public final class InboxBench {
     int count = rate * seconds;
     CaseIntake intake = server.feature(InboxFeature.class).intake();
     ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+    Map<Integer, ConcurrentLinkedQueue<Long>> bySecond = new java.util.concurrent.ConcurrentSkipListMap<>();
     ConcurrentLinkedQueue<String> ids = new ConcurrentLinkedQueue<>();
     AtomicInteger errors = new AtomicInteger();
     CountDownLatch done = new CountDownLatch(count);
@@ -218,6 +219,8 @@ public final class InboxBench {
         long sentAt = System.nanoTime();
         intake.accept(message).onComplete(accepted -> {
           latencies.add(System.nanoTime() - sentAt);
+          bySecond.computeIfAbsent((int) ((sentAt - start) / 1_000_000_000L), k -> new ConcurrentLinkedQueue<>())
+            .add(System.nanoTime() - sentAt);
           if (accepted.failed()) {
             errors.incrementAndGet();
           } else {
@@ -231,6 +234,13 @@ public final class InboxBench {
       }
     });
     check(done.await(seconds + 300L, TimeUnit.SECONDS), "intake answers missing");
+    // where the slow ones are: each second of sending with its p50 / p99 (a warm-up, a pause, a growing backlog)
+    StringBuilder seconds99 = new StringBuilder("intake p50/p99 ms by second sent:");
+    bySecond.forEach((second, values) -> {
+      long[] each = values.stream().mapToLong(Long::longValue).toArray();
+      seconds99.append(String.format(" %d:%.0f/%.0f", second, percentile(each, 50) / 1e6, percentile(each, 99) / 1e6));
+    });
+    System.out.println(seconds99);
     int assigned;
     try (MongoClient mongoClient = MongoClients.create(mongoUri)) {
       assigned = Mongo.all(mongoClient.getDatabase("govmedia").getCollection("cases")
