@@ -14,6 +14,7 @@ import org.bson.conversions.Bson;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import static com.mongodb.client.model.Filters.and;
@@ -60,8 +61,10 @@ public final class ItemStore {
    * from its index, the status checked here), or every published one when {@code ids} is null (a scan).
    */
   Future<List<Item>> published(ItemKind kind, Collection<String> ids) {
+    // the scan of a whole collection may take longer than a request's timeout on a large embedded store
+    MongoCollection<Document> collection = ids == null ? items(kind).withTimeout(5, TimeUnit.MINUTES) : items(kind);
     Bson filter = ids == null ? eq("status", ReviewStatus.PUBLISHED.wire()) : in("_id", List.copyOf(ids));
-    return Mongo.all(items(kind).find(filter))
+    return Mongo.all(collection.find(filter).batchSize(1_000))
       .map(docs -> docs.stream().map(d -> Item.from(kind, d)).filter(i -> i.status() == ReviewStatus.PUBLISHED)
         .toList());
   }
