@@ -30,6 +30,7 @@ public final class CitizenFeature implements Feature {
 
   /** How often views counted in Redis are written to MongoDB. */
   static final Duration VIEWS_FLUSH = Duration.ofSeconds(30);
+  private static final int REBUILD_ATTEMPTS = 5;
 
   private final Platform platform;
   private final CitizenSessions sessions;
@@ -85,15 +86,27 @@ public final class CitizenFeature implements Feature {
 
   /**
    * The view counts and votes come back from MongoDB when Redis lost them; the feed is reconciled with MongoDB, in
-   * the background when its sets exist, before serving when they do not (a first start, Redis emptied).
+   * the background when its sets exist, before serving when they do not (a first start, Redis emptied). A rebuild
+   * that fails (a store busy at start) is tried again in the background a few times rather than failing the start.
    */
   @Override
   public Future<?> start() {
     return Future.all(views.load(), votes.load(), feed.built()).compose(all -> {
-      Future<Void> rebuilt = feed.rebuild().compose(n -> cache.invalidate())
-        .onFailure(Feed::logRebuildFailure);
-      return all.<Boolean>resultAt(2) ? Future.succeededFuture() : rebuilt;
+      Future<Void> rebuilt = rebuild(1);
+      return all.<Boolean>resultAt(2) ? Future.succeededFuture() : rebuilt.otherwiseEmpty();
     });
+  }
+
+  /** One attempt; a failure schedules the next, later each time (the answer is this attempt's). */
+  private Future<Void> rebuild(int attempt) {
+    Future<Void> done = feed.rebuild().compose(n -> cache.invalidate());
+    done.onFailure(failure -> {
+      Feed.logRebuildFailure(failure);
+      if (attempt < REBUILD_ATTEMPTS) {
+        platform.vertx().setTimer(10_000L * attempt, timer -> rebuild(attempt + 1));
+      }
+    });
+    return done;
   }
 
   @Override

@@ -350,6 +350,6 @@ final class Feed {
   }
 
   static void logRebuildFailure(Throwable failure) {
-    log.warn("feed not rebuilt from MongoDB; it is tried again at the next start", failure);
+    log.warn("feed not rebuilt from MongoDB; tried again shortly (and at every start)", failure);
   }
 }
