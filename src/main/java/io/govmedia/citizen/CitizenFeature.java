@@ -85,16 +85,15 @@ public final class CitizenFeature implements Feature {
   }
 
   /**
-   * The view counts and votes come back from MongoDB when Redis lost them; the feed is reconciled with MongoDB, in
-   * the background when its sets exist, before serving when they do not (a first start, Redis emptied). A rebuild
-   * that fails (a store busy at start) is tried again in the background a few times rather than failing the start.
+   * The view counts and votes come back from MongoDB when Redis lost them; the feed is reconciled with MongoDB in the
+   * background (in short reads, so that start-up and requests go on meanwhile). Until a first build has finished
+   * (a first start, Redis emptied) the feed lists what has been rebuilt so far. A rebuild that fails is tried again
+   * a few times.
    */
   @Override
   public Future<?> start() {
-    return Future.all(views.load(), votes.load(), feed.built()).compose(all -> {
-      Future<Void> rebuilt = rebuild(1);
-      return all.<Boolean>resultAt(2) ? Future.succeededFuture() : rebuilt.otherwiseEmpty();
-    });
+    rebuild(1);
+    return Future.all(views.load(), votes.load());
   }
 
   /** One attempt; a failure schedules the next, later each time (the answer is this attempt's). */
