@@ -28,7 +28,9 @@ import java.util.function.Supplier;
  * on, with no pub/sub delay and no extra round trip (the one read is the cache read itself).
  *
  * <p>Entries expire after {@link #TTL} (or earlier, when the caller says its answer goes stale sooner: a document
- * that expires at a given time), so the cache never grows without bound. Concurrent misses of one key on one
+ * that expires at a given time), so the cache never grows without bound. Each instance also keeps a copy of what it
+ * read for a minute: then a request reads only the generation ({@code GET}, a few bytes) and answers from the copy
+ * when it is still current, so the answer is not fetched again and again. Concurrent misses of one key on one
  * instance compute it once. When Redis fails, the answer is computed and served uncached.
  */
 public final class CitizenCache {
@@ -37,10 +39,17 @@ public final class CitizenCache {
   public static final Duration TTL = Duration.ofMinutes(5);
   static final String GENERATION = Redis.PREFIX + "mp:cache:generation";
   private static final String ENTRY = Redis.PREFIX + "mp:cache:entry:";
+  /** How long this instance keeps a copy of an answer (each use still checks the generation in Redis). */
+  static final Duration REMEMBER_HERE = Duration.ofSeconds(60);
+  private static final int MAX_COPIES = 5_000;
   private static final Logger log = LoggerFactory.getLogger(CitizenCache.class);
 
   private final Redis redis;
   private final Map<String, Future<Answer>> computing = new ConcurrentHashMap<>();
+  private final Map<String, Local> copies = new ConcurrentHashMap<>();
+
+  private record Local(String generation, Answer answer, long until) {
+  }
 
   CitizenCache(Redis redis) {
     this.redis = redis;
@@ -83,16 +92,45 @@ public final class CitizenCache {
    */
   public Future<Answer> get(String key, Supplier<Future<Fresh>> compute) {
     String entryKey = ENTRY + key;
+    Local local = copies.get(entryKey);
+    if (local != null && local.until() > System.nanoTime()) {
+      // a copy here: only the generation is read, not the answer again
+      return Redis.await(redis.commands().get(GENERATION)).compose(
+        generation -> local.generation().equals(generation == null ? "0" : generation)
+          ? Future.succeededFuture(local.answer()) : read(entryKey, compute),
+        redisAway -> uncached(compute, redisAway));
+    }
+    return read(entryKey, compute);
+  }
+
+  private Future<Answer> read(String entryKey, Supplier<Future<Fresh>> compute) {
     return Redis.await(redis.commands().mget(GENERATION, entryKey))
       .compose(values -> {
         String generation = value(values.get(0), "0");
         String stored = value(values.get(1), null);
-        Answer hit = stored == null ? null : decode(stored, generation);
-        return hit != null ? Future.succeededFuture(hit) : computeOnce(entryKey, generation, compute);
-      }, redisAway -> {
-        log.debug("citizen cache unavailable; answering uncached", redisAway);
-        return compute.get().map(fresh -> Answer.of(fresh.body().encode()));
-      });
+        Stored hit = stored == null ? null : decode(stored, generation);
+        if (hit == null) {
+          return computeOnce(entryKey, generation, compute);
+        }
+        keepHere(entryKey, generation, hit.answer(), Duration.ofMillis(hit.untilMillis() - System.currentTimeMillis()));
+        return Future.succeededFuture(hit.answer());
+      }, redisAway -> uncached(compute, redisAway));
+  }
+
+  private static Future<Answer> uncached(Supplier<Future<Fresh>> compute, Throwable redisAway) {
+    log.debug("citizen cache unavailable; answering uncached", redisAway);
+    return compute.get().map(fresh -> Answer.of(fresh.body().encode()));
+  }
+
+  /** A copy on this instance, valid while the generation it was read in is current (checked on every use). */
+  private void keepHere(String entryKey, String generation, Answer answer, Duration keep) {
+    if (keep.compareTo(REMEMBER_HERE) > 0) {
+      keep = REMEMBER_HERE;
+    }
+    if (copies.size() >= MAX_COPIES) {
+      copies.clear();  // crude, but bounded: at worst a round of reads from Redis
+    }
+    copies.put(entryKey, new Local(generation, answer, System.nanoTime() + keep.toNanos()));
   }
 
   /** Everything cached so far is stale, on every instance, from the next request on. */
@@ -110,6 +148,7 @@ public final class CitizenCache {
     Future<Answer> started = compute.get().map(fresh -> {
       Answer answer = Answer.of(fresh.body().encode());
       store(entryKey, generation, answer, fresh.keep());
+      keepHere(entryKey, generation, answer, fresh.keep() == null ? TTL : fresh.keep());
       return answer;
     });
     computing.put(flight, started);
@@ -120,19 +159,30 @@ public final class CitizenCache {
   /** Stored in the background: the citizen does not wait for it, and a failed store only costs a later miss. */
   private void store(String entryKey, String generation, Answer answer, Duration keep) {
     long millis = Math.max(1, Math.min(TTL.toMillis(), keep == null ? TTL.toMillis() : keep.toMillis()));
-    Redis.await(redis.commands().set(entryKey, generation + "|" + answer.etag() + "|" + answer.body(),
+    long until = System.currentTimeMillis() + millis;
+    Redis.await(redis.commands().set(entryKey, generation + "|" + until + "|" + answer.etag() + "|" + answer.body(),
         SetArgs.Builder.px(millis)))
       .onFailure(failure -> log.debug("citizen cache entry not stored", failure));
   }
 
+  /** An answer as stored in Redis ({@code generation|untilMillis|etag|body}), and until when it holds. */
+  private record Stored(Answer answer, long untilMillis) {
+  }
+
   /** The stored answer when it belongs to {@code generation}; null otherwise (stale, or not ours). */
-  private static Answer decode(String stored, String generation) {
+  private static Stored decode(String stored, String generation) {
     int first = stored.indexOf('|');
     int second = first < 0 ? -1 : stored.indexOf('|', first + 1);
-    if (second < 0 || !stored.regionMatches(0, generation, 0, first) || first != generation.length()) {
+    int third = second < 0 ? -1 : stored.indexOf('|', second + 1);
+    if (third < 0 || first != generation.length() || !stored.startsWith(generation)) {
       return null;
     }
-    return new Answer(stored.substring(second + 1), stored.substring(first + 1, second));
+    try {
+      return new Stored(new Answer(stored.substring(third + 1), stored.substring(second + 1, third)),
+        Long.parseLong(stored, first + 1, second, 10));
+    } catch (NumberFormatException notOurs) {
+      return null;
+    }
   }
 
   private static String value(KeyValue<String, String> kv, String otherwise) {

@@ -31,6 +31,7 @@ public final class CitizenFeature implements Feature {
 
   /** How often views counted in Redis are written to MongoDB. */
   static final Duration VIEWS_FLUSH = Duration.ofSeconds(30);
+  private static final int REBUILD_ATTEMPTS = 5;
 
   private final Platform platform;
   private final CitizenSessions sessions;
@@ -138,16 +139,27 @@ public final class CitizenFeature implements Feature {
   }
 
   /**
-   * The view counts and votes come back from MongoDB when Redis lost them; the feed is reconciled with MongoDB, in
-   * the background when its sets exist, before serving when they do not (a first start, Redis emptied).
+   * The view counts and votes come back from MongoDB when Redis lost them; the feed is reconciled with MongoDB in the
+   * background (in short reads, so that start-up and requests go on meanwhile). Until a first build has finished
+   * (a first start, Redis emptied) the feed lists what has been rebuilt so far. A rebuild that fails is tried again
+   * a few times.
    */
   @Override
   public Future<?> start() {
-    return Future.all(views.load(), votes.load(), feed.built()).compose(all -> {
-      Future<Void> rebuilt = feed.rebuild().compose(n -> cache.invalidate())
-        .onFailure(Feed::logRebuildFailure);
-      return all.<Boolean>resultAt(2) ? Future.succeededFuture() : rebuilt;
+    rebuild(1);
+    return Future.all(views.load(), votes.load());
+  }
+
+  /** One attempt; a failure schedules the next, later each time (the answer is this attempt's). */
+  private Future<Void> rebuild(int attempt) {
+    Future<Void> done = feed.rebuild().compose(n -> cache.invalidate());
+    done.onFailure(failure -> {
+      Feed.logRebuildFailure(failure);
+      if (attempt < REBUILD_ATTEMPTS) {
+        platform.vertx().setTimer(10_000L * attempt, timer -> rebuild(attempt + 1));
+      }
     });
+    return done;
   }
 
   @Override

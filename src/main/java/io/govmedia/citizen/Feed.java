@@ -202,38 +202,49 @@ final class Feed {
    * its next change, or the next start, corrects it.
    */
   Future<Integer> rebuild() {
-    return Future.all(Redis.await(redis.commands().hgetall(SUMMARY)), content.publishedInterpretations(),
-        publishing.miniappPlacements())
+    return Future.all(Redis.await(redis.commands().hgetall(SUMMARY)), publishing.miniappPlacements())
       .compose(all -> {
         Map<String, String> known = all.resultAt(0) == null ? new HashMap<>() : new HashMap<>(all.<Map<String, String>>resultAt(0));
-        List<PublicItem> interpretations = all.resultAt(1);
-        Map<String, List<PublishingFeature.MiniappPlacement>> placements = all.<List<PublishingFeature.MiniappPlacement>>resultAt(2)
+        Map<String, List<PublishingFeature.MiniappPlacement>> placements = all.<List<PublishingFeature.MiniappPlacement>>resultAt(1)
           .stream().collect(Collectors.groupingBy(PublishingFeature.MiniappPlacement::postId));
         List<String> postIds = List.copyOf(placements.keySet());
         List<Supplier<Future<List<FeedEntry>>>> batches = new ArrayList<>();
-        for (int i = 0; i < interpretations.size(); i += CHUNK) {
-          List<PublicItem> chunk = interpretations.subList(i, Math.min(interpretations.size(), i + CHUNK));
-          batches.add(() -> entries(chunk, List.of(), Map.of()));
-        }
         for (int i = 0; i < postIds.size(); i += CHUNK) {
           List<String> chunk = postIds.subList(i, Math.min(postIds.size(), i + CHUNK));
           batches.add(() -> content.publicItems("post", chunk).compose(posts -> entries(List.of(), posts, placements)));
         }
-        return inTurn(batches, 0, new ArrayList<>()).compose(fresh -> {
+        List<FeedEntry> fresh = new ArrayList<>();
+        return interpretationsFrom(null, fresh).compose(v -> inTurn(batches, 0, fresh)).compose(done -> {
+          // A difference found while changes go on may be a change made since it was read: unless the sets are
+          // being built for the first time, each differing article is read again and written as it stands now.
+          boolean first = known.isEmpty();
           List<Supplier<Future<Void>>> writes = new ArrayList<>();
           for (FeedEntry entry : fresh) {
             String had = known.remove(entry.id());
             FeedEntry old = had == null ? null : FeedEntry.decode(had);
             if (!entry.equals(old)) {
-              writes.add(() -> move(old, entry));
+              writes.add(first ? () -> move(old, entry) : () -> refresh(entry));
             }
           }
-          known.values().forEach(had -> writes.add(() -> move(FeedEntry.decode(had), null)));
+          known.values().forEach(had -> writes.add(() -> refresh(FeedEntry.decode(had))));
           return writesInChunks(writes, 0)
-            .compose(v -> Redis.await(redis.commands().set(BUILT, Instant.now().toString())))
+            .compose(x -> Redis.await(redis.commands().set(BUILT, Instant.now().toString())))
             .map(fresh.size());
         });
       });
+  }
+
+  private Future<Void> refresh(FeedEntry entry) {
+    return "post".equals(entry.kind()) ? refreshPost(entry.id()) : refreshInterpretations(List.of(entry.id()));
+  }
+
+  /** The published interpretations' entries, a batch of interpretations after another, in id order. */
+  private Future<Void> interpretationsFrom(String afterId, List<FeedEntry> fresh) {
+    return content.publishedInterpretations(afterId, CHUNK).compose(batch -> entries(batch.getKey(), List.of(), Map.of())
+      .compose(entries -> {
+        fresh.addAll(entries);
+        return batch.getValue().isEmpty() ? Future.succeededFuture() : interpretationsFrom(batch.getValue(), fresh);
+      }));
   }
 
   /** Whether the sets exist (false before the first build, or after Redis lost its data). */
@@ -350,6 +361,6 @@ final class Feed {
   }
 
   static void logRebuildFailure(Throwable failure) {
-    log.warn("feed not rebuilt from MongoDB; it is tried again at the next start", failure);
+    log.warn("feed not rebuilt from MongoDB; tried again shortly (and at every start)", failure);
   }
 }

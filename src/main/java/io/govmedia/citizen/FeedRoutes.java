@@ -130,8 +130,9 @@ final class FeedRoutes {
   // An article
 
   /**
-   * The cached page plus what changes on every visit (views, the helpful count and whether this citizen voted);
-   * the ETag is weak, made of the page's and the vote's: a new view alone still answers 304.
+   * The cached page plus what changes on every visit (views, the helpful count and whether this citizen voted), read
+   * at the same time as the page; the ETag is weak, made of the page's and the vote's: a new view alone still
+   * answers 304.
    */
   private void article(RoutingContext ctx) {
     CitizenSession who = CitizenAuth.of(ctx);
@@ -140,13 +141,16 @@ final class FeedRoutes {
       ctx.fail(ArticleView.notFound());
       return;
     }
+    Future<ViewCounts.Visit> visit = views.visit(id, who);
     cache.get("article:" + id, () -> articles.detail(id))
-      .compose(answer -> Future.all(views.view(id), votes.tally(id, who)).map(all -> {
-        HelpfulVotes.Tally tally = all.resultAt(1);
-        JsonObject counts = new JsonObject().put("views", all.<Long>resultAt(0)).put("helpful", tally.helpful())
-          .put("voted", tally.voted());
+      .compose(answer -> visit.map(counts -> {
+        if (counts == null) {  // left the feed between the two reads
+          throw ArticleView.notFound();
+        }
         String page = answer.etag().substring(1, answer.etag().length() - 1);
-        return answer.with(counts, "W/\"" + page + "-" + tally.helpful() + (tally.voted() ? "v" : "n") + "\"");
+        return answer.with(new JsonObject().put("views", counts.views()).put("helpful", counts.helpful())
+            .put("voted", counts.voted()),
+          "W/\"" + page + "-" + counts.helpful() + (counts.voted() ? "v" : "n") + "\"");
       }))
       .onSuccess(answer -> CitizenCache.reply(ctx, answer))
       .onFailure(ctx::fail);

@@ -74,7 +74,7 @@ final class HelpfulVotes {
     });
   }
 
-  private static String voter(CitizenSession who) {
+  static String voter(CitizenSession who) {
     return who.accountId() + ":" + who.openid();
   }
 }

@@ -10,6 +10,8 @@ import com.mongodb.reactivestreams.client.MongoDatabase;
 import io.govmedia.platform.Mongo;
 import io.govmedia.platform.Redis;
 import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.vertx.core.Future;
 import org.bson.Document;
@@ -39,12 +41,43 @@ final class ViewCounts {
     this.stats = db.getCollection("citizen_article_stats");
   }
 
-  /** One more view of the article; answers its count. */
-  Future<Long> view(String articleId) {
+  /** What a visit to an article's page answers besides the page: its views (this one included) and votes. */
+  record Visit(long views, long helpful, boolean voted) {
+  }
+
+  /** Counts only an article in the feed (a guessed id adds nothing), marks it for the write-back, reads the votes. */
+  private static final String VISIT = """
+    if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return nil end
+    local views = redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
+    redis.call('SADD', KEYS[3], ARGV[1])
+    return {views, redis.call('SCARD', KEYS[4]), redis.call('SISMEMBER', KEYS[4], ARGV[2])}
+    """;
+  private static final String VISIT_SHA = sha1(VISIT);
+
+  /**
+   * One visit, in one script (one command, atomic, by its SHA once Redis knows it). Answers null when the article is
+   * not in the feed.
+   */
+  Future<Visit> visit(String articleId, CitizenSession who) {
+    String[] keys = {Feed.SUMMARY, COUNTS, CHANGED, HelpfulVotes.PREFIX + articleId};
+    String voter = HelpfulVotes.voter(who);
     var commands = redis.commands();
-    Future<Long> counted = Redis.await(commands.hincrby(COUNTS, articleId, 1));
-    commands.sadd(CHANGED, articleId);  // pipelined with the count; a lost mark only delays the write-back
-    return counted;
+    Future<List<Object>> ran = Redis.<List<Object>>await(commands.evalsha(VISIT_SHA, ScriptOutputType.MULTI, keys,
+        articleId, voter))
+      .recover(failure -> failure instanceof RedisNoScriptException
+        ? Redis.<List<Object>>await(commands.eval(VISIT, ScriptOutputType.MULTI, keys, articleId, voter))
+        : Future.failedFuture(failure));
+    return ran.map(result -> result == null || result.isEmpty() ? null : new Visit((Long) result.get(0),
+      (Long) result.get(1), ((Long) result.get(2)) == 1));
+  }
+
+  private static String sha1(String script) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
+        .digest(script.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-1 is part of every Java runtime", e);
+    }
   }
 
   /** Writes the counts changed since the last flush to MongoDB; answers how many articles it wrote. */

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -111,9 +112,14 @@ public final class ContentFeature implements Feature {
       .map(found -> found.stream().map(PublicItem::of).toList());
   }
 
-  /** Every published interpretation (a scan: for rebuilding what is kept in Redis, at start). */
-  public Future<List<PublicItem>> publishedInterpretations() {
-    return items.published(ItemKind.INTERPRETATION, null).map(found -> found.stream().map(PublicItem::of).toList());
+  /**
+   * The published interpretations among the next {@code limit} interpretations after {@code afterId} in id order
+   * (null: from the start), and the id to go on from (null at the end): for rebuilding what is kept in Redis.
+   */
+  public Future<Map.Entry<List<PublicItem>, String>> publishedInterpretations(String afterId, int limit) {
+    return items.after(ItemKind.INTERPRETATION, afterId, limit).map(found -> Map.entry(
+      found.stream().filter(i -> i.status() == ReviewStatus.PUBLISHED).map(PublicItem::of).toList(),
+      found.size() < limit ? "" : found.get(found.size() - 1).id()));
   }
 
   /**

@@ -55,15 +55,22 @@ public final class ItemStore {
     return Mongo.first(items(kind).find(eq("_id", id))).map(d -> d == null ? null : Item.from(kind, d));
   }
 
-  /**
-   * The published items of a kind among {@code ids} (a filter on {@code _id} alone, which the embedded store answers
-   * from its index, the status checked here), or every published one when {@code ids} is null (a scan).
-   */
+  /** The published items of a kind among {@code ids} (a filter on {@code _id} alone: the embedded store's index). */
   Future<List<Item>> published(ItemKind kind, Collection<String> ids) {
-    Bson filter = ids == null ? eq("status", ReviewStatus.PUBLISHED.wire()) : in("_id", List.copyOf(ids));
-    return Mongo.all(items(kind).find(filter))
+    return Mongo.all(items(kind).find(in("_id", List.copyOf(ids))))
       .map(docs -> docs.stream().map(d -> Item.from(kind, d)).filter(i -> i.status() == ReviewStatus.PUBLISHED)
         .toList());
+  }
+
+  /**
+   * Up to {@code limit} items of a kind after {@code afterId} in id order (null: from the start), published or not: a
+   * range on {@code _id} alone, which the embedded store reads from its index, so that going through a whole
+   * collection is many short reads instead of one long scan that holds up everything else.
+   */
+  Future<List<Item>> after(ItemKind kind, String afterId, int limit) {
+    Bson filter = afterId == null ? new Document() : gt("_id", afterId);
+    return Mongo.all(items(kind).find(filter).sort(ascending("_id")).limit(limit))
+      .map(docs -> docs.stream().map(d -> Item.from(kind, d)).toList());
   }
 
   /** Newest first. */
