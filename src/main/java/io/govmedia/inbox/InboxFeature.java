@@ -97,7 +97,7 @@ public final class InboxFeature implements Feature {
     stopRedistributing = auth.staffDirectory().onAway(redistribution::away);
     intake = new Intake(platform.vertx(), store, new CaseNumbers(platform.db(), clock), deadlines, routing,
       assignment, deliveries, changes, platform.redis(), clock);
-    wechatIntake = new WeChatIntake(wechat.inboxHandOff(), intake, clock);
+    wechatIntake = new WeChatIntake(wechat.inboxHandOff(), intake, wechat::unionid, clock);
     PollerCursors cursors = new PollerCursors(platform.db(), clock);
     Duration lookBack = Duration.ofDays(settings.commentDays());
     pollers = new Pollers(accounts.store(), new PollerGuard(platform.redis(), clock), List.of(

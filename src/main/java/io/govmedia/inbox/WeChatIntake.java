@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * WeChat chat messages into cases: each instance takes the callback's hand-off on the event bus (its own messages),
@@ -28,12 +29,16 @@ final class WeChatIntake {
 
   private final InboxHandOff handOff;
   private final CaseIntake intake;
+  private final BiFunction<String, String, Future<String>> unionids;
   private final Clock clock;
   private MessageConsumer<JsonObject> consumer;
 
-  WeChatIntake(InboxHandOff handOff, CaseIntake intake, Clock clock) {
+  /** {@code unionids}: the unionid WeChat gave for a follower (account, openid), or null. */
+  WeChatIntake(InboxHandOff handOff, CaseIntake intake, BiFunction<String, String, Future<String>> unionids,
+               Clock clock) {
     this.handOff = handOff;
     this.intake = intake;
+    this.unionids = unionids;
     this.clock = clock;
   }
 
@@ -67,10 +72,14 @@ final class WeChatIntake {
     if (m == null || !m.pending()) {
       return Future.succeededFuture();
     }
-    return intake.accept(incoming(m)).compose(accepted -> handOff.handedOver(m.id(), accepted.caseId()));
+    // The unionid (when the follower's profile has one) lets the citizen find the case in the mini-program too.
+    Future<String> unionid = m.openid() == null ? Future.succeededFuture()
+      : unionids.apply(m.accountId(), m.openid()).recover(failure -> Future.succeededFuture());
+    return unionid.compose(u -> intake.accept(incoming(m, u)))
+      .compose(accepted -> handOff.handedOver(m.id(), accepted.caseId()));
   }
 
-  static Incoming incoming(InboxHandOff.Message m) {
+  static Incoming incoming(InboxHandOff.Message m, String unionid) {
     String placeholder = switch (m.msgType() == null ? "" : m.msgType()) {
       case "image" -> "[图片]";
       case "voice" -> "[语音]";
@@ -83,7 +92,7 @@ final class WeChatIntake {
       ? ("text".equals(m.msgType()) ? m.content() : placeholder + " " + m.content())
       : placeholder;
     List<String> attachments = m.mediaId() == null ? List.of() : List.of("wechat-media:" + m.mediaId());
-    return new Incoming(Channel.WECHAT, m.accountId(), new Citizen(m.openid(), null, null, null), text, attachments,
+    return new Incoming(Channel.WECHAT, m.accountId(), new Citizen(m.openid(), unionid, null, null), text, attachments,
       m.receivedAt(), "wechat:" + m.id(), null);
   }
 }

@@ -26,24 +26,25 @@ final class FollowerProfiles {
 
   /** What user/info tells about a follower. {@code subscribeTime} is WeChat's latest subscribe time. */
   record Profile(String language, Instant subscribeTime, String remark, List<Long> tagIds, String subscribeScene,
-                 String qrSceneStr) {
+                 String qrSceneStr, String unionid) {
 
     static Profile from(WxMpUser user) {
       return new Profile(blankToNull(user.getLanguage()),
         user.getSubscribeTime() == null ? null : Instant.ofEpochSecond(user.getSubscribeTime()),
         blankToNull(user.getRemark()), user.getTagIds() == null ? List.of() : Arrays.asList(user.getTagIds()),
-        blankToNull(user.getSubscribeScene()), blankToNull(user.getQrSceneStr()));
+        blankToNull(user.getSubscribeScene()), blankToNull(user.getQrSceneStr()), blankToNull(user.getUnionId()));
     }
 
     Document toDocument() {
       return new Document("language", language).append("subscribeTime", Times.date(subscribeTime)).append("remark", remark)
-        .append("tagIds", tagIds).append("subscribeScene", subscribeScene).append("qrSceneStr", qrSceneStr);
+        .append("tagIds", tagIds).append("subscribeScene", subscribeScene).append("qrSceneStr", qrSceneStr)
+        .append("unionid", unionid);
     }
 
     static Profile from(Document d) {
       List<Long> tags = d.getList("tagIds", Number.class, List.of()).stream().map(Number::longValue).toList();
       return new Profile(d.getString("language"), Times.instant(d.getDate("subscribeTime")), d.getString("remark"), tags,
-        d.getString("subscribeScene"), d.getString("qrSceneStr"));
+        d.getString("subscribeScene"), d.getString("qrSceneStr"), d.getString("unionid"));
     }
 
     JsonObject toJson() {

@@ -106,6 +106,14 @@ final class FollowerStore {
     return Mongo.first(followers.countDocuments(and(eq("accountId", accountId), eq("subscribed", true))));
   }
 
+  /**
+   * The follower's unionid, when WeChat gave one with their profile (the account is bound to an open-platform
+   * account): how the same citizen is known in the office's mini-program. Null when unknown.
+   */
+  Future<String> unionid(String accountId, String openid) {
+    return find(accountId, openid).map(f -> f == null || f.profile() == null ? null : f.profile().unionid());
+  }
+
   Future<Follower> find(String accountId, String openid) {
     return Mongo.first(followers.find(eq("_id", id(accountId, openid)))).map(d -> d == null ? null : Follower.from(d));
   }

@@ -49,6 +49,14 @@ public final class WeChatFeature implements Feature {
   }
 
   /** Citizen messages for the inbox: the event-bus hand-off, the pending ones, marking them done. */
+  /**
+   * The unionid WeChat gave with a follower's profile, or null: how a citizen chatting with an official account is
+   * known in the office's mini-program (the inbox puts it on their case).
+   */
+  public Future<String> unionid(String accountId, String openid) {
+    return followers.unionid(accountId, openid);
+  }
+
   public InboxHandOff inboxHandOff() {
     return inboxHandOff;
   }

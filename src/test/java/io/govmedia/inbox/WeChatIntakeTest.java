@@ -3,6 +3,7 @@ package io.govmedia.inbox;
 import com.mongodb.client.model.Updates;
 import io.govmedia.Main;
 import io.govmedia.fakes.WeChatCallbacks;
+import io.govmedia.citizen.Citizens;
 import io.govmedia.support.Client;
 import io.govmedia.support.MovableClock;
 import io.govmedia.support.StoreAccess;
@@ -51,7 +52,7 @@ class WeChatIntakeTest {
   static Client movedClient;
 
   /** An official account in plain mode, with WeChat's side of its keys. */
-  record Mp(String id, String originalId, WeChatCallbacks wechat) {
+  record Mp(String id, String appId, String originalId, WeChatCallbacks wechat) {
   }
 
   @BeforeAll
@@ -75,13 +76,15 @@ class WeChatIntakeTest {
     String originalId = "gh_" + HexFormat.of().formatHex(bytes(6));
     String token = "tok" + Client.unique();
     String aesKey = WeChatCallbacks.newAesKey();
+    String secret = HexFormat.of().formatHex(bytes(16));
+    TestServer.get().wechat().app(appId, secret);  // the fake WeChat answers the account's API calls (user/info)
     JsonObject body = new JsonObject().put("type", "wechat_mp").put("name", "测试公众号" + Client.unique())
       .put("departmentId", shared.department(admin, "宣传科", null)).put("appId", appId)
-      .put("appSecret", HexFormat.of().formatHex(bytes(16))).put("token", token).put("aesKey", aesKey)
+      .put("appSecret", secret).put("token", token).put("aesKey", aesKey)
       .put("originalId", originalId).put("kind", "service").put("callbackMode", "plain");
     Client.Response created = shared.post("/api/v1/accounts", admin, body);
     assertEquals(201, created.status(), created::toString);
-    return new Mp(created.json().getString("id"), originalId, new WeChatCallbacks(token, aesKey, appId));
+    return new Mp(created.json().getString("id"), appId, originalId, new WeChatCallbacks(token, aesKey, appId));
   }
 
   static byte[] bytes(int n) {
@@ -131,6 +134,37 @@ class WeChatIntakeTest {
     assertEquals(1, c.getJsonArray("acknowledgements").size(), c::encode);
     assertTrue(actions(c).contains("acknowledged"), c::encode);
     assertTrue(Inbox.ids(shared, admin, "status=dispatching").contains(c.getString("id")));
+  }
+
+  @Test
+  @DisplayName("a follower whose profile carries a unionid (the account is bound to the office's open platform) gets it on their chat case, so the mini-program finds the case too")
+  void unionidFromTheProfile() throws Exception {
+    Mp mp = register();
+    String openid = "oCitizen" + Client.unique();
+    String unionid = "uUnion" + Client.unique();
+    TestServer.get().wechat().follower(mp.appId(), openid, new JsonObject().put("language", "zh_CN")
+      .put("unionid", unionid));
+    long now = Instant.now().getEpochSecond();
+    WeChatCallbacks.Delivery subscribe = mp.wechat().plain(WeChatCallbacks.event(mp.originalId(), openid, now,
+      "subscribe", null), now);
+    assertEquals(200, shared.raw("POST", "/wechat/callback/" + mp.id() + "?" + subscribe.query(), null, "text/xml",
+      subscribe.body().getBytes(StandardCharsets.UTF_8)).status());
+    Inbox.eventually(() -> StoreAccess.first(StoreAccess.collection("wechat_followers")
+        .find(eq("_id", mp.id() + ":" + openid))),
+      f -> f != null && f.get("profile") instanceof Document profile && unionid.equals(profile.getString("unionid")),
+      SOON);
+
+    JsonObject c = caseOf(send(shared, Clock.systemUTC(), mp, openid, "请问社保卡补办要带什么材料？"), SOON);
+    assertEquals(unionid, c.getJsonObject("citizen").getString("unionid"), c::encode);
+    assertEquals(openid, c.getJsonObject("citizen").getString("openid"));
+
+    // the same person signed in to the mini-program (another openid, the same unionid) follows the case there
+    String token = Citizens.token(TestServer.get().running(), "0123456789abcdef01234567", "wx0123456789abcdef",
+      "oMini" + Client.unique(), unionid);
+    Client.Response mine = shared.get("/mp/v1/messages", token);
+    assertEquals(200, mine.status(), mine::toString);
+    assertTrue(mine.items().stream().anyMatch(i -> c.getString("id").equals(((JsonObject) i).getString("id"))),
+      mine::toString);
   }
 
   @Test
