@@ -127,11 +127,22 @@ public final class TestServer {
     return Main.start(config(extraEnv), clock);
   }
 
+  /**
+   * A port free now and never handed out before in this JVM: a port handed out is only bound later, so the kernel
+   * may offer it again meanwhile, and two listeners on one port of one Vert.x share it (a request to one answered
+   * by the other).
+   */
   public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    while (true) {
+      try (ServerSocket socket = new ServerSocket(0)) {
+        if (HANDED_OUT.add(socket.getLocalPort())) {
+          return socket.getLocalPort();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
+
+  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
 }
