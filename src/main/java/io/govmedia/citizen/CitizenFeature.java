@@ -93,6 +93,9 @@ public final class CitizenFeature implements Feature {
       .compose(placed -> search.index().showToCitizens("post", postId, !placed.isEmpty()))
       .compose(v -> cache.invalidate()));
     this.searchRoutes = new CitizenSearchRoutes(search.index(), content.expired(), cache);
+    // another instance's change reaches this index moments after that instance cleared the cache: a search here in
+    // between may have cached the answer without it, so clear again once it is searchable here
+    search.index().onRemoteChangeApplied(() -> cache.invalidate());
   }
 
   /** The citizens' sessions (sign-in makes them; tests make them for a citizen directly). */

@@ -141,6 +141,8 @@ public final class SearchIndex implements AutoCloseable {
   private final AtomicBoolean draining = new AtomicBoolean();
 
   /** {@code root}: this database's index folders (the data directory's {@code search/<database>}). */
+  private final List<Runnable> remoteListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   public SearchIndex(Vertx vertx, MongoDatabase db, Redis redis, Path root) {
     this.vertx = vertx;
     this.store = new SearchStore(db);
@@ -193,6 +195,14 @@ public final class SearchIndex implements AutoCloseable {
 
   public Future<Void> remove(String kind, String id) {
     return store.remove(kind, id).compose(this::applyAndAnnounce);
+  }
+
+  /**
+   * Runs {@code listener} each time another instance's change has become searchable here: answers cached from
+   * searches (citizens' search cache) may have been made by this instance before it had the change.
+   */
+  public void onRemoteChangeApplied(Runnable listener) {
+    remoteListeners.add(listener);
   }
 
   /** Whether citizens find a published post: while its mini-program slot is published. */
@@ -385,6 +395,7 @@ public final class SearchIndex implements AutoCloseable {
       return;  // our own change: applied before it was announced
     }
     store.find(parts[1]).compose(stored -> stored == null ? Future.succeededFuture() : apply(List.of(stored)))
+      .onSuccess(v -> remoteListeners.forEach(Runnable::run))
       .onFailure(failure -> {
         log.warn("search change {} not applied here ({}); catching up from MongoDB", parts[1], failure.toString());
         catchUp();
