@@ -1,16 +1,13 @@
 package io.govmedia.citizen;
 
 import io.govmedia.platform.Problem;
+import io.govmedia.wechat.CallbackXml;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
@@ -60,7 +57,7 @@ final class MiniappCallbackRoutes {
   private void receive(RoutingContext ctx) {
     pushes.keys(ctx.pathParam("accountId"))
       .compose(keys -> {
-        JsonObject event = pushes.open(keys, ctx.queryParams(), utf8(ctx.body().buffer()));
+        JsonObject event = pushes.open(keys, ctx.queryParams(), CallbackXml.utf8(ctx.body().buffer()));
         return pushes.first(keys, ctx.queryParams()).map(first -> {
           if (first) {
             deliver(keys.accountId(), event);
@@ -85,15 +82,4 @@ final class MiniappCallbackRoutes {
       label == null ? null : String.valueOf(label)));
   }
 
-  /** WeChat sends UTF-8; anything else is not WeChat's. */
-  private static String utf8(Buffer body) {
-    if (body == null) {
-      return "";
-    }
-    try {
-      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body.getBytes())).toString();
-    } catch (CharacterCodingException e) {
-      throw Problem.badRequest("invalid-encoding", "推送不是 UTF-8 编码", "微信推送的内容均为 UTF-8 编码。");
-    }
-  }
 }

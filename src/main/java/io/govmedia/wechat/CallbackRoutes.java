@@ -13,9 +13,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,7 +79,7 @@ final class CallbackRoutes {
     boolean encrypted = "aes".equals(request.getParam("encrypt_type"));
     accounts.keys(ctx.pathParam("accountId"))
       .compose(keys -> {
-        String body = utf8(sent);
+        String body = CallbackXml.utf8(sent);
         InboundMessage message = open(keys, request, body, encrypted);
         return notReplayed(keys, request, body, encrypted)
           .compose(first -> intake.receive(keys.accountId(), message))
@@ -200,17 +197,6 @@ final class CallbackRoutes {
     return value;
   }
 
-  /** WeChat sends UTF-8; other bytes would be stored as replacement characters, the citizen's words lost. */
-  private static String utf8(Buffer body) {
-    if (body == null) {
-      return "";
-    }
-    try {
-      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body.getBytes())).toString();
-    } catch (CharacterCodingException e) {
-      throw Problem.badRequest("invalid-encoding", "消息不是 UTF-8 编码", "微信推送的消息均为 UTF-8 编码。");
-    }
-  }
 
   private static org.bson.Document parse(String xml) {
     try {

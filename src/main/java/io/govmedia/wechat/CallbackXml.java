@@ -1,5 +1,7 @@
 package io.govmedia.wechat;
 
+import io.govmedia.platform.Problem;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import org.bson.Document;
 
@@ -8,6 +10,9 @@ import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -174,6 +179,21 @@ public final class CallbackXml {
       } catch (XMLStreamException ignored) {
         // nothing to release beyond the string reader
       }
+    }
+  }
+
+  /**
+   * A push body as text: WeChat sends UTF-8, and other bytes would be stored as replacement characters, the
+   * citizen's words lost; 400 {@code invalid-encoding} instead.
+   */
+  public static String utf8(Buffer body) {
+    if (body == null) {
+      return "";
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body.getBytes())).toString();
+    } catch (CharacterCodingException e) {
+      throw Problem.badRequest("invalid-encoding", "消息不是 UTF-8 编码", "微信推送的消息均为 UTF-8 编码。");
     }
   }
 }
