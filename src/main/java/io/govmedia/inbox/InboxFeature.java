@@ -37,7 +37,7 @@ public final class InboxFeature implements Feature {
   static final Duration INDEX_REPAIR = Duration.ofHours(1);
   /** How often the answered cases whose rating window passed are closed (a read of the due part of a Redis set). */
   static final Duration CLOSING_CHECK = Duration.ofSeconds(5);
-  /** How often the cases still held by people away are looked for (a redistribution cut short by a crash). */
+  /** How often redistributions cut short (a crash, Redis away) are looked for and finished. */
   static final Duration REDISTRIBUTION_CHECK = Duration.ofMinutes(2);
   private static final String REPAIR_LOCK = Redis.PREFIX + "inbox:repair-lock";
 
@@ -169,8 +169,8 @@ public final class InboxFeature implements Feature {
   }
 
   /**
-   * Redistributes now the cases still held by people on duty nowhere (the periodic job does it every few minutes;
-   * tests call it): answers how many were moved.
+   * Finishes now the redistributions of people who went away that were not completed (the periodic job does it
+   * every few minutes; tests call it): answers how many cases were moved.
    */
   public Future<Integer> resumeRedistribution() {
     return redistribution.resume(staffDirectory::onDutyAnywhere);

@@ -25,6 +25,8 @@ final class Redistribution {
   static final String ACTION = "redistributed";
   static final String REASON = "离岗";
   private static final String LOCK = Redis.PREFIX + "inbox:redistribute:";
+  /** The people whose cases are to be redistributed and not known to be done yet. */
+  private static final String PENDING = Redis.PREFIX + "inbox:redistribute-pending";
   /** How long a lock outlives an instance that died while redistributing. */
   private static final Duration LOCK_FOR = Duration.ofMinutes(5);
 
@@ -54,7 +56,10 @@ final class Redistribution {
 
   /** For {@code StaffDirectory.onAway}: never throws; failures are logged (the person's cases stay theirs). */
   void away(String staffId) {
-    redistribute(staffId).onFailure(failure -> log.warn("cases of {} not redistributed", staffId, failure));
+    // Noted first, so that a redistribution this instance does not finish (it dies, Redis fails) is resumed.
+    Redis.await(redis.commands().sadd(PENDING, staffId)).recover(failure -> Future.succeededFuture(0L))
+      .compose(noted -> redistribute(staffId))
+      .onFailure(failure -> log.warn("cases of {} not redistributed", staffId, failure));
   }
 
   /** Redistributes the person's open cases unless another instance is at it; answers how many were moved. */
@@ -64,21 +69,23 @@ final class Redistribution {
     return Redis.await(commands.set(lock, "1", SetArgs.Builder.nx().ex(LOCK_FOR.toSeconds())))
       .compose(locked -> !"OK".equals(locked) ? Future.succeededFuture(0) : index.openOf(staffId)
         .compose(ids -> one(staffId, ids, 0, 0))
+        .compose(moved -> Redis.await(commands.srem(PENDING, staffId)).map(moved))
         .andThen(done -> Redis.await(commands.del(lock))));
   }
 
   /**
-   * Redistributes the open cases of everyone who still holds some but is on duty nowhere: finishes what an instance
-   * that died while redistributing (or before it heard of the change) left undone, once its lock has expired.
-   * Answers how many cases were moved.
+   * Finishes the redistributions noted when someone went away but not completed (the instance doing it died, or
+   * Redis failed on the way), once their lock has expired; a person who is back on duty is crossed off instead.
+   * Only those noted: a head who claimed a case, or someone a dispatcher chose by hand, keeps it. Answers how many
+   * cases were moved.
    */
   Future<Integer> resume(Predicate<String> onDuty) {
-    return Redis.await(redis.commands().hkeys(Assignments.OPEN)).compose(holders -> {
+    return Redis.await(redis.commands().smembers(PENDING)).compose(pending -> {
       Future<Integer> moved = Future.succeededFuture(0);
-      for (String staffId : holders) {
-        if (!onDuty.test(staffId)) {
-          moved = moved.compose(sum -> redistribute(staffId).map(n -> sum + n));
-        }
+      for (String staffId : pending) {
+        moved = moved.compose(sum -> onDuty.test(staffId)
+          ? Redis.await(redis.commands().srem(PENDING, staffId)).map(sum)
+          : redistribute(staffId).map(n -> sum + n));
       }
       return moved;
     });

@@ -105,7 +105,7 @@ public final class AssetRoutes {
 
   private void get(RoutingContext ctx) {
     Principal.of(ctx);
-    store.require(ctx.pathParam("id"))
+    store.requireLibrary(ctx.pathParam("id"))
       .onSuccess(asset -> Reply.ok(ctx, asset.toJson()))
       .onFailure(ctx::fail);
   }
@@ -123,7 +123,7 @@ public final class AssetRoutes {
     }
     input.validate();
     Duration ttl = seconds == null ? MediaLinks.DEFAULT_TTL : Duration.ofSeconds(seconds);
-    store.require(ctx.pathParam("id"))
+    store.requireLibrary(ctx.pathParam("id"))
       .onSuccess(asset -> Reply.ok(ctx, links.sign(asset, ttl).toJson()))
       .onFailure(ctx::fail);
   }
@@ -131,7 +131,7 @@ public final class AssetRoutes {
   private void delete(RoutingContext ctx) {
     Principal principal = Principal.of(ctx);
     principal.require(Role.ADMIN);
-    store.require(ctx.pathParam("id"))
+    store.requireLibrary(ctx.pathParam("id"))
       .compose(asset -> this.users.apply(asset.id()).compose(users -> users == 0 ? Future.succeededFuture(asset)
         : Future.failedFuture(Problem.conflict("asset-in-use", "素材仍被政策文件或解读引用，不能删除",
           "被 " + users + " 项内容引用；请先从这些内容中移除。"))))

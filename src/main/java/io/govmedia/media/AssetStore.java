@@ -145,6 +145,16 @@ public final class AssetStore {
       .compose(asset -> asset != null ? Future.succeededFuture(asset) : Future.failedFuture(Problem.notFound("素材")));
   }
 
+  /**
+   * As {@link #require}, for the staff's asset routes: a citizen's image is no library asset (staff see it only
+   * through the case it belongs to, and not at all once WeChat flagged it).
+   */
+  Future<Asset> requireLibrary(String id) {
+    return (AssetIds.valid(id) ? Mongo.first(files.find(eq("_id", id))) : Future.<Document>succeededFuture(null))
+      .compose(d -> isLibraryAsset(d) ? Future.succeededFuture(Asset.from(d))
+        : Future.failedFuture(Problem.notFound("素材")));
+  }
+
   Future<AssetFile> thumbnail(Asset asset) {
     return asset.thumbnailId() == null ? Future.succeededFuture(null)
       : Mongo.first(files.find(eq("_id", asset.thumbnailId()))).map(d -> d == null ? null : AssetFile.from(d));

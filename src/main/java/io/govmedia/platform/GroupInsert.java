@@ -71,13 +71,25 @@ public final class GroupInsert {
     return enqueue(new ReplaceOneModel<>(Filters.eq("_id", id), document));
   }
 
+  /**
+   * As {@link #replace}, for the second half of a guarded write whose claim is already stored: never refused for a
+   * long queue (a refusal would report a write as failed that the claim's roll-forward applies later anyway).
+   */
+  public Future<Outcome> replaceClaimed(Object id, Document document) {
+    return enqueue(new ReplaceOneModel<>(Filters.eq("_id", id), document), false);
+  }
+
   /** Deletes the document whose {@code _id} is {@code id} with others: DELETED (also when there was none). */
   public Future<Outcome> delete(Object id) {
     return enqueue(new DeleteOneModel<>(Filters.eq("_id", id)));
   }
 
   private Future<Outcome> enqueue(WriteModel<Document> write) {
-    if (queue.size() >= maxQueued) {
+    return enqueue(write, true);
+  }
+
+  private Future<Outcome> enqueue(WriteModel<Document> write, boolean bounded) {
+    if (bounded && queue.size() >= maxQueued) {
       // The store is not keeping up (or hangs): fail fast rather than hold requests and memory.
       return Future.failedFuture(new Problem(503, "store-overloaded", "服务繁忙，请稍后重试", null)
         .with("retryAfterSeconds", 5));

@@ -56,6 +56,12 @@ public final class GuardedStore<T> {
     }
   }
 
+  /**
+   * How many of a record's latest claims are kept: a writer whose read is older than that many writes could claim
+   * and overwrite (a read held across a slow call, such as a delivery, is the one that gets old).
+   */
+  static final long KEPT_CLAIMS = 16;
+
   private final MongoCollection<Document> documents;
   private final MongoCollection<Document> claims;
   private final Codec<T> codec;
@@ -131,11 +137,13 @@ public final class GuardedStore<T> {
       .append("at", Times.date(clock.instant()));
     return claimWrites.insert(claim)
       .compose(claimed -> claimed == GroupInsert.Outcome.DUPLICATE ? Future.failedFuture(new Changed())
-        : inserts.replace(codec.id(before), codec.toDocument(next)))
+        : inserts.replaceClaimed(codec.id(before), codec.toDocument(next)))
       .map(replaced -> {
-        if (codec.seq(before) > 0) {
-          // Only the claim on the current seq is ever looked for; older ones are litter. Failing to remove it is harmless.
-          claimWrites.delete(codec.id(before) + ":" + (codec.seq(before) - 1));
+        if (codec.seq(before) >= KEPT_CLAIMS) {
+          // Only the claim on the current seq is looked for, but the recent ones are what refuses a writer still
+          // holding an older read (its claim would be a duplicate): removing the previous claim at once let such a
+          // writer, stale by two writes, claim and overwrite newer versions. The last KEPT_CLAIMS stay.
+          claimWrites.delete(codec.id(before) + ":" + (codec.seq(before) - KEPT_CLAIMS));
         }
         return next;
       });

@@ -86,6 +86,17 @@ class MessagesAttackTest {
   }
 
   @Test
+  @DisplayName("a citizen's image is no library asset: the staff asset routes (read, signed link, delete) answer 404 for it, even to an admin")
+  void citizenImagesOutsideTheLibrary() {
+    String image = Images.uploaded(desk, desk.citizen());
+    Client.Response read = desk.client.get("/api/v1/assets/" + image, desk.admin);
+    Client.Response signed = desk.client.post("/api/v1/assets/" + image + "/signed-url", desk.admin, new JsonObject());
+    Client.Response deleted = desk.client.raw("DELETE", "/api/v1/assets/" + image, desk.admin, null, null);
+    assertEquals(List.of(404, 404, 404), List.of(read.status(), signed.status(), deleted.status()),
+      read + " / " + signed + " / " + deleted);
+  }
+
+  @Test
   @DisplayName("a file that is not an image is refused 415 whatever its name, and an upload without a session is 401")
   void onlyImages() {
     MiniappDesk.Citizen citizen = desk.citizen();

@@ -136,4 +136,22 @@ class RedistributionTest {
     }
     assertTrue(Inbox.ids(client, admin, "assigneeId=" + leaving.id()).isEmpty(), "the away person has none left");
   }
+
+  @Test
+  @DisplayName("a case a dispatcher gives by hand to someone who is away stays theirs when unfinished redistributions are resumed: only those who went away with cases are redistributed")
+  void handAssignedStays() throws Exception {
+    String department = client.department(admin, "市场监管", null);
+    Inbox.Member dispatcher = Inbox.member(client, admin, List.of("dispatcher"), List.of(department));
+    AssignmentFixtures.Member staying = replier(client, admin, department);
+    AssignmentFixtures.Member away = replier(client, admin, department);
+    assertEquals(200, setAvailable(client, away.id(), away.token(), false).status());
+    awaitOnDuty(shared(), department, List.of(staying.id()));
+    List<String> ids = casesOf(dispatcher, department, away.id());
+
+    shared().feature(InboxFeature.class).resumeRedistribution().toCompletionStage().toCompletableFuture()
+      .get(30, TimeUnit.SECONDS);
+    for (String id : ids) {
+      assertEquals(away.id(), Inbox.read(client, admin, id).getString("assigneeId"), "the dispatcher's choice stands");
+    }
+  }
 }
