@@ -109,8 +109,8 @@ final class CitizenAssets {
 
   /**
    * The assets as a message of the citizen's case {@code caseId} carries them: each must be an image this citizen
-   * uploaded (else 400 {@code unknown-asset}, the same for another citizen's and for none); an image already
-   * flagged comes withheld. Records the case on each, so that a verdict arriving later finds it.
+   * uploaded (else 400 {@code unknown-asset}, the same for another citizen's and for none) and not already on
+   * another case (400 {@code asset-used}); an image already flagged comes withheld. Records the case on each, so that a verdict arriving later finds it.
    */
   Future<List<String>> attach(CitizenSession who, List<String> assetIds, String caseId) {
     if (assetIds.isEmpty()) {
@@ -123,6 +123,13 @@ final class CitizenAssets {
       if (!missing.isEmpty()) {
         return Future.failedFuture(Problem.badRequest("unknown-asset", "图片不存在或已失效，请重新上传",
           "assetIds 中的图片应为本人通过 POST /mp/v1/assets 上传的图片。").with("assetIds", new JsonArray(missing)));
+      }
+      // An image belongs to one case: a verdict arriving later withholds it there (it would miss an earlier case).
+      List<String> elsewhere = found.stream().filter(d -> d.getString("caseId") != null
+        && !d.getString("caseId").equals(caseId)).map(d -> d.getString("_id")).toList();
+      if (!elsewhere.isEmpty()) {
+        return Future.failedFuture(Problem.badRequest("asset-used", "图片已用于另一条留言，请重新上传",
+          "每张图片只能用于一条留言（及其补充）。").with("assetIds", new JsonArray(elsewhere)));
       }
       return Mongo.first(owned.updateMany(in("_id", assetIds), set("caseId", caseId))).map(v -> assetIds.stream()
         .map(id -> found.stream().anyMatch(d -> d.getString("_id").equals(id) && flagged(d.getString("verdict")))

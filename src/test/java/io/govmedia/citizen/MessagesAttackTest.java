@@ -86,6 +86,19 @@ class MessagesAttackTest {
   }
 
   @Test
+  @DisplayName("an image already on one message cannot go on another case (a later verdict withholds it on one case only): 400 asset-used")
+  void oneCasePerImage() {
+    MiniappDesk.Citizen citizen = desk.citizen();
+    String image = Images.uploaded(desk, citizen);
+    Client.Response first = desk.send(citizen, MiniappDesk.message("第一条 " + Client.unique())
+      .put("assetIds", new JsonArray().add(image)));
+    Client.Response second = desk.send(citizen, MiniappDesk.message("第二条 " + Client.unique())
+      .put("assetIds", new JsonArray().add(image)));
+    assertEquals(201, first.status(), first::toString);
+    assertEquals(List.of(400, "asset-used"), List.of(second.status(), second.problemCode()), second::toString);
+  }
+
+  @Test
   @DisplayName("a citizen's image is no library asset: the staff asset routes (read, signed link, delete) answer 404 for it, even to an admin")
   void citizenImagesOutsideTheLibrary() {
     String image = Images.uploaded(desk, desk.citizen());
