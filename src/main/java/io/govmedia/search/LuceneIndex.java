@@ -28,6 +28,7 @@ import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.LockObtainFailedException;
 import org.apache.lucene.util.BytesRef;
+import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -115,20 +116,40 @@ final class LuceneIndex implements Closeable {
     this.searchers = new SearcherManager(writer, null);
   }
 
-  /** Opens (or creates) the first folder under {@code root} no other running instance holds. */
+  /**
+   * Opens (or creates) the first folder under {@code root} no other running instance holds. A folder it holds but
+   * cannot read (damaged, another Lucene's format) is emptied and built again from MongoDB: the index is only a copy.
+   */
   static LuceneIndex open(Path root, String epoch) throws IOException {
     for (int n = 0; ; n++) {
       Path folder = root.resolve(String.valueOf(n));
       Files.createDirectories(folder);
       Directory directory = FSDirectory.open(folder);
+      IndexWriter writer = null;
       try {
-        IndexWriterConfig config = new IndexWriterConfig(SearchAnalysis.INDEX)
-          .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND).setRAMBufferSizeMB(8).setCommitOnClose(false);
-        return new LuceneIndex(folder, directory, new IndexWriter(directory, config), epoch);
+        writer = new IndexWriter(directory, config(IndexWriterConfig.OpenMode.CREATE_OR_APPEND));
+        return new LuceneIndex(folder, directory, writer, epoch);
       } catch (LockObtainFailedException held) {
         directory.close();
+      } catch (IOException unreadable) {
+        LoggerFactory.getLogger(LuceneIndex.class).warn("search index {} unreadable ({}); it is built again from MongoDB",
+          folder, unreadable.toString());
+        if (writer != null) {
+          writer.rollback();  // gives back the folder's lock
+        }
+        for (String file : directory.listAll()) {
+          if (!IndexWriter.WRITE_LOCK_NAME.equals(file)) {
+            directory.deleteFile(file);  // even a new index reads what it finds there
+          }
+        }
+        return new LuceneIndex(folder, directory, new IndexWriter(directory, config(IndexWriterConfig.OpenMode.CREATE)),
+          epoch);
       }
     }
+  }
+
+  private static IndexWriterConfig config(IndexWriterConfig.OpenMode mode) {
+    return new IndexWriterConfig(SearchAnalysis.INDEX).setOpenMode(mode).setRAMBufferSizeMB(8).setCommitOnClose(false);
   }
 
   Path folder() {

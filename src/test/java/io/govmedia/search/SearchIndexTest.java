@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -239,6 +240,20 @@ class SearchIndexTest {
     await(first.remove("document", removed));
     try (SearchIndex later = started(new SearchIndex(vertx, db, redis, folders.resolveSibling(db.getName() + "-later")))) {
       assertEquals(List.of(kept), ids(search(later, "农村饮水安全"), Set.of(kept, removed)));
+    }
+  }
+
+  @Test
+  @DisplayName("an index folder that cannot be read (damaged files) is built again from MongoDB instead of stopping the start")
+  void damagedFolder() throws Exception {
+    String kept = document("关于做好冬季供暖保障工作的通知", "做好冬季供暖保障，确保群众温暖过冬。");
+    Path damaged = folders.resolveSibling(db.getName() + "-damaged");
+    Files.createDirectories(damaged.resolve("0"));
+    Files.write(damaged.resolve("0").resolve("segments_1"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+    try (SearchIndex opened = started(new SearchIndex(vertx, db, redis, damaged))) {
+      assertEquals(damaged.resolve("0"), opened.folder());
+      opened.loaded().await(30, TimeUnit.SECONDS);
+      assertEquals(List.of(kept), ids(search(opened, "冬季供暖保障"), Set.of(kept)));
     }
   }
 
