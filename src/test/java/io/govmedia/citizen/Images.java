@@ -9,8 +9,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -36,15 +34,9 @@ final class Images {
   }
 
   static Client.Response upload(MiniappDesk desk, String token, String filename, byte[] file) {
-    String boundary = "----mp" + Client.unique();
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
-      + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-    body.writeBytes(file);
-    body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-    return desk.client.raw("POST", "/mp/v1/assets", token, "multipart/form-data; boundary=" + boundary,
-      body.toByteArray(), Map.of());
+    return desk.client.upload("/mp/v1/assets", token, filename, file);
   }
+
 
   /** A PNG the citizen uploaded: its id. */
   static String uploaded(MiniappDesk desk, MiniappDesk.Citizen who) {

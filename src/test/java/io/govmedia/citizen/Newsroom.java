@@ -182,17 +182,11 @@ final class Newsroom {
   }
 
   String upload(String filename, byte[] file) {
-    String boundary = "----govmedia" + Client.unique();
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
-      + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-    body.writeBytes(file);
-    body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-    Client.Response response = client.raw("POST", "/api/v1/assets", editor, "multipart/form-data; boundary=" + boundary,
-      body.toByteArray());
+    Client.Response response = client.upload("/api/v1/assets", editor, filename, file);
     assertEquals(201, response.status(), response::toString);
     return response.json().getString("id");
   }
+
 
   /** An MP4's boxes: ftyp, a little media data, moov with an mvhd. */
   String video() {

@@ -97,6 +97,17 @@ public final class Client {
   }
 
   /** A raw request: any method, content type and body bytes. */
+  /** POSTs {@code file} as the multipart form field {@code file}, as a browser or the mini-program uploads it. */
+  public Response upload(String path, String token, String filename, byte[] file) {
+    String boundary = "----govmedia" + unique();
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
+      + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    body.writeBytes(file);
+    body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return raw("POST", path, token, "multipart/form-data; boundary=" + boundary, body.toByteArray());
+  }
+
   public Response raw(String method, String path, String token, String contentType, byte[] body) {
     HttpRequest.Builder builder = request(path, token);
     if (contentType != null) {
