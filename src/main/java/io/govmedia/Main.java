@@ -9,6 +9,7 @@ import io.govmedia.accounts.AccountsFeature;
 import io.govmedia.auth.AuthFeature;
 import io.govmedia.checks.ChecksFeature;
 import io.govmedia.citizen.CitizenFeature;
+import io.govmedia.console.ConsoleFeature;
 import io.govmedia.content.ContentFeature;
 import io.govmedia.events.EventsFeature;
 import io.govmedia.inbox.InboxFeature;
@@ -152,8 +153,9 @@ public final class Main {
         checks);
       CitizenFeature citizen = new CitizenFeature(platform, auth, accounts, wechat, checks, search, media, content,
         events, workdays, publishing, inbox);
+      ConsoleFeature console = new ConsoleFeature(platform);
       List<Feature> features = List.of(auth, publishing, accounts, wechat, checks, search, media, content, events,
-        weibo, workdays, inbox, citizen);
+        weibo, workdays, inbox, citizen, console);
 
       running.started.addAll(features);
       running.features = features;

@@ -22,6 +22,7 @@ public final class AuthFeature implements Feature {
   private final Passwords passwords;
   private final Sessions sessions;
   private final AuthRoutes authRoutes;
+  private final ConsoleSessionRoutes consoleSessionRoutes;
   private final DepartmentRoutes departmentRoutes;
   private final StaffRoutes staffRoutes;
   private final AuditRoutes auditRoutes;
@@ -41,6 +42,7 @@ public final class AuthFeature implements Feature {
     var clock = platform.clock();
     authRoutes = new AuthRoutes(staff, sessions, passwords, platform.redis(), security.loginMaxFailures(),
       security.loginWindow(), audit, clock);
+    consoleSessionRoutes = new ConsoleSessionRoutes(authRoutes, sessions, security.refreshTokenTtl());
     departmentRoutes = new DepartmentRoutes(departments, audit, clock);
     staffRoutes = new StaffRoutes(staff, departments, ids -> existingAccounts.apply(ids), sessions, passwords, directory,
       audit, clock);
@@ -103,6 +105,8 @@ public final class AuthFeature implements Feature {
 
   @Override
   public void mountPublicApi(Mount mount) {
+    // The console's cookie routes (sign-in, refresh; the rest falls through to the bearer-checked routes).
+    mount.root().route(ConsoleSessionRoutes.PATH + "/*").subRouter(consoleSessionRoutes.publicRoutes(mount.vertx()));
     mount.root().route("/api/v1/auth/*").subRouter(authRoutes.publicRoutes(mount.vertx()));
   }
 
@@ -110,6 +114,7 @@ public final class AuthFeature implements Feature {
   public void mountStaffApi(Mount mount) {
     var vertx = mount.vertx();
     var root = mount.root();
+    root.route(ConsoleSessionRoutes.PATH + "/*").subRouter(consoleSessionRoutes.staffRoutes(vertx));
     root.route("/api/v1/auth/*").subRouter(authRoutes.routes(vertx));
     root.route("/api/v1/departments*").subRouter(departmentRoutes.routes(vertx));
     root.route("/api/v1/staff*").subRouter(staffRoutes.routes(vertx));

@@ -53,19 +53,24 @@ final class AuthRoutes {
   }
 
   private void login(RoutingContext ctx) {
+    signInWithPassword(ctx)
+      .onSuccess(tokens -> Reply.ok(ctx, tokens.toJson()))
+      .onFailure(ctx::fail);
+  }
+
+  /** Checks the body's username and password (throttled, audited) and opens a session. */
+  Future<Sessions.Tokens> signInWithPassword(RoutingContext ctx) {
     Input input = Input.of(ctx);
     String username = input.string("username", 64);
     String password = input.password("password");
     input.validate();
     String address = ctx.request().remoteAddress().host();
-    throttle.attempt(username, address)
+    return throttle.attempt(username, address)
       .compose(open -> staff.findByUsername(username))
       .compose(member -> passwords.verify(password, member == null ? null : member.passwordHash())
         .compose(matches -> matches && !member.disabled()
           ? signIn(ctx, member, username, address)
-          : Future.failedFuture(Problem.unauthorized("invalid-credentials", "用户名或密码错误"))))
-      .onSuccess(tokens -> Reply.ok(ctx, tokens.toJson()))
-      .onFailure(ctx::fail);
+          : Future.failedFuture(Problem.unauthorized("invalid-credentials", "用户名或密码错误"))));
   }
 
   private Future<Sessions.Tokens> signIn(RoutingContext ctx, Staff member, String username, String address) {
@@ -79,11 +84,24 @@ final class AuthRoutes {
     Input input = Input.of(ctx);
     String refreshToken = input.password("refreshToken");
     input.validate();
-    sessions.refresh(refreshToken, owner -> actor(owner.staffId()).compose(actor -> audit.append(actor,
-        "auth.refresh-reused", "session", owner.sessionId(), null, new JsonObject().put("revoked", true),
-        RequestLog.id(ctx))))
+    refreshWith(ctx, refreshToken)
       .onSuccess(tokens -> Reply.ok(ctx, tokens.toJson()))
       .onFailure(ctx::fail);
+  }
+
+  /** Spends a refresh token for the next pair; a spent one revokes its session, audited. */
+  Future<Sessions.Tokens> refreshWith(RoutingContext ctx, String refreshToken) {
+    return sessions.refresh(refreshToken, owner -> actor(owner.staffId()).compose(actor -> audit.append(actor,
+      "auth.refresh-reused", "session", owner.sessionId(), null, new JsonObject().put("revoked", true),
+      RequestLog.id(ctx))));
+  }
+
+  /** Ends the signed-in principal's own session, audited like a logout by refresh token. */
+  Future<Void> auditedLogout(RoutingContext ctx, Principal principal) {
+    return sessions.revoke(principal.sessionId(), "logout")
+      .compose(v -> audit.append(principal.actor(), "auth.logout", "session", principal.sessionId(), null,
+        new JsonObject().put("revoked", true), RequestLog.id(ctx)))
+      .mapEmpty();
   }
 
   /** Revokes the session of the refresh token in the body; an unknown token is already as good as logged out. */

@@ -141,15 +141,23 @@ public final class Client {
 
   /** Creates a staff member and answers a fresh access token for them. */
   public String staffToken(String adminToken, List<String> roles, List<String> departmentIds, List<String> accountIds) {
+    return staffMember(adminToken, "测试人员", roles, departmentIds, accountIds).token();
+  }
+
+  /** A staff member created for a test, signed in once; the password lets a browser sign in too. */
+  public record Member(String id, String username, String password, String token) {}
+
+  public Member staffMember(String adminToken, String displayName, List<String> roles, List<String> departmentIds,
+                            List<String> accountIds) {
     String username = "u" + unique();
     String password = "Staff-Passw0rd-" + unique();
     Response response = post("/api/v1/staff", adminToken, new JsonObject().put("username", username)
-      .put("displayName", "测试人员").put("password", password).put("roles", new JsonArray(roles))
+      .put("displayName", displayName).put("password", password).put("roles", new JsonArray(roles))
       .put("departmentIds", new JsonArray(departmentIds)).put("accountIds", new JsonArray(accountIds)));
     if (response.status() != 201) {
       throw new AssertionError("staff creation failed: " + response);
     }
-    return login(username, password);
+    return new Member(response.json().getString("id"), username, password, login(username, password));
   }
 
   public static String unique() {
