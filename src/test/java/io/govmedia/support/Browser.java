@@ -109,15 +109,23 @@ public final class Browser implements AutoCloseable {
     return base;
   }
 
-  /** Opens the console and signs in through its form; waits for the shell. */
+  /**
+   * Opens the console signed out and signs in through its form; waits for the shell. Clears every cookie first:
+   * WebDriver's own delete reaches only the current page's path, not the session cookie on /api/v1/auth/console.
+   */
   public void signIn(String username, String password) {
-    driver.manage().deleteAllCookies();
+    signOutEverywhere();
     driver.get(base + "/console/");
     WebElement user = waitFor(By.id("signin-username"));
     user.sendKeys(username);
     driver.findElement(By.id("signin-password")).sendKeys(password);
     driver.findElement(By.cssSelector(".signin-form button[type=submit]")).click();
     waitFor(By.cssSelector("header.topbar"));
+  }
+
+  /** Forgets every cookie of the browser (the console's session included), as a new profile would. */
+  public void signOutEverywhere() {
+    driver.executeCdpCommand("Network.clearBrowserCookies", java.util.Map.of());
   }
 
   /** Goes to a console page by its hash path (e.g. "/calendar") and waits until it has loaded. */
