@@ -148,7 +148,7 @@ function dropCell(cal, date, hour, content, extra = {}) {
 /** The week: a column per day, a row per hour of Beijing time. */
 export function weekView(cal, days, byDayHour) {
   const hours = Array.from({ length: 24 }, (_, i) => i);
-  return h('div', { class: 'cal-scroll', tabindex: '0', role: 'region', 'aria-label': '周视图（可滚动）' },
+  return h('div', { key: 'week', class: 'cal-scroll', tabindex: '0', role: 'region', 'aria-label': '周视图（可滚动）' },
     h('table', { class: 'cal-week' }, [
       h('caption', { class: 'visually-hidden' }, `${days[0]} 至 ${days[6]} 的发布排期（北京时间）`),
       h('thead', h('tr', [
@@ -171,7 +171,7 @@ export function weekView(cal, days, byDayHour) {
 export function monthView(cal, days, byDay, anchor) {
   const month = anchor.slice(0, 7);
   const weeks = Array.from({ length: 6 }, (_, i) => days.slice(i * 7, i * 7 + 7));
-  return h('div', { class: 'cal-scroll', tabindex: '0', role: 'region', 'aria-label': '月视图（可滚动）' },
+  return h('div', { key: 'month', class: 'cal-scroll', tabindex: '0', role: 'region', 'aria-label': '月视图（可滚动）' },
     h('table', { class: 'cal-month' }, [
       h('caption', { class: 'visually-hidden' }, `${month} 的发布排期（北京时间）`),
       h('thead', h('tr', WEEKDAYS.map((name) => h('th', { scope: 'col' }, `周${name}`)))),
@@ -184,4 +184,17 @@ export function monthView(cal, days, byDay, anchor) {
         ...(byDay[date] || []).map((slot) => card(slot, cal, true)),
       ], { class: [dayClass(date, cal), date.slice(0, 7) === month ? null : 'other-month'] }))))),
     ]));
+}
+
+/** Scrolls the week grid so that {@code hour}'s row is near the top (the month grid to its start). */
+export function scrollToHour(container, hour) {
+  if (!container) return;
+  const row = container.querySelector(`tr[data-hour-row="${Math.max(0, hour - 1)}"]`);
+  const head = container.querySelector('thead');
+  if (!row) {
+    container.scrollTop = 0;
+    return;
+  }
+  container.scrollTop += row.getBoundingClientRect().top - container.getBoundingClientRect().top
+    - (head ? head.offsetHeight : 0);
 }

@@ -4,14 +4,14 @@
 // shows each official account's mass sends left and each account's days since its last post.
 import {
   h, ref, reactive, computed, onMounted, onUnmounted, defineComponent, Modal, button, badge, field, errorBox,
-  loadingBox, toast, problemText, formatTime, textInput, debounce,
+  loadingBox, toast, problemText, formatTime, textInput, debounce, nextTick,
 } from '../ui.js';
 import * as api from '../api.js';
 import * as live from '../live.js';
 import { attention } from '../notify.js';
 import { session, has } from '../session.js';
 import {
-  STATUS, range, rangeTitle, today, addDays, beijing, instantOf, weekView, monthView,
+  STATUS, range, rangeTitle, today, addDays, beijing, instantOf, weekView, monthView, scrollToHour,
 } from './calendar-views.js';
 import { SlotDialog, reschedule, reread, changedMeanwhile } from './slot-dialog.js';
 import { ScheduleDialog, TYPE_NAME } from './slot-schedule.js';
@@ -80,8 +80,10 @@ export default defineComponent({
         if (mine !== generation) return;
         state.items = answer.items;
         state.truncated = !!answer.truncated;
-        state.quota = await withMissingQuota(answer.quota);
         state.error = null;
+        state.loaded = true;
+        showHour(firstHour());
+        state.quota = await withMissingQuota(answer.quota);
       } catch (e) {
         if (mine === generation) state.error = e;
       } finally {
@@ -91,6 +93,19 @@ export default defineComponent({
         }
       }
       loadHolidays(shown);
+    }
+
+    /** Where the week opens: at the earliest slot shown, else at this hour today, else at 08:00. */
+    function firstHour() {
+      if (state.items.length > 0) {
+        return Math.min(...state.items.map((slot) => beijing(slot.at).hour));
+      }
+      const now = beijing(new Date().toISOString());
+      return days.value.includes(now.date) ? now.hour : 8;
+    }
+
+    function showHour(hour) {
+      nextTick(() => scrollToHour(document.querySelector('.calendar-page .cal-scroll'), state.view === 'week' ? hour : 0));
     }
 
     /** The calendar reports the accounts it met; the others in view are asked for on their own (today only). */
@@ -115,6 +130,9 @@ export default defineComponent({
         // the next load shows it
       }
     }, 500);
+
+    /** A publication resets its account's days without a post. */
+    const refreshInspection = debounce(() => loadInspection(), 500);
 
     async function loadAccounts(more) {
       try {
@@ -182,6 +200,7 @@ export default defineComponent({
       }
       if (dialogs.slot && dialogs.slot.id === slot.id) dialogs.slot = slot;
       if (slot.mode === 'mass') refreshQuota();
+      if (slot.status === 'published') refreshInspection();
     }
 
     const bad = { failed: '发布失败', needs_check: '发送结果待核实', missed: '已错过发布时间' };
@@ -204,6 +223,7 @@ export default defineComponent({
     });
     onUnmounted(() => {
       refreshQuota.cancel();
+      refreshInspection.cancel();
       unsubscribe.forEach((stop) => stop());
     });
 
@@ -316,8 +336,9 @@ export default defineComponent({
     const scheduled = (made) => {
       made.forEach(upsert);
       toast(`已排期 ${made.length} 项`, 'ok');
-      const first = made[0] && beijing(made[0].at).date;
-      if (first && !days.value.includes(first)) go(first);
+      const first = made[0] && beijing(made[0].at);
+      if (first && !days.value.includes(first.date)) go(first.date);
+      else if (first) showHour(first.hour);
     };
 
     const setHold = async (held) => {

@@ -200,6 +200,16 @@ class CalendarPageTest {
     assertTrue(quotaRow(desk.subscription).contains("订阅号 今日"), quotaRow(desk.subscription));
     browser.assertNoScriptErrors();
     browser.assertAccessible("calendar side panel");
+
+    org.openqa.selenium.Dimension laptop = browser.driver().manage().window().getSize();
+    try {
+      browser.driver().manage().window().setSize(new org.openqa.selenium.Dimension(820, 1180));
+      browser.waitFor(By.cssSelector(".inspection-row[data-account-id='" + desk.weibo + "']"));
+      browser.assertAccessible("calendar on a tablet");
+      browser.screenshot("calendar-tablet");
+    } finally {
+      browser.driver().manage().window().setSize(laptop);
+    }
   }
 
   /**
