@@ -263,7 +263,7 @@ export default defineComponent({
         slot.at = before.at;
         slot.moving = false;
         if (changedMeanwhile(e)) {
-          toast(`${e.title}：排期已变动，已重新读取，请再试`, 'error');
+          toast(`${e.title}：排期已变动，已显示最新的时间和状态`, 'error');
           const fresh = await reread(before).catch(() => null);
           if (fresh) upsert(fresh);
         } else {

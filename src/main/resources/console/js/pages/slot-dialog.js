@@ -61,7 +61,7 @@ export const SlotDialog = defineComponent({
       } catch (e) {
         error.value = e;
         if (changedMeanwhile(e)) {
-          toast(`${problemText(e)}（排期已变动，已重新读取）`, 'error');
+          toast(`${e.title}：排期已变动，已显示最新的时间和状态`, 'error');
           const fresh = await reread(props.slot).catch(() => null);
           if (fresh) emit('changed', fresh);
         }

@@ -151,6 +151,44 @@ class CalendarPageTest {
     browser.waitUntil(d -> CalendarSteps.cellOf(browser, title).equals(day + "|11"));
     assertEquals(elsewhere, at(desk.slot(post, id)), "the other editor's time stands");
     browser.assertNoScriptErrors("409");
+
+    openCard(title);
+    browser.button("取消排期").click();
+    browser.button("确认取消排期").click();
+    browser.waitUntil(d -> "cancelled".equals(desk.slot(post, id).getString("status")));
+    browser.button("×").click();
+    CalendarSteps.waitForStatus(browser, title, "已取消");
+    browser.assertNoScriptErrors();
+  }
+
+  @Test
+  @DisplayName("a mass send WeChat refuses turns 发布失败 live; 重试 in the detail dialog publishes it and 撤回 takes it back")
+  void failedRetriedAndWithdrawn() {
+    String title = "被拒的群发" + Client.unique();
+    String post = desk.approvedPost(title, true);
+    signIn(editor);
+    browser.go("/calendar");
+    browser.waitFor(By.cssSelector("table.cal-week"));
+    TestServer.get().wechat().failNext("/cgi-bin/message/mass/sendall", 45028);
+    desk.scheduled(post, Desk.massSlot(desk.service, null));
+
+    CalendarSteps.waitForStatus(browser, title, "发布失败");
+    openCard(title);
+    browser.button("重试").click();
+    browser.waitFor(By.xpath("//dialog[@open]//legend[normalize-space(.)='撤回']"));
+    CalendarSteps.waitForStatus(browser, title, "已发布");
+    browser.labelled("撤回原因").sendKeys("内容需更正");
+    browser.button("撤回").click();
+    CalendarSteps.waitForStatus(browser, title, "已撤回");
+    browser.button("×").click();
+    assertEquals("withdrawn", client.get("/api/v1/posts/" + post + "/slots", desk.editor).items().getJsonObject(0)
+      .getString("status"));
+    browser.assertNoScriptErrors();
+  }
+
+  private static void openCard(String title) {
+    browser.find(By.xpath(CalendarSteps.card(title) + "//button[contains(@class,'slot-open')]")).click();
+    browser.waitFor(By.xpath("//dialog[@open]//h2[normalize-space(.)='排期详情']"));
   }
 
   @Test

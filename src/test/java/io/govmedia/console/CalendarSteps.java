@@ -30,10 +30,13 @@ public final class CalendarSteps {
   }
 
   /**
-   * On the open calendar: "安排发布", the approved post, the account (an official account as a 群发), the Beijing date
+   * On the calendar (opened first when another page shows): "安排发布", the approved post, the account (an official account as a 群发), the Beijing date
    * and time of {@code at} (to the second); waits until the dialog closed and the post's card is on the calendar.
    */
   public static void schedule(Browser b, String postTitle, String accountName, Instant at) {
+    if (b.findAll(By.cssSelector(".calendar-page")).isEmpty()) {
+      b.go("/calendar");
+    }
     b.button("安排发布").click();
     WebElement posts = b.labelled("稿件（已通过审核）");
     b.waitUntil(d -> {
