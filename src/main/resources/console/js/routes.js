@@ -9,6 +9,7 @@ export const routes = [
   // Review (三审)
 
   // Publishing calendar
+  { path: '/calendar', title: '发布日历', nav: '发布日历', group: '发布', roles: ['editor', 'reviewer', 'admin'], load: () => import('./pages/calendar.js') },
 
   // Citizens' messages: inbox, case page, dispatch and supervision
 

@@ -167,11 +167,14 @@ record Slot(String id, String postId, long postVersion, String postTitle, String
     return d == null ? null : json(d);
   }
 
-  /** What editors see; the channel's ids are shown, never anything sealed (there is none on a slot). */
+  /**
+   * What editors see; the channel's ids are shown, never anything sealed (there is none on a slot). {@code version}
+   * is {@code seq}: a reschedule sent with it in If-Match is refused if the slot moved meanwhile.
+   */
   JsonObject toJson(boolean held) {
     JsonArray moves = new JsonArray();
     history.forEach(h -> moves.add(h.toJson()));
-    return new JsonObject().put("id", id).put("postId", postId).put("postVersion", postVersion)
+    return new JsonObject().put("id", id).put("version", seq).put("postId", postId).put("postVersion", postVersion)
       .put("postTitle", postTitle).put("departmentId", departmentId).put("channel", channel)
       .put("accountId", accountId).put("mode", mode).put("status", status.wire()).put("at", Times.show(at))
       .put("dueAt", Times.show(dueAt)).put("held", held && status == SlotStatus.SCHEDULED).put("attempt", attempt)

@@ -219,8 +219,10 @@ final class SlotRoutes {
     Instant at = input.optionalInstant("at");
     input.validate();
     Instant when = notPast(at);
+    Long expected = Input.ifMatch(ctx);
     target(ctx).compose(t -> {
       requireNotStarted(t.slot());
+      Input.requireVersion(expected, t.slot().seq());
       return again(t, t.slot().withAt(when), "改期至 " + Times.show(when));
     }).onSuccess(slot -> Reply.ok(ctx, present(slot))).onFailure(ctx::fail);
   }
