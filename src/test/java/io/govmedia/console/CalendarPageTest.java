@@ -250,13 +250,7 @@ class CalendarPageTest {
     }
   }
 
-  /**
-   * Signs in afresh. Browser.signIn's deleteAllCookies only reaches the cookies of the page's path, not the session
-   * cookie on /api/v1/auth/console, so the browser's whole cookie jar is cleared first.
-   */
   private static void signIn(Client.Member member) {
-    ((org.openqa.selenium.chrome.ChromeDriver) browser.driver()).executeCdpCommand("Network.clearBrowserCookies",
-      java.util.Map.of());
     browser.signIn(member.username(), member.password());
   }
 
