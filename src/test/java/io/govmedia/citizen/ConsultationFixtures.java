@@ -93,7 +93,7 @@ public final class ConsultationFixtures {
     return opened.json().getString("id");
   }
 
-  static LocalDate today(Clock clock) {
+  public static LocalDate today(Clock clock) {
     return LocalDate.now(clock.withZone(Times.ZONE));
   }
 

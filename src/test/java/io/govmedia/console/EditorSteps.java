@@ -63,6 +63,7 @@ public final class EditorSteps {
     b.find(By.cssSelector(".richtext-toolbar input.upload-input[accept^='" + kind + "']"))
       .sendKeys(file.toAbsolutePath().toString());
     b.waitForText("上传完成 100%");
+    b.waitUntil(d -> "100".equals(d.findElement(By.cssSelector(".upload-progress progress")).getAttribute("value")));
   }
 
   /** Submits the open editor's item for review and waits for the first stage to show. */
