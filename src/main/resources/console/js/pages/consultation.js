@@ -151,7 +151,8 @@ export default defineComponent({
       return h('li', { class: 'comment', key: comment.id }, [
         h('p', { class: 'comment-head' }, [
           h('strong', `提交人 ${comment.commenter}`), ' ', badge(status.label, status.tone), ' ',
-          comment.screeningLabel ? badge(comment.screeningLabel, 'warn') : null, ' ',
+          comment.status !== 'shown' && comment.screeningLabel ? badge(`微信检测标签 ${comment.screeningLabel}`, 'warn')
+            : null, ' ',
           comment.adoption ? badge(`已决定：${DECISIONS[comment.adoption.decision]}`, 'ok') : badge('未决定', 'muted'),
           h('span', { class: 'muted' }, ` ${formatTime(comment.createdAt)}`),
         ]),

@@ -476,7 +476,7 @@ export function editorPage(kind) {
               section(`${meta.label}内容`, [
                 ...fieldsOf(),
                 h(RichText, { key: state.bodyKey, ref: editor, label: '正文', initialHtml: state.initialHtml,
-                  disabled: !mayEdit.value, onChange: (html) => { form.html = html; touched(); } },
+                  disabled: !mayEdit.value, onChange: (html) => { if (html !== form.html) { form.html = html; touched(); } } },
                 { tools: mayEdit.value ? mediaTools : null }),
                 progressBox(),
               ]),

@@ -96,6 +96,7 @@ class EditorPagesTest {
     assertTrue(browser.find(By.cssSelector(".preview-miniapp")).getText().contains(title));
     browser.assertNoScriptErrors();
     browser.assertAccessible("editor-post");
+    browser.script("document.querySelector('.editor-grid').scrollIntoView()");
     browser.screenshot("editor-post");
 
     EditorSteps.submit(browser);
