@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
@@ -98,6 +99,12 @@ class EditorPagesTest {
     browser.assertAccessible("editor-post");
     browser.script("document.querySelector('.editor-grid').scrollIntoView()");
     browser.screenshot("editor-post");
+    browser.driver().manage().window().setSize(new Dimension(820, 1180));
+    Long overflow = (Long) browser.script("return document.documentElement.scrollWidth - window.innerWidth;");
+    assertTrue(overflow <= 0, "no sideways scrolling on a tablet: " + overflow);
+    browser.assertAccessible("editor-post-tablet");
+    browser.screenshot("editor-post-tablet");
+    browser.driver().manage().window().setSize(new Dimension(1366, 900));
 
     EditorSteps.submit(browser);
     browser.waitUntil(d -> d.findElement(By.cssSelector(".status-line")).getText().contains("一审中"));
