@@ -5,6 +5,12 @@ export const routes = [
   { path: '/', title: '工作台', nav: '工作台', group: '', roles: [], load: () => import('./pages/home.js') },
 
   // Content: editors (documents, interpretations, posts, consultations)
+  { path: '/content', title: '内容管理', nav: '内容管理', group: '内容', roles: ['editor', 'reviewer'], load: () => import('./pages/content.js') },
+  { path: '/documents/:id', title: '政策文件', group: '内容', roles: ['editor', 'reviewer'], load: () => import('./pages/editor-document.js') },
+  { path: '/interpretations/:id', title: '政策解读', group: '内容', roles: ['editor', 'reviewer'], load: () => import('./pages/editor-interpretation.js') },
+  { path: '/posts/:id', title: '推文', group: '内容', roles: ['editor', 'reviewer'], load: () => import('./pages/editor-post.js') },
+  { path: '/consultations', title: '意见征集', nav: '意见征集', group: '内容', roles: ['editor'], load: () => import('./pages/consultations.js') },
+  { path: '/consultations/:id', title: '意见征集详情', group: '内容', roles: ['editor'], load: () => import('./pages/consultation.js') },
 
   // Review (三审)
 

@@ -126,8 +126,10 @@ public final class ContentRoutes {
     Input input = Input.of(ctx);
     ItemFields read = ItemFields.read(kind, input, false);
     input.validate();
+    Long expected = Input.ifMatch(ctx);
     Instant now = clock.instant();
     scope(principal).compose(scope -> writable(scope, kind, ctx.pathParam("id"))
+      .map(loaded -> current(loaded, expected))
       .map(loaded -> scope.requireMove(loaded, read.departmentId()))
       .compose(before -> checkReferences(kind, read, scope, principal, false)
         .compose(resolved -> resolved.withBody(checks::prepare)
@@ -138,6 +140,12 @@ public final class ContentRoutes {
         .map(this::announceNewVersion)))
       .onSuccess(item -> Reply.ok(ctx, present(item)))
       .onFailure(ctx::fail);
+  }
+
+  /** The item if the editor worked on its current version (If-Match, when given); 409 edit-conflict otherwise. */
+  private static Item current(Item item, Long expected) {
+    Input.requireVersion(expected, item.version());
+    return item;
   }
 
   /** Tells publishing that a post has a new version, so that slots of the old one do not go out. */
@@ -187,8 +195,10 @@ public final class ContentRoutes {
   private void submit(RoutingContext ctx, ItemKind kind) {
     Principal principal = Principal.of(ctx);
     principal.require(Role.EDITOR, Role.ADMIN);
+    Long expected = Input.ifMatch(ctx);
     Instant now = clock.instant();
     scope(principal).compose(scope -> writable(scope, kind, ctx.pathParam("id")))
+      .map(loaded -> current(loaded, expected))
       .compose(before -> readyForReview(before)
         .compose(ok -> checks.check(before.title(), before.body(), checkedFields(before)))
         .map(findings -> before.submitted(findings, principal.actor(), now))

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * A department with an editor (who can sign in again on another instance) and three reviewers, draft documents of
  * it, and citizens of a mini-program: what the consultation tests are made of.
  */
-final class ConsultationFixtures {
+public final class ConsultationFixtures {
 
   /** Words the fake WeChat's content security answers review (held) and risky (refused) for. */
   static final String HELD_WORD = "征集待审词";
@@ -27,13 +27,13 @@ final class ConsultationFixtures {
 
   final Client client;
   final String admin;
-  final String department;
-  final String editorName;
-  final String editorPassword;
-  final String editor;
+  public final String department;
+  public final String editorName;
+  public final String editorPassword;
+  public final String editor;
   final List<String> reviewers;
 
-  ConsultationFixtures(Client client, String departmentName) {
+  public ConsultationFixtures(Client client, String departmentName) {
     this.client = client;
     admin = client.adminToken();
     department = client.department(admin, departmentName, null);
@@ -60,7 +60,7 @@ final class ConsultationFixtures {
   }
 
   /** A draft document of the department; answers its id. */
-  String draft(String title) {
+  public String draft(String title) {
     Client.Response created = client.post("/api/v1/documents", editor, new JsonObject().put("title", title)
       .put("docNumber", "征〔2026〕" + Client.unique() + "号").put("issuer", "市人民政府办公室")
       .put("departmentId", department).put("category", "综合政务")
@@ -93,7 +93,7 @@ final class ConsultationFixtures {
     return opened.json().getString("id");
   }
 
-  static LocalDate today(Clock clock) {
+  public static LocalDate today(Clock clock) {
     return LocalDate.now(clock.withZone(Times.ZONE));
   }
 
@@ -102,7 +102,7 @@ final class ConsultationFixtures {
     return Citizens.token(server, app.id(), app.appId(), openid, null);
   }
 
-  static String citizen(String openid) throws Exception {
+  public static String citizen(String openid) throws Exception {
     return citizen(TestServer.get().running(), openid);
   }
 
@@ -110,7 +110,7 @@ final class ConsultationFixtures {
     return on.post("/mp/v1/consultations/" + consultationId + "/comments", citizen, new JsonObject().put("content", content));
   }
 
-  static String commented(Client on, String citizen, String consultationId, String content) {
+  public static String commented(Client on, String citizen, String consultationId, String content) {
     Client.Response answer = comment(on, citizen, consultationId, content);
     assertEquals(201, answer.status(), answer::toString);
     return answer.json().getString("id");

@@ -1,0 +1,4 @@
+// The document editor (#/documents/:id, "new" for a new one): see editor.js.
+import { editorPage } from './editor.js';
+
+export default editorPage('document');
