@@ -7,12 +7,15 @@ export const routes = [
   // Content: editors (documents, interpretations, posts, consultations)
 
   // Review (三审)
+  { path: '/review', title: '审核', nav: '审核', group: '内容', roles: ['reviewer', 'admin'], load: () => import('./pages/review.js') },
+  { path: '/review/:kind/:id', title: '审核详情', group: '内容', roles: ['reviewer', 'admin'], load: () => import('./pages/review-item.js') },
 
   // Publishing calendar
 
   // Citizens' messages: inbox, case page, dispatch and supervision
 
   // Dashboard
+  { path: '/dashboard', title: '数据看板', nav: '数据看板', group: '统计', roles: [], load: () => import('./pages/dashboard.js') },
 
   // Administration
 

@@ -27,21 +27,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * official account, a Weibo), an editor scoped to them, and reviewers, so that a test can take a post through review
  * and schedule it as an editor would.
  */
-final class Desk {
+public final class Desk {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  final Client client;
-  final String admin;
-  final String department;
-  final String miniapp;
-  final String subscription;
-  final String service;
-  final String weibo;
-  final String editor;
-  final List<String> reviewers;
+  public final Client client;
+  public final String admin;
+  public final String department;
+  public final String miniapp;
+  public final String subscription;
+  public final String service;
+  public final String weibo;
+  public final String editor;
+  public final List<String> reviewers;
 
-  Desk(Client client) {
+  public Desk(Client client) {
     this.client = client;
     admin = client.adminToken();
     department = client.department(admin, "新闻办", null);
@@ -75,7 +75,7 @@ final class Desk {
   }
 
   /** A post with a mini-program variant (and a WeChat one when asked), approved at every review stage. */
-  String approvedPost(String title, boolean wechat) {
+  public String approvedPost(String title, boolean wechat) {
     JsonObject body = new JsonObject().put("title", title).put("body", "<p>今日起开展老旧小区改造意见征集。</p>")
       .put("departmentId", department).put("miniapp", new JsonObject());
     if (wechat) {
@@ -108,13 +108,13 @@ final class Desk {
   }
 
   /** Schedules and answers the slot, failing the test unless it was created. */
-  JsonObject scheduled(String postId, JsonObject body) {
+  public JsonObject scheduled(String postId, JsonObject body) {
     Client.Response response = schedule(postId, body);
     assertEquals(201, response.status(), response::toString);
     return response.json();
   }
 
-  static JsonObject miniappSlot(String accountId, Instant at) {
+  public static JsonObject miniappSlot(String accountId, Instant at) {
     return new JsonObject().put("channel", "miniapp").put("accountId", accountId).put("at", iso(at));
   }
 
@@ -139,7 +139,7 @@ final class Desk {
   }
 
   /** Polls the slot (the scheduler works asynchronously) until it fits, or fails after {@code within}. */
-  JsonObject awaitSlot(String postId, String slotId, Duration within, Predicate<JsonObject> fits) {
+  public JsonObject awaitSlot(String postId, String slotId, Duration within, Predicate<JsonObject> fits) {
     long deadline = System.nanoTime() + within.toNanos();
     JsonObject slot = slot(postId, slotId);
     while (!fits.test(slot)) {
@@ -157,7 +157,7 @@ final class Desk {
     return slot;
   }
 
-  static Predicate<JsonObject> status(String status) {
+  public static Predicate<JsonObject> status(String status) {
     return slot -> status.equals(slot.getString("status"));
   }
 
