@@ -52,7 +52,10 @@ const ChartPanel = defineComponent({
       props.rows.length === 0 ? h('p', { class: 'muted' }, '暂无数据')
         : h('div', { class: ['chart-box', props.chartClass] }, h('canvas', { ref: canvas, role: 'img',
           'aria-label': props.summary })),
-      h('div', { id: tableId, class: ['chart-data', shown.value ? null : 'visually-hidden'] },
+      // shown, the table scrolls sideways on a narrow screen: its box takes the focus so keyboards can scroll it
+      h('div', { id: tableId, class: ['chart-data', shown.value ? null : 'visually-hidden'],
+        tabindex: shown.value ? '0' : undefined, role: shown.value ? 'region' : undefined,
+        'aria-label': shown.value ? props.caption : undefined },
         table(props.caption, columns, props.rows, { showCaption: shown.value })),
     ], { class: 'chart-panel' });
   },

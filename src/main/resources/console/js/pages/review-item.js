@@ -2,13 +2,15 @@
 // findings of the content checks, the history of versions and decisions, and the decision itself (approve or reject
 // with a comment), always sent with the version shown: a newer version meanwhile is a 409 and the page reloads it.
 import {
-  h, ref, reactive, defineComponent, onMounted, onUpdated, section, table, badge, button, errorBox, loadingBox,
+  h, ref, reactive, defineComponent, onMounted, section, table, badge, button, errorBox, loadingBox,
   formatTime, field, toast,
 } from '../ui.js';
 import { get, postJson, mediaUrl } from '../api.js';
 import { navigate } from '../app.js';
 import { KIND_NAMES, stageText } from './review.js';
 import { diff, htmlToText, safeHtml } from './review-text.js';
+
+const { onUpdated } = window.Vue;
 
 const COLLECTIONS = { document: 'documents', interpretation: 'interpretations', post: 'posts' };
 const STATUS = {

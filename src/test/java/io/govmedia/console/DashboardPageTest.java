@@ -135,7 +135,7 @@ class DashboardPageTest {
     browser.findAll(By.xpath("//section[h2='各账号每周发布量']//button[normalize-space(.)='下载 CSV']")).get(0).click();
     browser.waitUntil(d -> ((Number) browser.script("return window.capturedCsv.length")).intValue() == 1);
     String csv = ((String) browser.script("return window.capturedCsv[0].text()")).replace("\ufeff", "");
-    List<String> lines = List.of(csv.split("\r\n"));
+    List<String> lines = List.of(csv.split("\r?\n"));
     assertTrue(lines.get(0).startsWith("账号,") && lines.get(0).endsWith(",合计"), lines.get(0));
     assertTrue(lines.contains(String.join(",", expected)), "the CSV has the numbers drawn: " + csv);
     assertEquals(tables.get("各账号每周发布量").size() + 1, lines.size());

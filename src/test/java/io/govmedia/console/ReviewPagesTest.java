@@ -94,11 +94,10 @@ class ReviewPagesTest {
     String inserted = String.join("|", browser.findAll(By.cssSelector(".diff ins")).stream()
       .map(e -> e.getText()).toList());
     assertEquals("，截止时间为12月31日", inserted, "the words the edit inserted, marked");
-    assertTrue(browser.findAll(By.cssSelector(".diff del")).stream().anyMatch(e -> e.getText().equals("。")),
-      "and the full stop it replaced");
+    assertTrue(browser.findAll(By.cssSelector(".diff del")).isEmpty(), "nothing was deleted");
     String page = browser.text();
     assertTrue(page.contains("外部链接") && page.contains("https://shop.example.com/ad"), "the finding: " + page);
-    assertTrue(page.contains("请补充征集截止时间") && page.contains("初审员") || page.contains("请补充征集截止时间"), page);
+    assertTrue(page.contains("请补充征集截止时间"), "the rejection's comment: " + page);
     assertTrue(page.contains(reviewers.get(0).username()), "the rejection names its reviewer");
     assertTrue(page.contains("退回"), page);
     assertEquals(0, browser.findAll(By.cssSelector(".review-body a[style], .review-body [onclick]")).size());
