@@ -140,6 +140,12 @@ class DashboardPageTest {
     assertTrue(lines.contains(String.join(",", expected)), "the CSV has the numbers drawn: " + csv);
     assertEquals(tables.get("各账号每周发布量").size() + 1, lines.size());
 
+    browser.driver().manage().window().setSize(new org.openqa.selenium.Dimension(820, 1180));
+    browser.waitUntil(d -> ((Number) browser.script("return window.innerWidth")).intValue() <= 820);
+    browser.assertAccessible("dashboard on a tablet");
+    browser.screenshot("dashboard-tablet");
+    browser.driver().manage().window().setSize(new org.openqa.selenium.Dimension(1366, 900));
+
     browser.button("显示数据表").click();
     browser.waitFor(By.xpath("//caption[normalize-space(.)='各账号每周发布量（条）']"));
     browser.assertAccessible("dashboard with a data table shown");
