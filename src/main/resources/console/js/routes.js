@@ -13,6 +13,8 @@ export const routes = [
   { path: '/consultations/:id', title: '意见征集详情', group: '内容', roles: ['editor'], load: () => import('./pages/consultation.js') },
 
   // Review (三审)
+  { path: '/review', title: '审核', nav: '审核', group: '内容', roles: ['reviewer', 'admin'], load: () => import('./pages/review.js') },
+  { path: '/review/:kind/:id', title: '审核详情', group: '内容', roles: ['reviewer', 'admin'], load: () => import('./pages/review-item.js') },
 
   // Publishing calendar
   { path: '/calendar', title: '发布日历', nav: '发布日历', group: '发布', roles: ['editor', 'reviewer', 'admin'], load: () => import('./pages/calendar.js') },
@@ -20,6 +22,7 @@ export const routes = [
   // Citizens' messages: inbox, case page, dispatch and supervision
 
   // Dashboard
+  { path: '/dashboard', title: '数据看板', nav: '数据看板', group: '统计', roles: [], load: () => import('./pages/dashboard.js') },
 
   // Administration
 

@@ -27,6 +27,7 @@ import java.util.function.Predicate;
 public final class ContentFeature implements Feature {
 
   private final ContentRoutes routes;
+  private final ReviewQueue queue;
   private final BodyTextBackfill backfill;
   private final PostLibrary posts;
   private final PublicPage page;
@@ -56,6 +57,7 @@ public final class ContentFeature implements Feature {
     routes = new ContentRoutes(items, auth.departments(), checks.checks(), search.index(), media::types,
       platform.audit(), platform.clock(), platform.config().content().reviewStages(), posts::newVersion,
       workdays.workdays(), annexes, publicChanges);
+    queue = new ReviewQueue(items, auth.departments(), platform.config().content().reviewStages());
     page = new PublicPage(items, auth.departments(), media::types, annexes);
     backfill = new BodyTextBackfill(items, checks.checks(), search.index());
     expired = new ExpiredDocuments(items, platform.clock());
@@ -150,6 +152,7 @@ public final class ContentFeature implements Feature {
     mount.root().route("/api/v1/interpretations*").subRouter(routes.routes(mount.vertx(), ItemKind.INTERPRETATION));
     // A path the posts router does not match (publishing's /api/v1/posts/:id/slots…) falls through to later routes.
     mount.root().route("/api/v1/posts*").subRouter(routes.routes(mount.vertx(), ItemKind.POST));
+    mount.root().get("/api/v1/review-queue").handler(queue::handle);
   }
 
   @Override

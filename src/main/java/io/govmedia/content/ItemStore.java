@@ -81,6 +81,16 @@ public final class ItemStore {
   }
 
   /**
+   * Every item of a kind in review within {@code scope} (a list filter), without bodies: the review queue, which
+   * is short (items leave it within days) and sorted by submission, a time no index holds.
+   */
+  Future<List<Item>> inReview(ItemKind kind, Bson scope) {
+    return Mongo.all(items(kind).find(and(eq("status", ReviewStatus.IN_REVIEW.wire()), scope))
+        .projection(com.mongodb.client.model.Projections.exclude("body", "bodyText")))
+      .map(docs -> docs.stream().map(d -> Item.from(kind, d)).toList());
+  }
+
+  /**
    * Up to {@code limit} items saved before {@code bodyText} existed, in id order after {@code afterId} (null: from
    * the start). A scan on every store (no index holds a missing field), for the one-off backfill only.
    */
