@@ -47,7 +47,7 @@ class ConsultationPagesTest {
   void fromDraftToSummary() throws Exception {
     String title = "电动自行车管理规定（征求意见稿）" + Client.unique().substring(0, 4);
     String documentId = fx.draft(title);
-    EditorSteps.signIn(browser, fx.editorName, fx.editorPassword);
+    browser.signIn(fx.editorName, fx.editorPassword);
     browser.go("/documents/" + documentId);
     browser.waitForText("发起意见征集");
     new Select(browser.labelled("征集类型")).selectByValue("other");

@@ -97,7 +97,7 @@ class DashboardPageTest {
     String casesQuery = "/api/v1/cases/stats?departmentId=" + desk.department;
     browser.waitUntil(Duration.ofSeconds(20), d -> client.get(casesQuery, viewer.token()).json().getLong("received") == 2);
 
-    ReviewSteps.signInAs(browser, viewer.username(), viewer.password());
+    browser.signIn(viewer.username(), viewer.password());
     browser.go("/dashboard");
     browser.waitUntil(d -> d.findElements(By.cssSelector(".chart-box canvas")).size() == 3);
     Object drawn = browser.script("return [...document.querySelectorAll('.chart-box canvas')]"

@@ -75,7 +75,7 @@ class EditorPagesTest {
   @Test
   @DisplayName("an editor writes a post with an image: the upload reaches 100 %, the WeChat preview shows it, Weibo's count is shown, and submitting shows the first stage")
   void writeAndSubmitAPost() {
-    EditorSteps.signIn(browser, editor.username(), editor.password());
+    browser.signIn(editor.username(), editor.password());
     String title = "老旧小区改造启动 " + Client.unique().substring(0, 4);
     String id = EditorSteps.writePost(browser, title, "本周起全市老旧小区改造陆续启动。", image, wechat.getString("name"));
     browser.waitFor(By.xpath("//fieldset[contains(@class,'channels')]//label[starts-with(normalize-space(.),'"
@@ -129,7 +129,7 @@ class EditorPagesTest {
     String word = "敏感" + Client.unique().substring(0, 4);
     assertEquals(201, client.post("/api/v1/sensitive-words", admin, new JsonObject().put("word", word).put("level", "block"))
       .status());
-    EditorSteps.signIn(browser, editor.username(), editor.password());
+    browser.signIn(editor.username(), editor.password());
     browser.go("/content");
     browser.button("新建文件").click();
     browser.waitUntil(d -> d.getCurrentUrl().contains("#/documents/new"));
@@ -177,7 +177,7 @@ class EditorPagesTest {
     String documentId = client.post("/api/v1/documents", editor.token(), new JsonObject().put("title", "旧标题")
       .put("docNumber", "冲〔2026〕1号").put("issuer", "市人民政府办公室").put("departmentId", department)
       .put("category", "综合政务").put("body", "<p>正文。</p>")).json().getString("id");
-    EditorSteps.signIn(browser, editor.username(), editor.password());
+    browser.signIn(editor.username(), editor.password());
     browser.go("/documents/" + documentId);
     browser.waitUntil(d -> d.findElement(By.cssSelector(".status-line")).getText().contains("第 1 版"));
     assertEquals(200, client.patch("/api/v1/documents/" + documentId, editor.token(),

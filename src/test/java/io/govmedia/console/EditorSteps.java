@@ -43,21 +43,6 @@ public final class EditorSteps {
     return id;
   }
 
-  /**
-   * Signs in afresh: signs out first when a session is still there ({@link Browser#signIn} deletes only the cookies
-   * the page sees, and the console's refresh cookie is scoped to /api/v1/auth/console).
-   */
-  public static void signIn(Browser b, String username, String password) {
-    b.driver().get(b.base() + "/console/");
-    b.waitUntil(d -> !d.findElements(By.id("signin-username")).isEmpty()
-      || !d.findElements(By.cssSelector("header.topbar")).isEmpty());
-    if (!b.findAll(By.cssSelector("header.topbar")).isEmpty()) {
-      b.button("退出登录").click();
-      b.waitFor(By.id("signin-username"));
-    }
-    b.signIn(username, password);
-  }
-
   /** Uploads a file through the body's toolbar ({@code kind}: image, video or audio) and waits for 100 %. */
   public static void upload(Browser b, String kind, Path file) {
     b.find(By.cssSelector(".richtext-toolbar input.upload-input[accept^='" + kind + "']"))

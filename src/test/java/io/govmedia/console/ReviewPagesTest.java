@@ -76,7 +76,7 @@ class ReviewPagesTest {
     String id = post(title, "<p>今日起开展老旧小区改造意见征集。详见" + LINK + "。</p>");
     submit(id);
 
-    ReviewSteps.signInAs(browser, reviewers.get(0).username(), reviewers.get(0).password());
+    browser.signIn(reviewers.get(0).username(), reviewers.get(0).password());
     ReviewSteps.openQueue(browser);
     browser.waitForText(title);
     assertTrue(browser.text().contains("初审（第 1/3 阶段）"), browser::text);
@@ -106,9 +106,9 @@ class ReviewPagesTest {
     browser.assertNoScriptErrors();
 
     ReviewSteps.approve(browser, title, "同意，初审通过");
-    ReviewSteps.signInAs(browser, reviewers.get(1).username(), reviewers.get(1).password());
+    browser.signIn(reviewers.get(1).username(), reviewers.get(1).password());
     ReviewSteps.approve(browser, title, "同意");
-    ReviewSteps.signInAs(browser, reviewers.get(2).username(), reviewers.get(2).password());
+    browser.signIn(reviewers.get(2).username(), reviewers.get(2).password());
     ReviewSteps.openItem(browser, title);
     browser.waitForText("终审（第 3/3 阶段）");
     ReviewSteps.approve(browser, title, null);
@@ -126,7 +126,7 @@ class ReviewPagesTest {
     String title = "供暖收费标准解读" + Client.unique();
     String id = post(title, "<p>供暖收费标准维持不变。</p>");
     submit(id);
-    ReviewSteps.signInAs(browser, reviewers.get(1).username(), reviewers.get(1).password());
+    browser.signIn(reviewers.get(1).username(), reviewers.get(1).password());
     ReviewSteps.openItem(browser, title);
     browser.waitForText("待审版本：第 1 版");
 
@@ -152,18 +152,18 @@ class ReviewPagesTest {
     String elsewhere = client.department(admin, "别的部门", null);
     Client.Member outsider = client.staffMember(admin, "外部门审核员", List.of("reviewer"), List.of(elsewhere), List.of());
 
-    ReviewSteps.signInAs(browser, outsider.username(), outsider.password());
+    browser.signIn(outsider.username(), outsider.password());
     assertFalse(ReviewSteps.queueShows(browser, title));
     browser.assertAccessible("review queue (empty)");
-    ReviewSteps.signInAs(browser, reviewers.get(0).username(), reviewers.get(0).password());
+    browser.signIn(reviewers.get(0).username(), reviewers.get(0).password());
     assertFalse(ReviewSteps.queueShows(browser, title), "the first stage's reviewer may not take the second");
-    ReviewSteps.signInAs(browser, reviewers.get(1).username(), reviewers.get(1).password());
+    browser.signIn(reviewers.get(1).username(), reviewers.get(1).password());
     assertTrue(ReviewSteps.queueShows(browser, title));
     assertTrue(browser.text().contains("复审（第 2/3 阶段）"));
 
     browser.go("/review/post/" + id);
     browser.waitFor(By.cssSelector(".review-item-title"));
-    ReviewSteps.signInAs(browser, outsider.username(), outsider.password());
+    browser.signIn(outsider.username(), outsider.password());
     browser.go("/review/post/" + id);
     browser.waitForText("未找到");
     browser.assertNoScriptErrors("404");

@@ -3,25 +3,13 @@ package io.govmedia.console;
 import io.govmedia.support.Browser;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 
 import java.util.List;
-import java.util.Map;
 
 /** The reviewer's steps in the console, for the review pages' tests and the lead's end-to-end test. */
 public final class ReviewSteps {
 
   private ReviewSteps() {
-  }
-
-  /**
-   * Signs in as someone else in the same browser. {@link Browser#signIn} deletes the cookies the page at hand sees,
-   * which leaves the session cookie (its path is /api/v1/auth/console) and so the previous person signed in: clear
-   * every cookie through the DevTools protocol first.
-   */
-  public static void signInAs(Browser b, String username, String password) {
-    ((ChromeDriver) b.driver()).executeCdpCommand("Network.clearBrowserCookies", Map.of());
-    b.signIn(username, password);
   }
 
   /** Opens the review queue and waits until it has loaded. */
