@@ -51,9 +51,22 @@ export function problemText(error) {
   return [error.title || error.message || '操作失败', error.detail, fields.join('；')].filter(Boolean).join('：');
 }
 
+const fieldIds = new Map();
+/**
+ * The id of a labelled control: the same at every render (a new id per render would detach the label from its
+ * control while someone is using it). Controls repeated on one page (one per row) pass their own {@code id}.
+ */
+function fieldId(label, key) {
+  const name = `${label}|${key || ''}`;
+  if (!fieldIds.has(name)) {
+    fieldIds.set(name, uid());
+  }
+  return fieldIds.get(name);
+}
+
 /** A label and its control; {@code control(id)} builds the control with that id. */
 export function field(label, control, options = {}) {
-  const id = options.id || uid();
+  const id = options.id || fieldId(label, options.name);
   const hintId = options.hint ? `${id}-hint` : undefined;
   return h('div', { class: ['field', options.class] }, [
     h('label', { for: id }, label),
@@ -77,7 +90,7 @@ export function textInput(label, model, key, options = {}) {
     name: options.name || key,
     disabled: options.disabled,
     onInput: (e) => { model[key] = e.target.value; if (options.onInput) options.onInput(e.target.value); },
-  }), options);
+  }), { name: key, ...options });
 }
 
 /** A labelled select bound to {@code model[key]}; {@code choices}: [{value, label}]. */
@@ -89,12 +102,12 @@ export function selectInput(label, model, key, choices, options = {}) {
     disabled: options.disabled,
     onChange: (e) => { model[key] = e.target.value; if (options.onChange) options.onChange(e.target.value); },
   }, choices.map((choice) => h('option', { value: choice.value, selected: String(model[key] ?? '') === String(choice.value) },
-    choice.label))), options);
+    choice.label))), { name: key, ...options });
 }
 
 /** A labelled checkbox bound to {@code model[key]}. */
 export function checkbox(label, model, key, options = {}) {
-  const id = options.id || uid();
+  const id = options.id || fieldId(label, key);
   return h('div', { class: 'field checkbox' }, [
     h('input', { id, type: 'checkbox', checked: !!model[key], disabled: options.disabled,
       onChange: (e) => { model[key] = e.target.checked; if (options.onChange) options.onChange(e.target.checked); } }),

@@ -14,10 +14,6 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
-import javax.imageio.ImageIO;
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,15 +48,7 @@ class EditorPagesTest {
     miniapp = Fixtures.create(client, admin, Fixtures.miniapp(department));
     editor = client.staffMember(admin, "编辑小周", List.of("editor"), List.of(department),
       List.of(wechat.getString("id"), weibo.getString("id"), miniapp.getString("id")));
-    image = Files.createTempFile("govmedia-cover", ".png");
-    BufferedImage picture = new BufferedImage(320, 200, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = picture.createGraphics();
-    g.setColor(new Color(0xC8102E));
-    g.fillRect(0, 0, 320, 200);
-    g.setColor(Color.WHITE);
-    g.fillRect(40, 40, 240, 120);
-    g.dispose();
-    ImageIO.write(picture, "png", image.toFile());
+    image = EditorSteps.picture();
     browser = Browser.open(client.port());
   }
 

@@ -43,6 +43,26 @@ public final class EditorSteps {
     return id;
   }
 
+  /** A small PNG picture in a temporary file (red frame, white middle), for uploads. */
+  public static Path picture() {
+    try {
+      Path image = java.nio.file.Files.createTempFile("govmedia-picture", ".png");
+      java.awt.image.BufferedImage picture = new java.awt.image.BufferedImage(320, 200,
+        java.awt.image.BufferedImage.TYPE_INT_RGB);
+      java.awt.Graphics2D g = picture.createGraphics();
+      g.setColor(new java.awt.Color(0xC8102E));
+      g.fillRect(0, 0, 320, 200);
+      g.setColor(java.awt.Color.WHITE);
+      g.fillRect(40, 40, 240, 120);
+      g.dispose();
+      javax.imageio.ImageIO.write(picture, "png", image.toFile());
+      image.toFile().deleteOnExit();
+      return image;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** Uploads a file through the body's toolbar ({@code kind}: image, video or audio) and waits for 100 %. */
   public static void upload(Browser b, String kind, Path file) {
     b.find(By.cssSelector(".richtext-toolbar input.upload-input[accept^='" + kind + "']"))

@@ -169,8 +169,11 @@ public final class Browser implements AutoCloseable {
 
   /** The form control labelled {@code label} (by its label element's text). */
   public WebElement labelled(String label) {
-    WebElement element = waitFor(By.xpath("//label[normalize-space(.)='" + label + "']"));
-    return driver.findElement(By.id(element.getAttribute("for")));
+    return waitUntil(d -> {
+      WebElement element = d.findElement(By.xpath("//label[normalize-space(.)='" + label + "']"));
+      List<WebElement> control = d.findElements(By.id(element.getAttribute("for")));
+      return control.isEmpty() ? null : control.get(0);
+    });
   }
 
   public Object script(String script, Object... args) {
