@@ -180,6 +180,9 @@ export default defineComponent({
       try {
         await runs[dialog.kind]();
         dialog.open = false;
+        if (state.notFound && ['transfer', 'return'].includes(dialog.kind)) {
+          window.location.hash = '#/inbox';  // the case left this person's departments
+        }
       } catch (failure) {
         dialog.error = failure;
       }

@@ -133,6 +133,59 @@ class InboxPagesTest {
     }
   }
 
+  @Test
+  @DisplayName("on the case page a replier claims a case and asks for more days, the department's head approves them "
+    + "and transfers the case to another department, which takes it out of A's sight")
+  void claimExtendApproveTransfer() {
+    String departmentA = client.department(admin, "城管局", null);
+    String departmentB = client.department(admin, "住建局", null);
+    String nameB = client.get("/api/v1/departments/" + departmentB, admin).json().getString("name");
+    Client.Response claimMode = client.raw("PUT", "/api/v1/reply-settings/" + departmentA, admin, "application/json",
+      new JsonObject().put("assignment", "claim").encode().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(200, claimMode.status(), claimMode::toString);
+    Client.Member replier = client.staffMember(admin, "办理员小郑", List.of("replier"), List.of(departmentA), List.of());
+    Client.Member head = client.staffMember(admin, "科长老李", List.of("replier"), List.of(departmentA), List.of());
+    assertEquals(200, client.patch("/api/v1/staff/" + head.id(), admin,
+      new JsonObject().put("headOf", new io.vertx.core.json.JsonArray().add(departmentA))).status());
+    String title = "井盖缺失" + letters();
+    Client.Response entered = client.post("/api/v1/cases", admin, new JsonObject().put("channel", "phone")
+      .put("category", "complaint").put("title", title).put("content", title + "，夜间行人容易跌落")
+      .put("contact", new JsonObject().put("name", "王小明").put("phone", "13912345678")));
+    assertEquals(201, entered.status(), entered::toString);
+    String caseId = entered.json().getString("id");
+    assertEquals(200, client.post("/api/v1/cases/" + caseId + "/assign", admin,
+      new JsonObject().put("departmentId", departmentA)).status());
+
+    InboxSteps.signIn(browser, replier);
+    browser.go("/cases/" + caseId);
+    browser.waitForText("王**");
+    browser.waitForText("139****5678");
+    browser.button("认领").click();
+    browser.waitForText("办理中");
+    browser.button("申请延期").click();
+    WebElement days = browser.labelled("延期天数（工作日）");
+    days.clear();
+    days.sendKeys("2");
+    browser.labelled("理由").sendKeys("需要协调燃气公司共同处置");
+    browser.assertAccessible("case-dialog");
+    browser.button("确定").click();
+    browser.waitForText("延期申请待审批");
+    browser.assertNoScriptErrors();
+
+    InboxSteps.signIn(browser, head);
+    browser.go("/cases/" + caseId);
+    browser.button("批准延期").click();
+    browser.waitUntil(d -> d.findElement(By.cssSelector(".timeline")).getText().contains("批准延期"));
+    browser.button("转办").click();
+    new Select(browser.labelled("转办到部门")).selectByVisibleText(nameB);
+    browser.labelled("理由").sendKeys("属住建局职责");
+    browser.button("确定").click();
+    browser.waitUntil(d -> d.getCurrentUrl().endsWith("#/inbox"));
+    JsonObject after = client.get("/api/v1/cases/" + caseId, admin).json();
+    assertEquals(departmentB, after.getString("departmentId"), after::encode);
+    browser.assertNoScriptErrors("status of 404");
+  }
+
   /** The search index is kept current asynchronously: wait until the document can be found. */
   private static void awaitSearchable(String token, String title) {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
