@@ -117,6 +117,7 @@ export default defineComponent({
       { label: '标题', render: (item) => h('span', { class: 'case-title' }, [
         fresh.has(item.id) ? badge('新', 'info') : null, ` ${item.title || '（无标题）'}`]) },
       { label: '渠道', render: (item) => CHANNEL[item.channel] || item.channel },
+      { label: '群众', render: (item) => item.citizenName || '—' },
       { label: '类别', render: (item) => CATEGORY[item.category] || item.category },
       { label: '部门', render: (item) => departmentName(names.value, item.departmentId) },
       { label: '状态', render: (item) => h('span', { class: 'badges' }, [statusBadge(item.status),
