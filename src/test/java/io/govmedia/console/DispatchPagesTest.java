@@ -88,8 +88,8 @@ class DispatchPagesTest {
     assertEquals("assigned", assigned.getString("status"));
     browser.assertNoScriptErrors();
 
-    clock.advance(Duration.ofDays(30));
-    InboxSteps.signIn(browser, steward);  // the session began 30 days ago on the server's clock
+    clock.advance(Duration.ofDays(15));
+    InboxSteps.signIn(browser, steward);  // the session began 15 days ago on the server's clock
     browser.go("/supervision");
     browser.waitForText(title);
     WebElement group = browser.waitFor(By.xpath("//section[contains(@class,'board-group')][.//h3[contains(., '"

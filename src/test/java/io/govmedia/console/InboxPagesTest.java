@@ -173,7 +173,15 @@ class InboxPagesTest {
     browser.assertNoScriptErrors();
 
     InboxSteps.signIn(browser, head);
-    browser.go("/cases/" + caseId);
+    browser.go("/inbox");
+    browser.button("本部门督办看板").click();
+    browser.waitForText("待审批的延期申请");
+    WebElement waiting = InboxSteps.findRow(browser, "需要协调燃气公司共同处置");
+    assertTrue(waiting.getText().contains("延期 2 个工作日"), waiting::getText);
+    browser.assertAccessible("supervision-department");
+    browser.assertNoScriptErrors();
+    waiting.findElement(By.cssSelector("td a")).click();
+    browser.waitFor(By.cssSelector(".case-page"));
     browser.button("批准延期").click();
     browser.waitUntil(d -> d.findElement(By.cssSelector(".timeline")).getText().contains("批准延期"));
     browser.button("转办").click();
