@@ -71,10 +71,24 @@ class DispatchPagesTest {
     String number = entered.json().getString("number");
     assertEquals("dispatching", entered.json().getString("status"));
 
+    Client.Response again = client.post("/api/v1/cases", steward.token(), new JsonObject().put("channel", "phone")
+      .put("category", "complaint").put("title", title + "又一起").put("content", title + "，又有人反映"));
+    assertEquals(201, again.status(), again::toString);
+    Client.Response linked = client.post("/api/v1/cases/" + caseId + "/link", steward.token(),
+      new JsonObject().put("caseId", again.json().getString("id")));
+    assertEquals(200, linked.status(), linked::toString);
+
     InboxSteps.signIn(browser, steward);
+    browser.go("/hot-issues");
+    WebElement issue = browser.waitFor(By.xpath("//li[contains(@class,'hot-issue')][contains(., '" + number + "')]"));
+    assertTrue(issue.getText().contains("2 件") && issue.getText().contains("近 24 小时新增 2 件"), issue::getText);
+    browser.assertNoScriptErrors();
+    browser.assertAccessible("hot-issues");
+    browser.screenshot("hot-issues");
+
     browser.go("/dispatch");
-    WebElement row = InboxSteps.findRow(browser, title);
-    assertTrue(row.getText().contains(number), row::getText);
+    WebElement row = InboxSteps.findRow(browser, number);
+    assertTrue(row.getText().contains(title), row::getText);
     browser.assertNoScriptErrors();
     browser.assertAccessible("dispatch");
     browser.screenshot("dispatch");
@@ -82,7 +96,7 @@ class DispatchPagesTest {
     new Select(row.findElement(By.tagName("select"))).selectByVisibleText(nameA);
     row.findElement(By.xpath(".//button[normalize-space(.)='分派']")).click();
     browser.waitForText(number + " 已分派到" + nameA);
-    browser.waitUntil(d -> d.findElements(By.xpath("//table//tr[contains(., '" + title + "')]")).isEmpty());
+    browser.waitUntil(d -> d.findElements(By.xpath("//table//tr[contains(., '" + number + "')]")).isEmpty());
     JsonObject assigned = client.get("/api/v1/cases/" + caseId, admin).json();
     assertEquals(departmentA, assigned.getString("departmentId"), assigned::encode);
     assertEquals("assigned", assigned.getString("status"));
