@@ -20,6 +20,12 @@ export const routes = [
   { path: '/calendar', title: '发布日历', nav: '发布日历', group: '发布', roles: ['editor', 'reviewer', 'admin'], load: () => import('./pages/calendar.js') },
 
   // Citizens' messages: inbox, case page, dispatch and supervision
+  { path: '/inbox', title: '留言办理', nav: '留言办理', group: '留言', roles: ['replier', 'dispatcher', 'supervisor'], load: () => import('./pages/inbox.js') },
+  { path: '/cases/:id', title: '留言详情', group: '留言', roles: ['replier', 'dispatcher', 'supervisor'], load: () => import('./pages/case.js') },
+  { path: '/dispatch', title: '分拨', nav: '分拨', group: '留言', roles: ['dispatcher'], load: () => import('./pages/dispatch.js') },
+  { path: '/supervision', title: '督办看板', nav: '督办看板', group: '留言', roles: ['supervisor'], load: () => import('./pages/supervision.js') },
+  { path: '/supervision/department', title: '本部门督办看板', group: '留言', roles: ['replier', 'supervisor'], load: () => import('./pages/supervision.js') },
+  { path: '/hot-issues', title: '热点问题', nav: '热点问题', group: '留言', roles: ['replier', 'dispatcher', 'supervisor'], load: () => import('./pages/hot-issues.js') },
 
   // Dashboard
   { path: '/dashboard', title: '数据看板', nav: '数据看板', group: '统计', roles: [], load: () => import('./pages/dashboard.js') },

@@ -71,10 +71,11 @@ public record Case(String id, String number, Channel channel, String accountId, 
         d.getList("attachments", String.class, List.of()));
     }
 
-    /** As staff see it: withheld images left out. */
+    /** As staff see it: withheld images left out, only counted (so the console can say some were withheld). */
     JsonObject toJson() {
       return new JsonObject().put("text", text).put("at", Times.show(at))
-        .put("attachments", new JsonArray(shown(attachments)));
+        .put("attachments", new JsonArray(shown(attachments)))
+        .put("withheld", attachments.size() - shown(attachments).size());
     }
   }
 

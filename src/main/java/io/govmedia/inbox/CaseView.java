@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * A case as staff see it: in lists without contact details, history or messages; read one by one with the contact
- * details opened and masked (DOMAIN.md §4: 张**, 138****1234, 110105********002X), never in full.
+ * A case as staff see it: in lists without contact details, history or messages (only who wrote, as a masked name:
+ * 张**); read one by one with the contact details opened and masked (DOMAIN.md §4: 张**, 138****1234,
+ * 110105********002X), never in full.
  */
 final class CaseView {
 
@@ -43,7 +44,7 @@ final class CaseView {
       .put("departmentId", c.departmentId()).put("assigneeId", c.assigneeId())
       .put("flags", new JsonArray(List.copyOf(new TreeSet<>(c.flags())))).put("overdue", c.overdue(clock.instant()))
       .put("createdAt", Times.show(c.createdAt())).put("updatedAt", Times.show(c.updatedAt()))
-      .put("version", c.version());
+      .put("version", c.version()).put("citizenName", citizenName(c));
     Case.Deadline d = c.deadline();
     json.put("dueAt", d == null ? null : Times.show(d.dueAt())).put("dueDate", d == null ? null : d.dueDate().toString())
       .put("provisional", d != null && d.provisional());
@@ -74,6 +75,13 @@ final class CaseView {
         .put("provisional", d.provisional()).put("pausedAt", Times.show(d.pausedAt())));
     }
     return json;
+  }
+
+  /** Who wrote, masked to the surname: the contact name staff entered, else the channel's nickname; null when neither. */
+  String citizenName(Case c) {
+    String name = contactName(c);
+    String shown = name != null ? name : c.citizen().nickname();
+    return shown == null || shown.isBlank() ? null : PersonalData.maskName(shown);
   }
 
   /** The contact name as entered, to find it in texts that go public and mask it there; null when none. */

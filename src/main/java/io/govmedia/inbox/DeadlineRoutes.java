@@ -24,7 +24,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Deadline work on cases: {@code POST /api/v1/cases/{id}/extend} and {@code …/approve-extension}, and the statistics
+ * Deadline work on cases: {@code POST /api/v1/cases/{id}/extend} and {@code …/approve-extension}, the requests
+ * waiting for a decision ({@code GET /api/v1/case-extensions}), and the statistics
  * {@code GET /api/v1/cases/stats?from&to&departmentId} (received, answered, on-time rate, average working days to
  * answer, satisfaction rate, returns, transfers, the overdue list), all within the caller's scope.
  */
@@ -33,6 +34,8 @@ final class DeadlineRoutes {
   /** The overdue list of the statistics: the most overdue first, at most this many. */
   static final int OVERDUE_LIST = 200;
   static final int MAX_PERIOD_DAYS = 366;
+  /** The waiting extension requests listed at most (oldest first). */
+  static final int WAITING_LIST = 200;
 
   private final Extensions extensions;
   private final CaseStats stats;
@@ -57,6 +60,7 @@ final class DeadlineRoutes {
     root.get("/api/v1/cases/stats").handler(this::stats);
     root.post("/api/v1/cases/:id/extend").handler(this::extend);
     root.post("/api/v1/cases/:id/approve-extension").handler(this::approve);
+    root.get("/api/v1/case-extensions").handler(this::waiting);
   }
 
   // Extensions
@@ -88,6 +92,16 @@ final class DeadlineRoutes {
     CaseScope.of(principal, departments)
       .compose(scope -> extensions.decide(scope, ctx.pathParam("id"), approved, note, RequestLog.id(ctx)))
       .onSuccess(c -> Reply.ok(ctx, view.detail(c)))
+      .onFailure(ctx::fail);
+  }
+
+  /** {@code GET /api/v1/case-extensions}: the requests the caller may decide, for the supervision board. */
+  private void waiting(RoutingContext ctx) {
+    Principal principal = Principal.of(ctx);
+    principal.require(Role.ADMIN, Role.REPLIER, Role.SUPERVISOR);
+    CaseScope.of(principal, departments)
+      .compose(scope -> extensions.waiting(scope, WAITING_LIST))
+      .onSuccess(items -> Reply.ok(ctx, new JsonObject().put("items", new JsonArray(items)).put("next", null)))
       .onFailure(ctx::fail);
   }
 

@@ -19,7 +19,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import static com.mongodb.client.model.Filters.eq;
 
@@ -89,6 +93,37 @@ final class Extensions {
   /** The pending request of a case, or null. */
   Future<Pending> pendingOf(String caseId) {
     return Mongo.first(pending.find(eq("_id", caseId))).map(d -> d == null ? null : Pending.from(d));
+  }
+
+  /**
+   * The requests waiting for a decision this member may take (a head of the case's department, a supervisor of its
+   * scope, an admin), oldest first, at most {@code max}: the supervision board's list. The collection holds only the
+   * pending requests, one per case, so it stays small.
+   */
+  Future<List<JsonObject>> waiting(CaseScope scope, int max) {
+    Principal who = scope.principal();
+    return Mongo.all(pending.find().sort(com.mongodb.client.model.Sorts.ascending("at"))).compose(docs -> {
+      List<Pending> asked = docs.stream().map(Pending::from).toList();
+      return store.written(asked.stream().map(Pending::caseId).toList()).map(cases -> {
+        Map<String, Case> byId = cases.stream().collect(Collectors.toMap(Case::id, Function.identity()));
+        return asked.stream()
+          .filter(p -> byId.get(p.caseId()) != null && decides(scope, byId.get(p.caseId())))
+          .limit(max)
+          .map(p -> waitingJson(p, byId.get(p.caseId())))
+          .toList();
+      });
+    });
+  }
+
+  private boolean decides(CaseScope scope, Case c) {
+    Principal who = scope.principal();
+    return scope.sees(c) && (who.isAdmin() || who.has(Role.SUPERVISOR) || heads.isHead(who, c.departmentId()));
+  }
+
+  private static JsonObject waitingJson(Pending asked, Case c) {
+    return asked.toJson().put("caseId", c.id()).put("number", c.number()).put("title", c.title())
+      .put("caseStatus", c.status().wire()).put("departmentId", c.departmentId())
+      .put("dueDate", c.deadline() == null ? null : c.deadline().dueDate().toString());
   }
 
   // Asking

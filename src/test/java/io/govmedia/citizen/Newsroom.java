@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * interpretations, posts sent to the mini-program and withdrawn from it. A citizen signed in to the mini-program
  * reads it.
  */
-final class Newsroom {
+public final class Newsroom {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -36,7 +36,7 @@ final class Newsroom {
   final List<String> reviewers;
   final String category;
 
-  Newsroom(Client client) {
+  public Newsroom(Client client) {
     this.client = client;
     admin = client.adminToken();
     department = client.department(admin, "政策解读室", null);
@@ -74,7 +74,7 @@ final class Newsroom {
     return id;
   }
 
-  String publishedDocument(String title) {
+  public String publishedDocument(String title) {
     return publishedDocument(documentBody(title));
   }
 

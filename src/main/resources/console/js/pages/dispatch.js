@@ -1,0 +1,142 @@
+// 分拨: the cases no routing rule placed (and those returned by a department), oldest deadline first; each is sent
+// to a department here. The suggestion is where the most similar earlier cases went (GET /api/v1/cases/{id}/similar).
+import {
+  h, reactive, ref, defineComponent, onMounted, onUnmounted, button, table, errorBox, loadingBox, section, badge,
+  toast, problemText, uid,
+} from '../ui.js';
+import { get, postJson, query } from '../api.js';
+import * as live from '../live.js';
+import { attention } from '../notify.js';
+import {
+  CHANNEL, CATEGORY, flagBadges, departments, departmentName, caseLink, formatTime,
+} from './inbox-shared.js';
+
+export default defineComponent({
+  name: 'DispatchPage',
+  props: { params: Object, query: Object },
+  setup() {
+    const state = reactive({ items: [], next: null, loading: true, more: false, error: null });
+    const names = ref(new Map());
+    const chosen = reactive({});
+    const suggested = reactive({});
+    const busy = ref('');
+
+    async function suggest(items) {
+      await Promise.all(items.map(async (item) => {
+        try {
+          const similar = (await get(`/api/v1/cases/${item.id}/similar`)).items.filter((s) => s.departmentId);
+          const votes = new Map();
+          similar.forEach((s) => votes.set(s.departmentId, (votes.get(s.departmentId) || 0) + 1));
+          const best = [...votes.entries()].sort((a, b) => b[1] - a[1])[0];
+          if (best) {
+            suggested[item.id] = best[0];
+            if (!chosen[item.id]) chosen[item.id] = best[0];
+          }
+        } catch (e) { /* no suggestion */ }
+      }));
+    }
+
+    async function load(more) {
+      state[more ? 'more' : 'loading'] = true;
+      try {
+        const answer = await get(`/api/v1/cases${query({ status: 'dispatching', limit: 50, cursor: more ? state.next : '' })}`);
+        state.items = more ? [...state.items, ...answer.items] : answer.items;
+        state.next = answer.next;
+        state.error = null;
+        suggest(answer.items);
+      } catch (e) {
+        state.error = e;
+      } finally {
+        state.loading = false;
+        state.more = false;
+      }
+    }
+
+    async function assign(item) {
+      busy.value = item.id;
+      try {
+        await postJson(`/api/v1/cases/${item.id}/assign`, { departmentId: chosen[item.id] });
+        toast(`${item.number} 已分派到${departmentName(names.value, chosen[item.id])}`);
+        state.items = state.items.filter((i) => i.id !== item.id);
+      } catch (e) {
+        toast(problemText(e), 'error');
+        if (e.status === 409) load(false);
+      } finally {
+        busy.value = '';
+      }
+    }
+
+    async function release(item) {
+      busy.value = item.id;
+      try {
+        const after = await postJson(`/api/v1/cases/${item.id}/release`, {});
+        state.items = state.items.map((i) => (i.id === item.id ? after : i));
+        toast(`${item.number} 已放行`);
+      } catch (e) {
+        toast(problemText(e), 'error');
+      } finally {
+        busy.value = '';
+      }
+    }
+
+    const off = ['case.new', 'case.returned', 'case.assigned', 'case.status'].map((type) => live.on(type, async (data) => {
+      if (!data || !data.caseId) return;
+      if (data.status !== 'dispatching') {
+        state.items = state.items.filter((i) => i.id !== data.caseId);
+        return;
+      }
+      if (state.items.some((i) => i.id === data.caseId)) return;
+      try {
+        const item = await get(`/api/v1/cases/${data.caseId}`);
+        state.items = [item, ...state.items];
+        suggest([item]);
+        attention(`待分拨留言 ${item.number}`);
+      } catch (e) { /* gone meanwhile */ }
+    }));
+    onUnmounted(() => off.forEach((stop) => stop()));
+
+    onMounted(async () => {
+      try { names.value = await departments(); } catch (e) { /* unknown names */ }
+    });
+    load(false);
+
+    const picker = (item) => {
+      const id = uid('dept');
+      return h('div', { class: 'assign' }, [
+        h('label', { for: id, class: 'visually-hidden' }, `${item.number} 分派到部门`),
+        h('select', { id, onChange: (e) => { chosen[item.id] = e.target.value; } }, [
+          h('option', { value: '', selected: !chosen[item.id] }, '选择部门'),
+          ...[...names.value.entries()].map(([value, label]) => h('option', { value, selected: chosen[item.id] === value },
+            suggested[item.id] === value ? `${label}（建议）` : label)),
+        ]),
+        (item.flags || []).includes('held_for_review')
+          ? button('放行', () => release(item), { disabled: busy.value === item.id })
+          : button(busy.value === item.id ? '正在分派…' : '分派', () => assign(item),
+            { kind: 'primary', disabled: !chosen[item.id] || busy.value === item.id, ariaLabel: `分派 ${item.number}` }),
+      ]);
+    };
+
+    const columns = [
+      { label: '编号', render: caseLink },
+      { label: '标题', render: (item) => item.title || '（无标题）' },
+      { label: '渠道', render: (item) => CHANNEL[item.channel] || item.channel },
+      { label: '类别', render: (item) => CATEGORY[item.category] || item.category },
+      { label: '受理时间', render: (item) => formatTime(item.createdAt) },
+      { label: '情况', render: (item) => h('span', { class: 'badges' }, [
+        item.urgency === 'urgent' ? badge('紧急', 'danger') : null, ...flagBadges(item.flags),
+        item.lastReturn ? h('span', { class: 'muted' }, `${item.lastReturn.byName || ''}退回：${item.lastReturn.reason || ''}`)
+          : null]) },
+      { label: '分派', render: picker },
+    ];
+
+    return () => h('div', { class: 'dispatch' }, [
+      section('待分拨留言', [
+        h('p', { class: 'muted' }, '未能按分办规则自动分办或被部门退回的留言。建议部门依据相似留言的办理部门。'),
+        errorBox(state.error),
+        state.loading ? loadingBox() : table('待分拨留言', columns, state.items, { key: (item) => item.id,
+          empty: '没有待分拨的留言' }),
+        state.next ? button(state.more ? '正在加载…' : '加载更多', () => load(true), { disabled: state.more }) : null,
+      ]),
+    ]);
+  },
+});
