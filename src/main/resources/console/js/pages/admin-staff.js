@@ -1,9 +1,9 @@
-// Staff and roles (#/admin/staff): the paged list with a search over what is loaded, create, and an edit dialog for
+// Staff and roles (#/admin/staff): the paged list with a search, create, and an edit dialog for
 // display name, roles, departments, headed departments, account scopes, disabling and a new password; on duty or
-// away is set straight from the list. The server checks every change (an admin cannot lock themselves out).
+// away is set straight from the list. The search runs on the server (q). The server checks every change (an admin cannot lock themselves out).
 import {
   h, reactive, ref, defineComponent, onMounted, section, button, textInput, badge, table, errorBox, toast, Modal,
-  problemText,
+  problemText, debounce,
 } from '../ui.js';
 import { postJson, patch, put } from '../api.js';
 import { ROLE_NAMES } from '../session.js';
@@ -22,8 +22,9 @@ function blankForm() {
 export default defineComponent({
   name: 'AdminStaff',
   setup() {
-    const list = usePaged('/api/v1/staff', () => ({}), 50);
     const search = reactive({ text: '' });
+    const list = usePaged('/api/v1/staff', () => ({ q: search.text.trim() }), 50);
+    const searchLater = debounce(() => list.reload(), 300);
     const choices = reactive({ departments: [], accounts: [], error: null });
     const dialog = reactive({ open: false, member: null, busy: false, error: null });
     const form = reactive(blankForm());
@@ -113,12 +114,6 @@ export default defineComponent({
       }
     };
 
-    const visible = () => {
-      const needle = search.text.trim().toLowerCase();
-      return needle ? list.items.filter((m) => m.username.toLowerCase().includes(needle)
-        || m.displayName.toLowerCase().includes(needle)) : list.items;
-    };
-
     const columns = () => {
       const paths = names();
       return [
@@ -145,11 +140,11 @@ export default defineComponent({
         h('div', { class: 'toolbar' }, [
           button('新建工作人员', openCreate, { kind: 'primary' }),
           h('div', { class: 'admin-search' }, textInput('查找（姓名或用户名）', search, 'text', { type: 'search',
-            hint: list.next ? '只在已加载的人员中查找；找不到时请先“加载更多”' : undefined })),
+            maxlength: 64, onInput: () => searchLater() })),
         ]),
         errorBox(choices.error),
         ...pagedStatus(list),
-        table('工作人员列表', columns(), visible(), { key: (m) => m.id, empty: search.text ? '没有找到匹配的人员' : '暂无工作人员' }),
+        table('工作人员列表', columns(), list.items, { key: (m) => m.id, empty: search.text ? '没有找到匹配的人员' : '暂无工作人员' }),
         moreButton(list),
       ]),
       h(Modal, { open: dialog.open, wide: true, title: dialog.member ? `编辑工作人员：${dialog.member.displayName}` : '新建工作人员',

@@ -19,6 +19,11 @@ export function parseWordFile(text) {
   });
 }
 
+/** Words skipped by an import: the answer lists them or counts them. */
+function duplicateCount(result) {
+  return Array.isArray(result.duplicates) ? result.duplicates.length : Number(result.duplicates || 0);
+}
+
 function searchBox(label, model, onSearch) {
   const run = debounce(onSearch, 300);
   return h('div', { class: 'admin-search' }, textInput(label, model, 'q', { type: 'search', maxlength: 50,
@@ -98,7 +103,7 @@ const SensitiveWords = {
       ]),
       errorBox(file.error),
       file.result ? h('p', { class: 'alert alert-ok', role: 'status' }, `导入完成：新增 ${file.result.created} 个`
-        + (file.result.duplicates.length ? `，跳过已有或重复的 ${file.result.duplicates.length} 个（${file.result.duplicates.slice(0, 20).join('、')}${file.result.duplicates.length > 20 ? '…' : ''}）` : '')) : null,
+        + (duplicateCount(file.result) ? `，跳过已有或重复的 ${duplicateCount(file.result)} 个` : '')) : null,
       searchBox('查找敏感词', filter, list.reload),
       ...pagedStatus(list),
       table('敏感词列表', [

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import static com.mongodb.client.model.Filters.eq;
 
 /** Valid account bodies with unique platform ids and secrets, and direct looks at what the server stored. */
-final class Fixtures {
+public final class Fixtures {
 
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -31,7 +31,7 @@ final class Fixtures {
   private Fixtures() {
   }
 
-  static String appId() {
+  public static String appId() {
     return "wx" + chars("0123456789abcdef", 16);
   }
 
@@ -39,15 +39,15 @@ final class Fixtures {
     return "gh_" + chars("0123456789abcdef", 12);
   }
 
-  static String alnum(int length) {
+  public static String alnum(int length) {
     return chars(ALNUM, length);
   }
 
-  static String digits(int length) {
+  public static String digits(int length) {
     return chars("123456789", 1) + chars("0123456789", length - 1);
   }
 
-  static JsonObject wechatMp(String departmentId, String kind) {
+  public static JsonObject wechatMp(String departmentId, String kind) {
     return new JsonObject().put("type", "wechat_mp").put("name", "公众号-" + Client.unique()).put("departmentId", departmentId)
       .put("kind", kind).put("appId", appId()).put("originalId", originalId())
       .put("appSecret", "Sec" + alnum(29)).put("token", "Tok" + alnum(17)).put("aesKey", alnum(43))
@@ -59,14 +59,14 @@ final class Fixtures {
       .put("departmentId", departmentId).put("appId", appId()).put("appSecret", "Sec" + alnum(29));
   }
 
-  static JsonObject weibo(String departmentId) {
+  public static JsonObject weibo(String departmentId) {
     return new JsonObject().put("type", "weibo").put("name", "微博-" + Client.unique()).put("departmentId", departmentId)
       .put("appKey", digits(10)).put("uid", digits(12)).put("appSecret", "Sec" + alnum(29))
       .put("accessToken", "2.00" + alnum(20) + "_" + alnum(8)).put("tokenExpiresAt", "2030-06-30T12:00:00+08:00");
   }
 
   /** Registers an account as admin, failing the test unless it is created; answers the created account. */
-  static JsonObject create(Client client, String admin, JsonObject body) {
+  public static JsonObject create(Client client, String admin, JsonObject body) {
     Client.Response response = client.post("/api/v1/accounts", admin, body);
     if (response.status() != 201) {
       throw new AssertionError("account creation failed: " + response);
