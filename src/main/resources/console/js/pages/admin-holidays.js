@@ -48,6 +48,11 @@ export default defineComponent({
     const open = async (year) => {
       Object.assign(editor, { year, loading: true, error: null, saveError: null, dirty: false });
       pick.year = String(year);
+      if (!overview.items.some((t) => t.year === year)) {
+        // No table for the year (the overview lists them all): start an empty one without asking for a 404.
+        Object.assign(editor, { off: [], workdays: [], exists: false, summary: null, loading: false });
+        return;
+      }
       try {
         const found = await get(`/api/v1/holidays/${year}`);
         Object.assign(editor, { off: [...(found.off || [])].sort(), workdays: [...(found.workdays || [])].sort(),
@@ -59,7 +64,7 @@ export default defineComponent({
         editor.loading = false;
       }
     };
-    onMounted(() => { loadOverview(); open(thisYear); });
+    onMounted(async () => { await loadOverview(); open(thisYear); });
 
     const addDates = (e) => {
       e.preventDefault();

@@ -159,7 +159,7 @@ const MenuEditor = {
           ? h('ul', { class: ['phone-subs', `phone-subs-${state.top}`], 'aria-label': '子菜单' }, [
             ...(state.buttons[state.top] ? state.buttons[state.top].sub_button.map((s, j) => h('li', { key: j },
               h('button', { type: 'button', class: ['phone-sub', state.sub === j ? 'selected' : null],
-                'aria-pressed': state.sub === j ? 'true' : 'false', onClick: () => select(state.top, j) }, s.name || '（未命名）')))) : []),
+                'aria-pressed': state.sub === j ? 'true' : 'false', onClick: () => select(state.top, j) }, s.name || '（未命名）'))) : []),
             state.buttons[state.top] && state.buttons[state.top].sub_button.length < MENU_LIMITS.sub
               ? h('li', h('button', { type: 'button', class: 'phone-sub phone-add', onClick: addSub }, '＋ 添加子菜单')) : null,
           ]) : null,
