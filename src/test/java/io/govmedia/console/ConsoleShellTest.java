@@ -1,5 +1,6 @@
 package io.govmedia.console;
 
+import io.govmedia.Main;
 import io.govmedia.support.Browser;
 import io.govmedia.support.Client;
 import io.govmedia.support.TestServer;
@@ -114,6 +115,20 @@ class ConsoleShellTest {
     assertEquals(204, logout.status(), logout::toString);
     assertTrue(logout.header("Set-Cookie").contains("Max-Age=0"), logout.header("Set-Cookie"));
     assertEquals(401, client.get("/api/v1/auth/me", token).status(), "the session is over");
+  }
+
+  @Test
+  void cookieIsSecureBehindAnHttpsProxy() {
+    String admin = client.adminToken();
+    Client.Member editor = client.staffMember(admin, "编辑小赵", List.of("editor"), List.of(), List.of());
+    try (Main.Running proxied = server.startAnother(Map.of("GOVMEDIA_HTTP_TRUST_FORWARDED_FOR", "true"))) {
+      Client behind = new Client(proxied.port());
+      Client.Response login = behind.raw("POST", "/api/v1/auth/console/login", null, "application/json",
+        new JsonObject().put("username", editor.username()).put("password", editor.password()).encode().getBytes(),
+        Map.of("X-Forwarded-Proto", "https"));
+      assertEquals(200, login.status(), login::toString);
+      assertTrue(login.header("Set-Cookie").contains("Secure"), login.header("Set-Cookie"));
+    }
   }
 
   @Test
