@@ -264,6 +264,7 @@ export default defineComponent({
       ]),
       h(Modal, { open: dialog.open, wide: true, title: dialog.account ? `编辑账号：${dialog.account.name}` : '登记账号',
         onClose: () => { dialog.open = false; clearSecrets(); } }, () => [
+        dialog.account ? callbackPanel(dialog.account) : null,
         h('form', { class: 'admin-form', onSubmit: submit, autocomplete: 'off' }, [
           errorBox(dialog.error),
           h('div', { class: 'row' }, [
@@ -285,7 +286,6 @@ export default defineComponent({
             button('关闭', () => { dialog.open = false; clearSecrets(); }),
           ]),
         ]),
-        dialog.account ? callbackPanel(dialog.account) : null,
         dialog.account && dialog.account.type === 'weibo' ? h('section', { class: 'admin-callback', 'aria-label': '微博授权' }, [
           h('h3', '微博授权'),
           h('p', ['令牌状态：', weiboTokenState(dialog.account),

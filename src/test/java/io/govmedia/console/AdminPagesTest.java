@@ -282,7 +282,19 @@ class AdminPagesTest {
     browser.assertAccessible("admin-menu");
     browser.assertNoScriptErrors("/menu - Failed to load resource: the server responded with a status of 404");
     browser.button("☰ 办事服务").click();
+    browser.script("document.querySelector('.phone').scrollIntoView()");
     browser.screenshot("admin-menu");
+
+    org.openqa.selenium.Dimension desktop = browser.driver().manage().window().getSize();
+    browser.driver().manage().window().setSize(new org.openqa.selenium.Dimension(820, 1180));
+    try {
+      browser.script("document.querySelector('.phone').scrollIntoView()");
+      assertTrue(browser.button("保存并发布菜单").isDisplayed());
+      browser.assertAccessible("admin-menu-tablet");
+      browser.screenshot("admin-menu-tablet");
+    } finally {
+      browser.driver().manage().window().setSize(desktop);
+    }
   }
 
   @Test
