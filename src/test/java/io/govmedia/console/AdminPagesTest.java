@@ -416,5 +416,17 @@ class AdminPagesTest {
     browser.assertAccessible("admin-audit");
     browser.assertNoScriptErrors();
     browser.screenshot("admin-audit");
+
+    String notice = "今晚 22:00 系统维护，请提前保存。" + Client.unique().substring(0, 4);
+    browser.go("/admin/announcements");
+    type(browser.labelled("通知内容"), notice);
+    browser.labelled("编辑").click();
+    browser.button("发送").click();
+    browser.waitForText("通知已发送");
+    browser.waitForText(notice);
+    browser.assertAccessible("admin-announcements");
+    browser.assertNoScriptErrors();
+    browser.go("/admin/audit");
+    browser.waitForText("events.announce");
   }
 }
