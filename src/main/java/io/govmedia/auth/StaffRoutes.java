@@ -94,10 +94,23 @@ final class StaffRoutes {
     Principal principal = Principal.of(ctx);
     principal.require(Role.ADMIN, Role.DISPATCHER, Role.SUPERVISOR);
     Page page = Page.of(ctx);
+    String text = searchText(ctx);
     visibleDepartments(principal)
-      .compose(scope -> store.list(page, scope))
+      .compose(scope -> store.list(page, scope, text))
       .onSuccess(items -> Reply.ok(ctx, page.answer(items, Staff::toJson, Staff::id)))
       .onFailure(ctx::fail);
+  }
+
+  /** The optional {@code q} of a list: part of a username or display name. */
+  private static String searchText(RoutingContext ctx) {
+    String q = ctx.request().getParam("q");
+    if (q == null || q.isBlank()) {
+      return null;
+    }
+    if (q.length() > 64) {
+      throw Problem.badRequest("invalid-parameter", "查询参数有误", "q 至多 64 个字符。");
+    }
+    return q.strip();
   }
 
   private void get(RoutingContext ctx) {

@@ -22,6 +22,8 @@ import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.gt;
 import static com.mongodb.client.model.Filters.in;
 import static com.mongodb.client.model.Filters.ne;
+import static com.mongodb.client.model.Filters.or;
+import static com.mongodb.client.model.Filters.regex;
 import static com.mongodb.client.model.Sorts.ascending;
 
 final class StaffStore {
@@ -63,9 +65,16 @@ final class StaffStore {
     return Mongo.first(staff.countDocuments(and(eq("roles", Role.ADMIN.wire()), eq("disabled", false))));
   }
 
-  /** A page of staff; {@code departmentIds} narrows to members of any of them (null: everyone). */
-  Future<List<Staff>> list(Page page, Collection<String> departmentIds) {
+  /**
+   * A page of staff; {@code departmentIds} narrows to members of any of them (null: everyone), {@code text} to those
+   * whose username or display name contains it, ignoring case (null: all).
+   */
+  Future<List<Staff>> list(Page page, Collection<String> departmentIds, String text) {
     Bson filter = departmentIds == null ? new Document() : in("departmentIds", departmentIds);
+    if (text != null) {
+      String literal = text.replaceAll("[\\\\^$.|?*+()\\[\\]{}]", "\\\\$0");
+      filter = and(filter, or(regex("username", literal, "i"), regex("displayName", literal, "i")));
+    }
     if (page.cursor() != null) {
       filter = and(filter, gt("_id", page.cursor()));
     }

@@ -31,7 +31,7 @@ public final class Fixtures {
   private Fixtures() {
   }
 
-  static String appId() {
+  public static String appId() {
     return "wx" + chars("0123456789abcdef", 16);
   }
 
@@ -39,11 +39,11 @@ public final class Fixtures {
     return "gh_" + chars("0123456789abcdef", 12);
   }
 
-  static String alnum(int length) {
+  public static String alnum(int length) {
     return chars(ALNUM, length);
   }
 
-  static String digits(int length) {
+  public static String digits(int length) {
     return chars("123456789", 1) + chars("0123456789", length - 1);
   }
 

@@ -40,6 +40,29 @@ class StaffTest {
     admin = client.adminToken();
   }
 
+  // Finding
+
+  @Test
+  @DisplayName("the list finds members by part of the username or display name, any case, special characters literal")
+  void searchByName() {
+    String tag = Client.unique();
+    String username = "find." + tag;
+    client.post("/api/v1/staff", admin, staffBody(username, "Find-Passw0rd-" + tag, List.of("editor"), List.of())
+      .put("displayName", "Zhou (" + tag + ")"));
+    client.post("/api/v1/staff", admin, staffBody("other." + Client.unique(), "Find-Passw0rd-" + tag, List.of("editor"),
+      List.of()).put("displayName", "李四"));
+    assertEquals(List.of(username), usernames("?q=FIND." + tag.toUpperCase()));
+    assertEquals(List.of(username), usernames("?q=" + java.net.URLEncoder.encode("zhou (" + tag, java.nio.charset.StandardCharsets.UTF_8)));
+    assertEquals(List.of(), usernames("?q=" + java.net.URLEncoder.encode("Zhou .*" + tag, java.nio.charset.StandardCharsets.UTF_8)));
+    assertEquals(400, client.get("/api/v1/staff?q=" + "x".repeat(65), admin).status());
+  }
+
+  private static List<String> usernames(String query) {
+    Client.Response response = client.get("/api/v1/staff" + query, admin);
+    assertEquals(200, response.status(), response::toString);
+    return response.items().stream().map(JsonObject.class::cast).map(m -> m.getString("username")).toList();
+  }
+
   // Creating
 
   @Test
