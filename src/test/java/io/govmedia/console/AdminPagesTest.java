@@ -51,7 +51,7 @@ class AdminPagesTest {
   }
 
   private static void signInAsAdmin() {
-    AdminSteps.signIn(browser, "admin", TestServer.ADMIN_PASSWORD);
+    browser.signIn("admin", TestServer.ADMIN_PASSWORD);
   }
 
   private static WebElement byAria(String label) {
@@ -105,7 +105,7 @@ class AdminPagesTest {
     browser.waitUntil(d -> d.findElement(By.cssSelector("table.data tbody tr")).getText().contains("离开"));
     browser.assertNoScriptErrors();
 
-    AdminSteps.signIn(browser, username, password);
+    browser.signIn(username, password);
     browser.waitForText(displayName);
     String nav = browser.find(By.cssSelector("nav.sidenav")).getText();
     assertFalse(nav.contains("系统管理"), nav);

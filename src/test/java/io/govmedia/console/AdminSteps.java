@@ -17,21 +17,6 @@ public final class AdminSteps {
   private AdminSteps() {
   }
 
-  /**
-   * Signs in, first signing out whoever is signed in in this browser (Browser.signIn clears only the cookies the page
-   * sees, and the session cookie lives under /api/v1/auth/console).
-   */
-  public static void signIn(Browser browser, String username, String password) {
-    browser.driver().get(browser.base() + "/console/");
-    browser.waitUntil(d -> !d.findElements(By.id("signin-username")).isEmpty()
-      || !d.findElements(By.cssSelector("header.topbar")).isEmpty());
-    if (!browser.findAll(By.cssSelector("header.topbar")).isEmpty()) {
-      browser.button("退出登录").click();
-      browser.waitFor(By.id("signin-username"));
-    }
-    browser.signIn(username, password);
-  }
-
   /** Creates a department on #/admin/departments; {@code parentPath} as the parent list shows it ("上级 / 下级"), or null. */
   public static void createDepartment(Browser browser, String name, String parentPath) {
     browser.go("/admin/departments");

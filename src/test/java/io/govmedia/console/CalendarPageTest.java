@@ -56,7 +56,7 @@ class CalendarPageTest {
   void scheduledAndPublishedLive() {
     String title = "日历群发" + Client.unique();
     String post = desk.approvedPost(title, true);
-    signIn(editor);
+    browser.signIn(editor);
     browser.go("/calendar");
     browser.waitFor(By.cssSelector("table.cal-week"));
     browser.script("window.__marker = 'same page'");
@@ -96,7 +96,7 @@ class CalendarPageTest {
     String id = desk.scheduled(post, Desk.miniappSlot(desk.miniapp, at)).getString("id");
     LocalDate target = day.getDayOfWeek().getValue() == 7 ? day.minusDays(1) : day.plusDays(1);
 
-    signIn(editor);
+    browser.signIn(editor);
     CalendarSteps.open(browser, day, false);
     browser.waitFor(By.xpath(CalendarSteps.card(title)));
     assertEquals(day + "|10", CalendarSteps.cellOf(browser, title));
@@ -136,7 +136,7 @@ class CalendarPageTest {
     String id = desk.scheduled(post, Desk.miniappSlot(desk.miniapp, day.atTime(10, 0).atZone(BEIJING).toInstant()))
       .getString("id");
 
-    signIn(editor);
+    browser.signIn(editor);
     CalendarSteps.open(browser, day, false);
     browser.waitFor(By.xpath(CalendarSteps.card(title)));
     Instant elsewhere = day.atTime(11, 0).atZone(BEIJING).toInstant();
@@ -166,7 +166,7 @@ class CalendarPageTest {
   void failedRetriedAndWithdrawn() {
     String title = "被拒的群发" + Client.unique();
     String post = desk.approvedPost(title, true);
-    signIn(editor);
+    browser.signIn(editor);
     browser.go("/calendar");
     browser.waitFor(By.cssSelector("table.cal-week"));
     TestServer.get().wechat().failNext("/cgi-bin/message/mass/sendall", 45028);
@@ -194,7 +194,7 @@ class CalendarPageTest {
   @Test
   @DisplayName("an admin's emergency hold shows a banner to everyone on the calendar; the release removes it")
   void holdAndRelease() {
-    signIn(admin);
+    browser.signIn(admin);
     browser.go("/calendar");
     browser.waitFor(By.cssSelector("table.cal-week"));
     try {
@@ -226,7 +226,7 @@ class CalendarPageTest {
     String id = desk.scheduled(post, Desk.massSlot(desk.subscription, null)).getString("id");
     desk.awaitSlot(post, id, CalendarSteps.PUBLISH_WAIT, Desk.status("published"));
 
-    signIn(editor);
+    browser.signIn(editor);
     browser.go("/calendar");
     browser.waitFor(By.cssSelector(".inspection-row[data-account-id='" + desk.weibo + "']"));
 
@@ -248,10 +248,6 @@ class CalendarPageTest {
     } finally {
       browser.driver().manage().window().setSize(laptop);
     }
-  }
-
-  private static void signIn(Client.Member member) {
-    browser.signIn(member.username(), member.password());
   }
 
   private static void assertBadge(String row, String tone, String text) {

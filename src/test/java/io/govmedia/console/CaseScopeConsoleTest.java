@@ -67,10 +67,10 @@ class CaseScopeConsoleTest {
       new JsonObject().put("departmentId", departmentB)).status());
 
     // A's replier does see it (the test would prove nothing otherwise)
-    InboxSteps.signIn(browser, replierA);
+    browser.signIn(replierA);
     InboxSteps.openCase(browser, mark);
 
-    InboxSteps.signIn(browser, replierB);
+    browser.signIn(replierB);
     browser.go("/inbox");
     for (String tab : List.of("我的", "本部门")) {
       browser.button(tab).click();

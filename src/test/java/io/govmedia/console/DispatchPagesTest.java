@@ -78,7 +78,7 @@ class DispatchPagesTest {
       new JsonObject().put("caseId", again.json().getString("id")));
     assertEquals(200, linked.status(), linked::toString);
 
-    InboxSteps.signIn(browser, steward);
+    browser.signIn(steward);
     browser.go("/hot-issues");
     WebElement issue = browser.waitFor(By.xpath("//li[contains(@class,'hot-issue')][contains(., '" + number + "')]"));
     assertTrue(issue.getText().contains("2 件") && issue.getText().contains("近 24 小时新增 2 件"), issue::getText);
@@ -103,7 +103,7 @@ class DispatchPagesTest {
     browser.assertNoScriptErrors();
 
     clock.advance(Duration.ofDays(15));
-    InboxSteps.signIn(browser, steward);  // the session began 15 days ago on the server's clock
+    browser.signIn(steward);  // the session began 15 days ago on the server's clock
     browser.go("/supervision");
     browser.waitForText(title);
     WebElement group = browser.waitFor(By.xpath("//section[contains(@class,'board-group')][.//h3[contains(., '"

@@ -57,7 +57,7 @@ class InboxPagesTest {
     awaitSearchable(replier.token(), documentTitle);
 
     try {
-      InboxSteps.signIn(browser, replier);
+      browser.signIn(replier);
       browser.go("/inbox");
       browser.waitForText("没有符合条件的留言");
       browser.waitForText("实时已连接");
@@ -117,7 +117,7 @@ class InboxPagesTest {
     String title = entered.json().getString("title");
     browser.driver().manage().window().setSize(new org.openqa.selenium.Dimension(820, 1180));
     try {
-      InboxSteps.signIn(browser, replier);
+      browser.signIn(replier);
       browser.go("/inbox");
       browser.button("本部门").click();
       InboxSteps.findRow(browser, title);
@@ -156,7 +156,7 @@ class InboxPagesTest {
     assertEquals(200, client.post("/api/v1/cases/" + caseId + "/assign", admin,
       new JsonObject().put("departmentId", departmentA)).status());
 
-    InboxSteps.signIn(browser, replier);
+    browser.signIn(replier);
     browser.go("/cases/" + caseId);
     browser.waitForText("王**");
     browser.waitForText("139****5678");
@@ -172,7 +172,7 @@ class InboxPagesTest {
     browser.waitForText("延期申请待审批");
     browser.assertNoScriptErrors();
 
-    InboxSteps.signIn(browser, head);
+    browser.signIn(head);
     browser.go("/inbox");
     browser.button("本部门督办看板").click();
     browser.waitForText("待审批的延期申请");

@@ -35,19 +35,6 @@ public final class InboxSteps {
   }
 
   /**
-   * Signs in afresh: whoever is signed in signs out first through the header (the session cookie's path is not the
-   * page's, so deleting cookies from the page leaves it, and the console would resume the previous session).
-   */
-  public static void signIn(Browser b, Client.Member member) {
-    List<WebElement> out = b.findAll(By.xpath("//header//button[normalize-space(.)='退出登录']"));
-    if (!out.isEmpty()) {
-      out.get(0).click();
-      b.waitFor(By.id("signin-username"));
-    }
-    b.signIn(member.username(), member.password());
-  }
-
-  /**
    * Opens 留言办理 on the department's tab, finds the case whose title (the message's first words) contains
    * {@code textInMessage} (following 加载更多 when the list has more pages) and opens its page.
    */

@@ -123,6 +123,11 @@ public final class Browser implements AutoCloseable {
     waitFor(By.cssSelector("header.topbar"));
   }
 
+  /** Signs a test's staff member in (see {@link #signIn(String, String)}). */
+  public void signIn(Client.Member member) {
+    signIn(member.username(), member.password());
+  }
+
   /** Forgets every cookie of the browser (the console's session included), as a new profile would. */
   public void signOutEverywhere() {
     driver.executeCdpCommand("Network.clearBrowserCookies", java.util.Map.of());
