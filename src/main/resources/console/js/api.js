@@ -81,12 +81,11 @@ export async function resume() {
   }
 }
 
+/** Ends the session on the server (bearer header; the server clears the cookie). Throws when that failed. */
 export async function signOut() {
-  try {
-    await call('POST', '/api/v1/auth/console/logout');
-  } finally {
-    signedOut();
-  }
+  await call('POST', '/api/v1/auth/console/logout');
+  accessToken = null;
+  clearTimeout(refreshTimer);
 }
 
 export function signedIn() {

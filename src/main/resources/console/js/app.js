@@ -1,13 +1,14 @@
 // The console's shell: sign-in, the header and the navigation for the person's roles, the hash router that loads
 // each page, the live stream and the attention badge.
 import {
-  h, ref, reactive, computed, defineComponent, onMounted, shallowRef, Toasts, button, textInput, errorBox, loadingBox,
+  h, ref, reactive, computed, watch, defineComponent, onMounted, shallowRef, Toasts, button, textInput, errorBox,
+  loadingBox, toast, problemText,
 } from './ui.js';
 import * as api from './api.js';
 import * as live from './live.js';
 import { session, loadMe, clear, has, ROLE_NAMES } from './session.js';
 import { routes } from './routes.js';
-import { notify, toggleBadge, toggleSound, seen } from './notify.js';
+import { notify, toggleBadge, toggleSound, seen, attention } from './notify.js';
 
 const { createApp, markRaw } = window.Vue;
 
@@ -24,18 +25,22 @@ function compile(pattern) {
 }
 const compiled = routes.map((entry) => ({ entry, ...compile(entry.path) }));
 
+/** Route parameters are ids and slugs: anything else (a crafted link's "../" or "?") matches no page. */
+const PARAM = /^[A-Za-z0-9_-]{1,64}$/;
+
 function resolve() {
-  const hash = decodeURI(window.location.hash.replace(/^#/, '')) || '/';
-  const [path, search] = hash.split('?');
+  const hash = window.location.hash.replace(/^#/, '') || '/';
+  const at = hash.indexOf('?');
+  const path = at < 0 ? hash : hash.slice(0, at);
   route.path = path;
-  route.query = Object.fromEntries(new URLSearchParams(search || ''));
+  route.query = Object.fromEntries(new URLSearchParams(at < 0 ? '' : hash.slice(at + 1)));
   route.match = null;
   route.params = {};
   for (const candidate of compiled) {
     const found = candidate.regex.exec(path);
-    if (found) {
+    if (found && found.slice(1).every((value) => PARAM.test(value))) {
       route.match = candidate.entry;
-      route.params = Object.fromEntries(candidate.names.map((name, i) => [name, decodeURIComponent(found[i + 1])]));
+      route.params = Object.fromEntries(candidate.names.map((name, i) => [name, found[i + 1]]));
       break;
     }
   }
@@ -88,41 +93,84 @@ const Page = defineComponent({
   setup() {
     const component = shallowRef(null);
     const error = ref(null);
-    let loading = null;
     const load = async (entry) => {
+      error.value = null;
       if (pageCache.has(entry)) {
         component.value = pageCache.get(entry);
         return;
       }
       component.value = null;
-      loading = entry;
       try {
         const module = await entry.load();
-        const loaded = markRaw(module.default);
-        pageCache.set(entry, loaded);
-        if (loading === entry) {
-          component.value = loaded;
+        pageCache.set(entry, markRaw(module.default));
+        if (route.match === entry) {
+          component.value = pageCache.get(entry);
         }
       } catch (e) {
-        error.value = e;
+        if (route.match === entry) {
+          error.value = e;
+        }
       }
     };
+    watch(() => route.match, (entry) => { if (entry) load(entry); }, { immediate: true });
     return () => {
       const entry = route.match;
       if (!entry) {
-        return h('div', [h('h1', '页面不存在'), h('p', '请从左侧导航选择功能。')]);
+        return h('div', [h('p', '请从左侧导航选择功能。')]);
       }
-      if (entry.roles.length > 0 && !has(...entry.roles)) {
-        return h('div', [h('h1', entry.title), h('p', { class: 'alert alert-error', role: 'alert' }, '您没有使用此功能的权限。')]);
+      if (!visibleTo(entry)) {
+        return h('p', { class: 'alert alert-error', role: 'alert' }, '您没有使用此功能的权限。');
+      }
+      if (error.value) {
+        return h('div', [errorBox({ title: '页面加载失败，请检查网络后重试' }),
+          button('重新加载', () => load(entry))]);
       }
       if (component.value === null || pageCache.get(entry) !== component.value) {
-        load(entry);
-        return error.value ? errorBox({ title: '页面加载失败，请刷新重试' }) : loadingBox();
+        return loadingBox();
       }
       return h(component.value, { key: route.path, params: route.params, query: route.query });
     };
   },
 });
+
+/**
+ * Whether the navigation offers a page to the signed-in person. An admin reaches every page, except those whose
+ * routes demand the role itself ({@code exactRoles}: only reviewers decide reviews).
+ */
+function visibleTo(entry) {
+  if (entry.roles.length === 0) {
+    return true;
+  }
+  return entry.exactRoles ? entry.roles.some((role) => (session.me ? session.me.roles : []).includes(role))
+    : has(...entry.roles);
+}
+
+/**
+ * New and overdue work calls for attention on every page (the header's badge, and the tone if wanted), once per
+ * case and kind: a dispatcher in the case's department receives the same change twice.
+ */
+function watchForWork() {
+  const seenKeys = [];
+  const once = (key, text) => {
+    if (seenKeys.includes(key)) return;
+    seenKeys.push(key);
+    if (seenKeys.length > 500) seenKeys.shift();
+    attention(text);
+  };
+  const number = (data) => (data && data.number) || '';
+  live.on('case.new', (data) => once(`new:${data && data.caseId}`, `新留言 ${number(data)}`));
+  live.on('case.assigned', (data) => {
+    if (data && session.me && data.assigneeId === session.me.id) {
+      once(`assigned:${data.caseId}:${data.assigneeId}`, `分配给您的留言 ${number(data)}`);
+    }
+  });
+  live.on('case.overdue', (data) => once(`overdue:${data && (data.caseId || data.id)}:${data && data.dueAt}`,
+    `留言已超期 ${number(data)}`));
+  live.on('case.extension', (data) => once(`extension:${data && (data.caseId || data.id)}:${data && data.days}`,
+    `延期申请待审批 ${number(data)}`));
+  live.on('hot-issue.reached', (data) => once(`hot:${data && data.hotIssueId}`, '出现新的热点问题'));
+}
+watchForWork();
 
 const Shell = defineComponent({
   name: 'Shell',
@@ -130,8 +178,7 @@ const Shell = defineComponent({
     const connected = ref(false);
     const menuOpen = ref(false);
     live.onStatus((value) => { connected.value = value; });
-    const visible = computed(() => routes.filter((entry) => entry.nav
-      && (entry.roles.length === 0 || has(...entry.roles))));
+    const visible = computed(() => routes.filter((entry) => entry.nav && visibleTo(entry)));
     const groups = computed(() => {
       const byGroup = new Map();
       visible.value.forEach((entry) => {
@@ -141,8 +188,18 @@ const Shell = defineComponent({
       return [...byGroup.entries()];
     });
     const signOut = async () => {
-      live.stop();
-      try { await api.signOut(); } catch (e) { /* signed out locally anyway */ }
+      try {
+        await api.signOut();
+      } catch (e) {
+        if (e.status !== 401) {
+          // The session (and its cookie) still stands: say so rather than leave it open behind a sign-in form.
+          toast(`退出失败，请重试：${problemText(e)}`, 'error');
+          return;
+        }
+      }
+      live.stop(true);
+      // A fresh page: nothing of this person (caches, lists, the last event) stays in memory for the next one.
+      window.location.replace('/console/');
     };
     return () => {
       const me = session.me;
@@ -151,8 +208,8 @@ const Shell = defineComponent({
       return h('div', { class: 'shell' }, [
         h('a', { class: 'skip-link', href: '#main', onClick: (e) => { e.preventDefault(); document.getElementById('main').focus(); } }, '跳到主要内容'),
         h('header', { class: 'topbar' }, [
-          button('菜单', () => { menuOpen.value = !menuOpen.value; }, { class: 'menu-toggle',
-            ariaLabel: menuOpen.value ? '收起导航' : '展开导航' }),
+          h('button', { type: 'button', class: 'btn menu-toggle', 'aria-expanded': String(menuOpen.value),
+            'aria-controls': 'sidenav', onClick: () => { menuOpen.value = !menuOpen.value; } }, '菜单'),
           h('span', { class: 'brand' }, '政务新媒体工作台'),
           h('span', { class: ['live', connected.value ? 'live-on' : 'live-off'], role: 'status' },
             connected.value ? '实时已连接' : '实时未连接'),
@@ -168,7 +225,7 @@ const Shell = defineComponent({
           button('退出登录', signOut, { class: 'btn-small' }),
         ]),
         h('div', { class: 'body' }, [
-          h('nav', { class: ['sidenav', menuOpen.value ? 'open' : null], 'aria-label': '主导航' },
+          h('nav', { id: 'sidenav', class: ['sidenav', menuOpen.value ? 'open' : null], 'aria-label': '主导航' },
             groups.value.map(([group, entries]) => h('div', { class: 'navgroup' }, [
               group ? h('h2', { class: 'navgroup-title' }, group) : null,
               h('ul', entries.map((entry) => h('li', h('a', {
@@ -201,7 +258,7 @@ const Root = defineComponent({
       }
     };
     api.onSignedOut(() => {
-      live.stop();
+      live.stop(true);
       clear();
       state.value = 'out';
     });

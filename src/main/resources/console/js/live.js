@@ -8,6 +8,8 @@ let source = null;
 let lastEventId = null;
 let retryTimer = null;
 let stopped = true;
+/** Bumped at each start and stop: a connection begun for an earlier session is dropped. */
+let generation = 0;
 const statusListeners = [];
 
 /** Calls {@code listener(data, type)} for each event of {@code type} ('*' for all). Returns an unsubscribe function. */
@@ -49,30 +51,43 @@ async function connect() {
   if (stopped) {
     return;
   }
+  const session = generation;
   try {
     const { ticket } = await postJson('/api/v1/events/ticket');
+    if (stopped || session !== generation) {
+      return;  // signed out (or restarted) while the ticket was on its way: this stream belongs to nobody
+    }
     const params = new URLSearchParams({ ticket });
     if (lastEventId) {
       params.set('lastEventId', lastEventId);
     }
-    source = new EventSource(`/api/v1/events?${params}`);
-    source.onopen = () => status(true);
-    source.onmessage = (event) => dispatch('message', event);
+    const mine = new EventSource(`/api/v1/events?${params}`);
+    source = mine;
+    const current = () => source === mine;
+    mine.onopen = () => { if (current()) status(true); };
+    mine.onmessage = (event) => { if (current()) dispatch('message', event); };
     const types = new Set([...KNOWN, ...listeners.keys()]);
     types.forEach((type) => {
-      if (type !== '*') {
-        source.addEventListener(type, (event) => dispatch(type, event));
+      if (type !== '*' && type !== 'closed') {
+        mine.addEventListener(type, (event) => { if (current()) dispatch(type, event); });
       }
     });
-    source.addEventListener('closed', () => stop());
-    source.onerror = () => {
-      // The browser would retry with the spent ticket: close and come back with a new one.
-      source.close();
+    // signed-out or superseded: the server asks us not to come back by ourselves.
+    mine.addEventListener('closed', () => { if (current()) stop(); else mine.close(); });
+    mine.onerror = () => {
+      mine.close();
+      if (!current()) {
+        return;
+      }
+      // The browser would retry with the spent ticket: come back with a new one.
       source = null;
       status(false);
       schedule();
     };
   } catch (e) {
+    if (session !== generation) {
+      return;
+    }
     status(false);
     if (e.status !== 401) {
       schedule();
@@ -90,12 +105,18 @@ function schedule() {
 export function start() {
   if (stopped) {
     stopped = false;
+    generation += 1;
     connect();
   }
 }
 
-export function stop() {
+/** Stops the stream; {@code forget}: the next person starts afresh, not after this one's last event. */
+export function stop(forget = false) {
   stopped = true;
+  generation += 1;
+  if (forget) {
+    lastEventId = null;
+  }
   clearTimeout(retryTimer);
   if (source) {
     source.close();

@@ -245,8 +245,8 @@ export const Modal = defineComponent({
 export function downloadCsv(filename, header, rows) {
   const escape = (value) => {
     const text = value === null || value === undefined ? '' : String(value);
-    // A leading = + - @ would be taken as a formula by spreadsheet programs.
-    const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+    // A leading = + - @ (or a tab or CR before one) would be taken as a formula by spreadsheet programs.
+    const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
     return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
   };
   const text = [header, ...rows].map((row) => row.map(escape).join(',')).join('\r\n');

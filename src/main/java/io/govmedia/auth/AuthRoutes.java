@@ -91,9 +91,14 @@ final class AuthRoutes {
 
   /** Spends a refresh token for the next pair; a spent one revokes its session, audited. */
   Future<Sessions.Tokens> refreshWith(RoutingContext ctx, String refreshToken) {
+    return refreshWith(ctx, refreshToken, Duration.ZERO);
+  }
+
+  /** As above; a token spent less than {@code retryGrace} ago is a retry, not theft (see {@link Sessions}). */
+  Future<Sessions.Tokens> refreshWith(RoutingContext ctx, String refreshToken, Duration retryGrace) {
     return sessions.refresh(refreshToken, owner -> actor(owner.staffId()).compose(actor -> audit.append(actor,
       "auth.refresh-reused", "session", owner.sessionId(), null, new JsonObject().put("revoked", true),
-      RequestLog.id(ctx))));
+      RequestLog.id(ctx))), retryGrace);
   }
 
   /** Ends the signed-in principal's own session, audited like a logout by refresh token. */

@@ -23,6 +23,11 @@ final class ConsoleSessionRoutes {
 
   static final String COOKIE = "govmedia_console";
   static final String PATH = "/api/v1/auth/console";
+  /**
+   * A page reloaded while its refresh was under way never got the new cookie and presents the spent token again:
+   * within this long that is a retry (another pair of the same session), later it is theft (the session ends).
+   */
+  static final Duration RETRY_GRACE = Duration.ofSeconds(20);
 
   private final AuthRoutes auth;
   private final Sessions sessions;
@@ -58,10 +63,12 @@ final class ConsoleSessionRoutes {
       ctx.fail(Problem.unauthorized("console-signed-out", "未登录或登录已失效"));
       return;
     }
-    auth.refreshWith(ctx, cookie.getValue())
+    auth.refreshWith(ctx, cookie.getValue(), RETRY_GRACE)
       .onSuccess(tokens -> answer(ctx, tokens))
       .onFailure(failure -> {
-        clear(ctx);
+        if (failure instanceof Problem problem && problem.status() == 401) {
+          clear(ctx);  // a dead token; a store failure (503) leaves the cookie for the next try
+        }
         ctx.fail(failure);
       });
   }

@@ -84,6 +84,15 @@ final class Sessions {
 
   /** Spends the refresh token and hands out the next pair; fails with 401 for anything but a live, unspent token. */
   Future<Tokens> refresh(String refreshToken, Function<Owner, Future<?>> onReuse) {
+    return refresh(refreshToken, onReuse, Duration.ZERO);
+  }
+
+  /**
+   * As {@link #refresh(String, Function)}, but a token spent less than {@code retryGrace} ago buys another pair of
+   * the same session instead of revoking it: a browser that reloads while its refresh is under way never receives the
+   * new cookie and presents the spent one again a moment later. Outside the grace it is theft as before.
+   */
+  Future<Tokens> refresh(String refreshToken, Function<Owner, Future<?>> onReuse, Duration retryGrace) {
     String tokenId = digest(refreshToken);
     Instant now = clock.instant();
     return Mongo.first(refreshTokens.find(eq("_id", tokenId))).compose(token -> {
@@ -96,6 +105,14 @@ final class Sessions {
           Updates.set("usedAt", Times.date(now))))
         .compose(spent -> {
           if (spent.getModifiedCount() == 0) {
+            java.util.Date usedAt = token.getDate("usedAt");  // null: spent by a request racing this one
+            if (!retryGrace.isZero() && (usedAt == null || usedAt.toInstant().plus(retryGrace).isAfter(now))) {
+              return token.getDate("expiresAt").toInstant().isBefore(now)
+                ? Future.failedFuture(invalidRefresh())
+                : liveSession(sessionId).compose(live -> live
+                  ? issue(staffId, sessionId, now)
+                  : Future.failedFuture(invalidRefresh()));
+            }
             return revoke(sessionId, "refresh-token-reused")
               .compose(v -> onReuse.apply(new Owner(sessionId, staffId)))
               .compose(v -> Future.failedFuture(
