@@ -38,25 +38,26 @@ final class CaseIndex {
   private static final Logger log = LoggerFactory.getLogger(CaseIndex.class);
   private static final String PREFIX = Redis.PREFIX + "inbox:";
   static final String SUMMARY = PREFIX + "summary";
-  static final String BUILT = PREFIX + "built";
+  /** Named for the summary's format: sets built before summaries carried the category are rebuilt at start. */
+  static final String BUILT = PREFIX + "built:2";
   /** Creation times are counted in milliseconds from 2025 within a due day: 2^37 ms is about 4.3 years. */
   private static final long CREATED_EPOCH = Instant.parse("2025-01-01T00:00:00Z").toEpochMilli();
   private static final long DAY_SHIFT = 1L << 37;
   private static final LocalDate NO_DUE = LocalDate.of(2100, 1, 1);
   /** What a rebuild reads of each case. */
   static final org.bson.Document PROJECTION = new org.bson.Document("status", 1).append("departmentId", 1)
-    .append("assigneeId", 1).append("flags", 1).append("deadline.dueDate", 1).append("createdAt", 1)
-    .append("updatedAt", 1);
+    .append("assigneeId", 1).append("flags", 1).append("category", 1).append("deadline.dueDate", 1)
+    .append("createdAt", 1).append("updatedAt", 1);
   static final Pattern CURSOR = Pattern.compile("-?[0-9]{1,18}_[0-9a-f]{24}");
 
   /** What the lists know of a case. */
   record Entry(String id, CaseStatus status, String departmentId, String assigneeId, Set<String> flags,
-               long openScore, long doneScore) {
+               Category category, long openScore, long doneScore) {
 
     static Entry of(Case c) {
       LocalDate due = c.deadline() == null ? NO_DUE : c.deadline().dueDate();
-      return new Entry(c.id(), c.status(), c.departmentId(), c.assigneeId(), c.flags(), CaseIndex.openScore(due, c.createdAt()),
-        c.updatedAt().toEpochMilli());
+      return new Entry(c.id(), c.status(), c.departmentId(), c.assigneeId(), c.flags(), c.category(),
+        CaseIndex.openScore(due, c.createdAt()), c.updatedAt().toEpochMilli());
     }
 
     /** From a case document read with {@link #PROJECTION}. */
@@ -65,19 +66,21 @@ final class CaseIndex {
       LocalDate due = deadline == null ? NO_DUE : LocalDate.parse(deadline.getString("dueDate"));
       return new Entry(d.getString("_id"), CaseStatus.parse(d.getString("status")).orElseThrow(),
         d.getString("departmentId"), d.getString("assigneeId"), Set.copyOf(d.getList("flags", String.class, List.of())),
-        CaseIndex.openScore(due, d.getDate("createdAt").toInstant()), d.getDate("updatedAt").getTime());
+        Category.parse(d.getString("category")).orElseThrow(), CaseIndex.openScore(due, d.getDate("createdAt").toInstant()),
+        d.getDate("updatedAt").getTime());
     }
 
     String encode() {
       return status.wire() + "|" + nz(departmentId) + "|" + nz(assigneeId) + "|" + String.join(",", flags) + "|"
-        + openScore + "|" + doneScore;
+        + openScore + "|" + doneScore + "|" + category.wire();
     }
 
+    /** A summary written before it carried the category decodes with none (until the rebuild at start rewrites it). */
     static Entry decode(String id, String value) {
       String[] p = value.split("\\|", -1);
       return new Entry(id, CaseStatus.parse(p[0]).orElseThrow(), p[1].isEmpty() ? null : p[1],
-        p[2].isEmpty() ? null : p[2], p[3].isEmpty() ? Set.of() : Set.of(p[3].split(",")), Long.parseLong(p[4]),
-        Long.parseLong(p[5]));
+        p[2].isEmpty() ? null : p[2], p[3].isEmpty() ? Set.of() : Set.of(p[3].split(",")),
+        p.length > 6 ? Category.parse(p[6]).orElse(null) : null, Long.parseLong(p[4]), Long.parseLong(p[5]));
     }
 
     /** The sets this case belongs to, with its score in each. */

@@ -159,7 +159,8 @@ final class CaseRoutes {
   }
 
   /** The list's query parameters, checked. */
-  record Filters(CaseStatus status, String departmentId, String assigneeId, Boolean overdue, String flag) {
+  record Filters(CaseStatus status, String departmentId, String assigneeId, Boolean overdue, String flag,
+                 Category category) {
 
     static Filters read(RoutingContext ctx) {
       String status = ctx.request().getParam("status");
@@ -167,8 +168,11 @@ final class CaseRoutes {
       String assignee = ctx.request().getParam("assigneeId");
       String overdue = ctx.request().getParam("overdue");
       String flag = ctx.request().getParam("flag");
+      String category = ctx.request().getParam("category");
       CaseStatus parsed = status == null || status.isEmpty() ? null : CaseStatus.parse(status).orElseThrow(() ->
         invalid("status 应为 dispatching、assigned、in_progress、paused、answered、closed 之一。"));
+      Category kind = category == null || category.isEmpty() ? null : Category.parse(category).orElseThrow(() ->
+        invalid("category 应为 consultation、complaint、suggestion、help、report、disclosure_request 之一。"));
       if (department != null && !department.isEmpty() && !Ids.valid(department)
         || assignee != null && !assignee.isEmpty() && !Ids.valid(assignee)) {
         throw invalid("departmentId、assigneeId 应为 id。");
@@ -180,7 +184,7 @@ final class CaseRoutes {
         throw invalid("flag 应为标记名，如 supervised。");
       }
       return new Filters(parsed, empty(department), empty(assignee),
-        overdue == null || overdue.isEmpty() ? null : Boolean.valueOf(overdue), empty(flag));
+        overdue == null || overdue.isEmpty() ? null : Boolean.valueOf(overdue), empty(flag), kind);
     }
 
     private static String empty(String value) {
@@ -229,6 +233,9 @@ final class CaseRoutes {
     }
     if (f.flag() != null) {
       keep = keep.and(e -> e.flags().contains(f.flag()));
+    }
+    if (f.category() != null) {
+      keep = keep.and(e -> e.category() == f.category());
     }
     if (f.overdue() != null) {
       boolean wanted = f.overdue();

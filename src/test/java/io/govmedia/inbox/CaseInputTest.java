@@ -89,14 +89,62 @@ class CaseInputTest {
   }
 
   @Test
-  @DisplayName("list parameters are checked: status, ids, overdue, flag and cursor; bad ones are 400")
+  @DisplayName("list parameters are checked: status, ids, overdue, flag, category and cursor; bad ones are 400")
   void badListParameters() {
     for (String query : List.of("status=open", "departmentId=xyz", "assigneeId=1", "overdue=yes", "flag=DROP%20TABLE",
-      "cursor=abc", "limit=0", "limit=201")) {
+      "category=Complaint", "category=other", "cursor=abc", "limit=0", "limit=201")) {
       Client.Response answer = client.get("/api/v1/cases?" + query, dispatcher.token());
       assertEquals(400, answer.status(), () -> query + ": " + answer);
       assertNotNull(answer.problemCode());
     }
+  }
+
+  @Test
+  @DisplayName("the list filters by category across pages: only the complaints of a department, the queue's consultations")
+  void listByCategory() {
+    String ward = client.department(admin, "街道办", null);
+    List<String> complaints = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      String id = Inbox.enter(client, dispatcher.token()).getString("id");
+      Inbox.acted(client, admin, id, "assign", new JsonObject().put("departmentId", ward));
+      complaints.add(id);
+    }
+    Client.Response asked = client.post("/api/v1/cases", dispatcher.token(),
+      Inbox.phoneCase("垃圾分类怎么投放 " + Client.unique()).put("category", "consultation"));
+    assertEquals(201, asked.status(), asked::toString);
+    String consultation = asked.json().getString("id");
+    Inbox.acted(client, admin, consultation, "assign", new JsonObject().put("departmentId", ward));
+    Client.Response queued = client.post("/api/v1/cases", dispatcher.token(),
+      Inbox.phoneCase("图书馆开放时间 " + Client.unique()).put("category", "consultation"));
+    assertEquals(201, queued.status(), queued::toString);
+    String waiting = queued.json().getString("id");
+
+    List<String> paged = new ArrayList<>();
+    String cursor = "";
+    for (int page = 0; page < 10 && cursor != null; page++) {
+      Client.Response answer = client.get("/api/v1/cases?limit=1&category=complaint&departmentId=" + ward
+        + "&cursor=" + cursor, admin);
+      assertEquals(200, answer.status(), answer::toString);
+      answer.items().forEach(item -> paged.add(((JsonObject) item).getString("id")));
+      cursor = answer.json().getString("next");
+    }
+    assertEquals(Set.copyOf(complaints), Set.copyOf(paged));
+    assertEquals(3, paged.size(), paged::toString);
+    assertEquals(List.of(consultation), Inbox.ids(client, admin, "category=consultation&departmentId=" + ward));
+
+    List<String> listed = new ArrayList<>();
+    cursor = "";
+    for (int page = 0; page < 100 && cursor != null; page++) {
+      Client.Response answer = client.get("/api/v1/cases?limit=200&status=dispatching&category=consultation&cursor="
+        + cursor, dispatcher.token());
+      assertEquals(200, answer.status(), answer::toString);
+      answer.items().forEach(item -> {
+        assertEquals("consultation", ((JsonObject) item).getString("category"), item::toString);
+        listed.add(((JsonObject) item).getString("id"));
+      });
+      cursor = answer.json().getString("next");
+    }
+    assertTrue(listed.contains(waiting), listed::toString);
   }
 
   @Test
