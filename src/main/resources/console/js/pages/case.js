@@ -29,6 +29,16 @@ const HOW = [{ value: 'phone', label: '电话' }, { value: 'sms', label: '短信
   { value: 'visit', label: '当面' }, { value: 'other', label: '其他' }];
 const RATING = { satisfied: '满意', basically: '基本满意', unsatisfied: '不满意' };
 
+/** A delivery ends without an event: while one is under way the page reads the case every 3 s, for 2 minutes at most. */
+const POLL_EVERY = 3000;
+const POLL_FOR = 120000;
+
+/** Whether a reply of the case is still on its way to the citizen. */
+function delivering(c) {
+  return (c.replies || []).some((r) => ['sending', 'pending'].includes(r.status)
+    || (r.delivery && ['sending', 'pending'].includes(r.delivery.status)));
+}
+
 /** The pending extension request of a case, from its history (asked and not yet decided), or null. */
 function pendingExtension(c) {
   const steps = c.history || [];
@@ -87,6 +97,10 @@ export default defineComponent({
     const canned = ref([]);
     const staff = ref([]);
 
+    let gone = false;
+    let poll = null;
+    let pollUntil = 0;
+
     async function load() {
       try {
         const c = await get(`/api/v1/cases/${encodeURIComponent(id)}`);
@@ -99,14 +113,35 @@ export default defineComponent({
         else state.error = e;
       } finally {
         state.loading = false;
+        follow();
       }
     }
 
-    const off = ['case.assigned', 'case.status', 'case.returned', 'case.overdue', 'case.message', 'case.extension',
-      'case.reply-review', 'case.rated'].map((type) => live.on(type, (data) => {
-      if (data && data.caseId === id && !busy.value) load();
-    }));
-    onUnmounted(() => off.forEach((stop) => stop()));
+    /** Reads the case again in 3 s while a reply is being delivered, until 2 minutes after the delivery was seen. */
+    function follow() {
+      clearTimeout(poll);
+      poll = null;
+      if (gone || !state.c || !delivering(state.c)) {
+        pollUntil = 0;
+        return;
+      }
+      if (!pollUntil) pollUntil = Date.now() + POLL_FOR;
+      if (Date.now() < pollUntil) poll = setTimeout(load, POLL_EVERY);
+    }
+
+    const off = [
+      ...['case.assigned', 'case.status', 'case.returned', 'case.overdue', 'case.message', 'case.extension',
+        'case.reply-review', 'case.rated'].map((type) => live.on(type, (data) => {
+        if (data && data.caseId === id && !busy.value) load();
+      })),
+      // The server sends reset when it cannot replay what a long disconnect missed.
+      live.on('reset', () => { if (!busy.value) load(); }),
+    ];
+    onUnmounted(() => {
+      gone = true;
+      clearTimeout(poll);
+      off.forEach((stop) => stop());
+    });
 
     onMounted(async () => {
       await load();
@@ -234,7 +269,10 @@ export default defineComponent({
         if (!draft) {
           Object.assign(composer, { text: '', documents: [], canned: '', cannedId: null, key: null, sentBody: null });
         }
-        if (reply && reply.status === 'sending') setTimeout(load, 1500);
+        if (reply && reply.status === 'sending') {
+          pollUntil = 0;  // a new delivery: followed for 2 minutes of its own
+          follow();
+        }
       } catch (e) {
         composer.error = e;
         composer.findings = (e.problem && e.problem.findings) || [];

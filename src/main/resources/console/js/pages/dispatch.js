@@ -6,7 +6,6 @@ import {
 } from '../ui.js';
 import { get, postJson, query } from '../api.js';
 import * as live from '../live.js';
-import { attention } from '../notify.js';
 import {
   CHANNEL, CATEGORY, flagBadges, departments, departmentName, caseLink, formatTime,
 } from './inbox-shared.js';
@@ -36,19 +35,26 @@ export default defineComponent({
       }));
     }
 
+    let generation = 0;
+
     async function load(more) {
+      const mine = more ? generation : ++generation;
       state[more ? 'more' : 'loading'] = true;
       try {
         const answer = await get(`/api/v1/cases${query({ status: 'dispatching', limit: 50, cursor: more ? state.next : '' })}`);
-        state.items = more ? [...state.items, ...answer.items] : answer.items;
+        if (mine !== generation) return;
+        const added = more ? answer.items.filter((i) => !state.items.some((s) => s.id === i.id)) : answer.items;
+        state.items = more ? [...state.items, ...added] : added;
         state.next = answer.next;
         state.error = null;
-        suggest(answer.items);
+        suggest(added);
       } catch (e) {
-        state.error = e;
+        if (mine === generation) state.error = e;
       } finally {
-        state.loading = false;
-        state.more = false;
+        if (mine === generation) {
+          state.loading = false;
+          state.more = false;
+        }
       }
     }
 
@@ -79,20 +85,29 @@ export default defineComponent({
       }
     }
 
-    const off = ['case.new', 'case.returned', 'case.assigned', 'case.status'].map((type) => live.on(type, async (data) => {
+    const listed = (caseId) => state.items.some((i) => i.id === caseId);
+
+    /** A case joined or left the queue. It may come by two events at once: listed is asked again after the read. */
+    async function arrived(data) {
       if (!data || !data.caseId) return;
       if (data.status !== 'dispatching') {
         state.items = state.items.filter((i) => i.id !== data.caseId);
         return;
       }
-      if (state.items.some((i) => i.id === data.caseId)) return;
+      if (listed(data.caseId)) return;
       try {
-        const item = await get(`/api/v1/cases/${data.caseId}`);
+        const item = await get(`/api/v1/cases/${encodeURIComponent(data.caseId)}`);
+        if (item.status !== 'dispatching' || listed(item.id)) return;
         state.items = [item, ...state.items];
         suggest([item]);
-        attention(`待分拨留言 ${item.number}`);
       } catch (e) { /* gone meanwhile */ }
-    }));
+    }
+
+    // The server sends reset when it cannot replay what a long disconnect missed: read the queue again.
+    const off = [
+      ...['case.new', 'case.returned', 'case.assigned', 'case.status'].map((type) => live.on(type, arrived)),
+      live.on('reset', () => load(false)),
+    ];
     onUnmounted(() => off.forEach((stop) => stop()));
 
     onMounted(async () => {

@@ -3,9 +3,8 @@
 import {
   h, reactive, defineComponent, onUnmounted, button, errorBox, loadingBox, section, badge, link, toast, problemText,
 } from '../ui.js';
-import { get, put } from '../api.js';
+import { get, put, query } from '../api.js';
 import * as live from '../live.js';
-import { attention } from '../notify.js';
 import { has } from '../session.js';
 import { STATUS, formatTime } from './inbox-shared.js';
 
@@ -24,16 +23,26 @@ export default defineComponent({
   name: 'HotIssuesPage',
   props: { params: Object, query: Object },
   setup() {
-    const state = reactive({ items: [], loading: true, error: null, expanded: {}, busy: '' });
+    const state = reactive({ items: [], next: null, loading: true, more: false, error: null, expanded: {}, busy: '' });
+    let generation = 0;
 
-    async function load() {
+    async function load(more) {
+      const mine = more ? generation : ++generation;
+      state[more ? 'more' : 'loading'] = true;
       try {
-        state.items = (await get('/api/v1/hot-issues')).items;
+        const answer = await get(`/api/v1/hot-issues${more ? query({ cursor: state.next }) : ''}`);
+        if (mine !== generation) return;
+        state.items = more ? [...state.items, ...answer.items.filter((i) => !state.items.some((s) => s.id === i.id))]
+          : answer.items;
+        state.next = answer.next || null;
         state.error = null;
       } catch (e) {
-        state.error = e;
+        if (mine === generation) state.error = e;
       } finally {
-        state.loading = false;
+        if (mine === generation) {
+          state.loading = false;
+          state.more = false;
+        }
       }
     }
 
@@ -50,12 +59,10 @@ export default defineComponent({
       }
     }
 
-    const off = live.on('hot-issue.reached', (data) => {
-      attention(`热点问题：${(data && data.title) || ''}`);
-      load();
-    });
-    onUnmounted(off);
-    load();
+    // A new hot issue, or reset (the server could not replay what a long disconnect missed): read the list again.
+    const off = ['hot-issue.reached', 'reset'].map((type) => live.on(type, () => load(false)));
+    onUnmounted(() => off.forEach((stop) => stop()));
+    load(false);
 
     const clock = (issue) => {
       const c = issue.clock || {};
@@ -98,6 +105,7 @@ export default defineComponent({
         errorBox(state.error),
         state.loading ? loadingBox() : state.items.length === 0 ? h('p', { class: 'muted' }, '暂无热点问题。')
           : h('ul', { class: 'hot-list' }, state.items.map(card)),
+        state.next ? button(state.more ? '正在加载…' : '加载更多', () => load(true), { disabled: state.more }) : null,
       ]),
     ]);
   },

@@ -6,7 +6,6 @@ import {
 } from '../ui.js';
 import { get, query } from '../api.js';
 import * as live from '../live.js';
-import { attention } from '../notify.js';
 import { has } from '../session.js';
 import { prepare } from '../workdays.js';
 import {
@@ -34,8 +33,11 @@ export default defineComponent({
     const params = (cursor) => query({
       limit: 50, cursor,
       assigneeId: filters.tab === 'mine' ? person.id : '',
-      status: filters.status, overdue: filters.overdue ? 'true' : '', flag: filters.supervised ? 'supervised' : '',
+      status: filters.status, category: filters.category, overdue: filters.overdue ? 'true' : '',
+      flag: filters.supervised ? 'supervised' : '',
     });
+
+    // The server filters the list pages; this checks one case read again after a live event.
 
     const matches = (item) => (filters.tab !== 'mine' || item.assigneeId === person.id)
       && (filters.status ? item.status === filters.status : OPEN.includes(item.status))
@@ -48,7 +50,7 @@ export default defineComponent({
       state[more ? 'more' : 'loading'] = true;
       try {
         const answer = await get(`/api/v1/cases${params(more ? state.next : '')}`);
-        const items = answer.items.filter(matches);
+        const { items } = answer;
         await prepare(items.map((item) => item.dueDate));
         if (mine !== generation) return;
         state.items = more ? [...state.items, ...items.filter((i) => !state.items.some((s) => s.id === i.id))] : items;
@@ -68,13 +70,21 @@ export default defineComponent({
       || (data.departmentId && (person.departmentIds || []).includes(data.departmentId))
       || has('dispatcher', 'supervisor');
 
-    /** A case changed: read it again; it joins, moves or leaves the list. */
-    async function refreshOne(data, type) {
-      const known = state.items.find((item) => item.id === data.caseId);
+    const reads = new Map();
+
+    /**
+     * A case changed: read it again; it joins, moves or leaves the list. A case often comes by two events at once
+     * (case.new, then case.assigned): only the newest read of a case counts, and whether it is listed is asked
+     * after the read, so it is never listed twice.
+     */
+    async function refreshOne(data) {
       if (!mineOrMyDepartment(data)) {
-        if (known) state.items = state.items.filter((item) => item.id !== data.caseId);
+        state.items = state.items.filter((item) => item.id !== data.caseId);
         return;
       }
+      const ticket = (reads.get(data.caseId) || 0) + 1;
+      reads.set(data.caseId, ticket);
+      const list = generation;
       let item = null;
       try {
         item = await get(`/api/v1/cases/${encodeURIComponent(data.caseId)}`);
@@ -82,23 +92,23 @@ export default defineComponent({
       } catch (e) {
         item = null;
       }
-      const others = state.items.filter((i) => i.id !== data.caseId);
+      if (reads.get(data.caseId) !== ticket || list !== generation) return;
+      const listed = state.items.some((i) => i.id === data.caseId);
       if (item && matches(item)) {
-        state.items = known ? state.items.map((i) => (i.id === item.id ? item : i)) : [item, ...others];
-        if (!known) fresh.add(item.id);
-      } else {
-        state.items = others;
-      }
-      if (item && (type === 'case.new' || type === 'case.assigned') && !known) {
-        attention(`新留言 ${item.number}：${item.title || ''}`);
-      }
-      if (type === 'case.overdue') {
-        attention(`留言已超期 ${data.number || ''}`);
+        state.items = listed ? state.items.map((i) => (i.id === item.id ? item : i))
+          : [item, ...state.items];
+        if (!listed) fresh.add(item.id);
+      } else if (listed) {
+        state.items = state.items.filter((i) => i.id !== data.caseId);
       }
     }
 
-    const unsubscribe = ['case.new', 'case.assigned', 'case.status', 'case.returned', 'case.overdue', 'case.message']
-      .map((type) => live.on(type, (data) => { if (data && data.caseId) refreshOne(data, type); }));
+    // The server sends reset when it cannot replay what a long disconnect missed: read the list again.
+    const unsubscribe = [
+      ...['case.new', 'case.assigned', 'case.status', 'case.returned', 'case.overdue', 'case.message']
+        .map((type) => live.on(type, (data) => { if (data && data.caseId) refreshOne(data); })),
+      live.on('reset', () => load(false)),
+    ];
     onUnmounted(() => unsubscribe.forEach((off) => off()));
 
     onMounted(async () => {

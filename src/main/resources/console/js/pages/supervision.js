@@ -2,10 +2,10 @@
 // requests waiting for this person's decision. Supervisors see their scope; a department head their departments.
 import {
   h, reactive, ref, defineComponent, onMounted, onUnmounted, button, table, errorBox, loadingBox, section, badge,
+  debounce,
 } from '../ui.js';
 import { get, query } from '../api.js';
 import * as live from '../live.js';
-import { attention } from '../notify.js';
 import { has } from '../session.js';
 import { prepare } from '../workdays.js';
 import {
@@ -37,19 +37,26 @@ export default defineComponent({
       }
     }
 
+    let generation = 0;
+
     async function loadSupervised(more) {
+      const mine = more ? generation : ++generation;
       supervised[more ? 'more' : 'loading'] = true;
       try {
         const answer = await get(`/api/v1/cases${query({ flag: 'supervised', limit: 50, cursor: more ? supervised.next : '' })}`);
         await prepare(answer.items.map((i) => i.dueDate));
-        supervised.items = more ? [...supervised.items, ...answer.items] : answer.items;
+        if (mine !== generation) return;
+        const known = new Set(supervised.items.map((i) => i.id));
+        supervised.items = more ? [...supervised.items, ...answer.items.filter((i) => !known.has(i.id))] : answer.items;
         supervised.next = answer.next;
         supervised.error = null;
       } catch (e) {
-        supervised.error = e;
+        if (mine === generation) supervised.error = e;
       } finally {
-        supervised.loading = false;
-        supervised.more = false;
+        if (mine === generation) {
+          supervised.loading = false;
+          supervised.more = false;
+        }
       }
     }
 
@@ -65,11 +72,18 @@ export default defineComponent({
     }
 
     const reload = () => { loadBoard(); loadSupervised(false); loadWaiting(); };
-    const off = [
-      live.on('case.overdue', (data) => { attention(`留言已超期 ${(data && data.number) || ''}`); reload(); }),
-      live.on('case.extension', (data) => { attention(`延期申请待审批 ${(data && data.number) || ''}`); loadWaiting(); }),
-    ];
-    onUnmounted(() => off.forEach((stop) => stop()));
+    // The deadline sweep marks many cases overdue at once: one reload for a burst of case.overdue.
+    const reloadSoon = debounce(reload, 1000);
+    const off = allowed ? [
+      live.on('case.overdue', reloadSoon),
+      live.on('case.extension', () => loadWaiting()),
+      // The server sends reset when it cannot replay what a long disconnect missed.
+      live.on('reset', reload),
+    ] : [];
+    onUnmounted(() => {
+      off.forEach((stop) => stop());
+      reloadSoon.cancel();
+    });
     onMounted(async () => {
       try { names.value = await departments(); } catch (e) { /* unknown names */ }
     });

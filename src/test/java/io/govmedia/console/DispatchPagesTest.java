@@ -93,6 +93,14 @@ class DispatchPagesTest {
     browser.assertAccessible("dispatch");
     browser.screenshot("dispatch");
 
+    Client.Response live = client.post("/api/v1/cases", steward.token(), new JsonObject().put("channel", "phone")
+      .put("category", "help").put("title", "独居老人求助" + InboxPagesTest.letters()).put("content", "独居老人家中停电"));
+    assertEquals(201, live.status(), live::toString);
+    String liveNumber = live.json().getString("number");
+    browser.waitUntil(d -> !d.findElements(By.xpath("//table//tr[contains(., '" + liveNumber + "')]")).isEmpty());
+    assertEquals(1, browser.driver().findElements(By.xpath("//table//tr[contains(., '" + liveNumber + "')]")).size(),
+      "a case that arrives live is listed once");
+
     new Select(row.findElement(By.tagName("select"))).selectByVisibleText(nameA);
     row.findElement(By.xpath(".//button[normalize-space(.)='分派']")).click();
     browser.waitForText(number + " 已分派到" + nameA);

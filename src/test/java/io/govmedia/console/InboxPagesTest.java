@@ -70,7 +70,7 @@ class InboxPagesTest {
       assertTrue(row.getText().contains("微信公众号"), row::getText);
       assertTrue(row.getText().contains("剩 ") && row.getText().contains("个工作日"), row::getText);
       WebElement badge = browser.waitFor(By.cssSelector("header .attention"));
-      assertTrue(badge.getText().startsWith("新提醒 "), badge::getText);
+      assertEquals("新提醒 1", badge.getText(), "one new case, one reminder (the shell counts it once)");
       browser.assertNoScriptErrors();
       browser.assertAccessible("inbox");
       browser.screenshot("inbox");
@@ -79,6 +79,8 @@ class InboxPagesTest {
       browser.waitForText(text);
       browser.waitForText("办理经过");
       browser.waitForText("按规则分办");
+      assertEquals("新提醒 1", browser.find(By.cssSelector("header .attention")).getText(),
+        "the case's later events add no second reminder");
 
       new Select(browser.labelled("常用答复")).selectByVisibleText("已安排核实");
       browser.button("插入常用答复").click();

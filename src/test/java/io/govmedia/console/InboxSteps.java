@@ -76,22 +76,14 @@ public final class InboxSteps {
 
   /**
    * On a case page: waits until a reply's delivery shows {@code deliveryLabel} (e.g. "公众号客服消息 · 已送达"),
-   * reloading the page now and then (a delivery still being sent is finished without telling the page).
+   * without reloading: the page reads the case again by itself while a reply is being delivered.
    */
   public static void waitForDelivery(Browser b, String deliveryLabel) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-    while (true) {
-      try {
-        b.waitUntil(Duration.ofSeconds(5), d -> d.findElements(By.cssSelector(".delivery")).stream()
-          .anyMatch(e -> e.getText().contains(deliveryLabel)));
-        return;
-      } catch (org.openqa.selenium.TimeoutException notYet) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("no delivery \"" + deliveryLabel + "\" on the case page:\n" + b.text(), notYet);
-        }
-        b.driver().navigate().refresh();
-        b.waitFor(By.cssSelector(".case-page"));
-      }
+    try {
+      b.waitUntil(Duration.ofSeconds(40), d -> d.findElements(By.cssSelector(".delivery")).stream()
+        .anyMatch(e -> e.getText().contains(deliveryLabel)));
+    } catch (org.openqa.selenium.TimeoutException notShown) {
+      throw new AssertionError("no delivery \"" + deliveryLabel + "\" on the case page:\n" + b.text(), notShown);
     }
   }
 
