@@ -15,6 +15,8 @@ import org.openqa.selenium.support.ui.Select;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -101,6 +103,33 @@ class InboxPagesTest {
       browser.assertAccessible("inbox-case");
       browser.screenshot("inbox-case");
     } finally {
+      desk.removeRule(client, admin);
+    }
+  }
+
+  @Test
+  @DisplayName("a reply WeChat is slow to take shows 正在发送 on the open case page, then its delivery, without a reload")
+  void slowDeliveryFollowedByThePage() throws Exception {
+    String department = client.department(admin, "水务局", null);
+    Client.Member replier = client.staffMember(admin, "办理员小孙", List.of("replier"), List.of(department), List.of());
+    InboxSteps.WeChatDesk desk = InboxSteps.WeChatDesk.create(client, admin, department);
+    try {
+      String mark = "停水" + letters();
+      String caseId = desk.send(client, InboxSteps.openid(), mark + "：和平街停水两天了，什么时候恢复？");
+      browser.signIn(replier);
+      browser.go("/cases/" + caseId);
+      browser.waitForText(mark);
+      browser.waitForText("实时已连接");
+      TestServer.get().wechat().latency(Duration.ofSeconds(3));
+      CompletableFuture<Client.Response> sent = CompletableFuture.supplyAsync(() -> client.post(
+        "/api/v1/cases/" + caseId + "/reply", replier.token(), new JsonObject().put("text", "明天上午恢复供水。")));
+      browser.waitForText("正在发送");
+      InboxSteps.waitForDelivery(browser, "公众号客服消息 · 已送达");
+      Client.Response answer = sent.get(30, TimeUnit.SECONDS);
+      assertEquals(201, answer.status(), answer::toString);
+      browser.assertNoScriptErrors();
+    } finally {
+      TestServer.get().wechat().latency(Duration.ZERO);
       desk.removeRule(client, admin);
     }
   }
