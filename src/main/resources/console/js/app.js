@@ -147,7 +147,8 @@ function visibleTo(entry) {
 
 /**
  * New and overdue work calls for attention on every page (the header's badge, and the tone if wanted), once per
- * case and kind: a dispatcher in the case's department receives the same change twice.
+ * case and kind: a dispatcher in the case's department receives the same change twice. A case reassigned to me
+ * later (after I have seen it as new) is not signalled again.
  */
 function watchForWork() {
   const seenKeys = [];
@@ -158,10 +159,11 @@ function watchForWork() {
     attention(text);
   };
   const number = (data) => (data && data.number) || '';
+  // A case routed and assigned at once arrives as case.new and case.assigned: one new case, one signal.
   live.on('case.new', (data) => once(`new:${data && data.caseId}`, `新留言 ${number(data)}`));
   live.on('case.assigned', (data) => {
     if (data && session.me && data.assigneeId === session.me.id) {
-      once(`assigned:${data.caseId}:${data.assigneeId}`, `分配给您的留言 ${number(data)}`);
+      once(`new:${data.caseId}`, `分配给您的留言 ${number(data)}`);
     }
   });
   live.on('case.overdue', (data) => once(`overdue:${data && (data.caseId || data.id)}:${data && data.dueAt}`,
