@@ -22,6 +22,16 @@ function compile(pattern) {
   })}$`);
   return { regex, names };
 }
+
+/**
+ * Whether the person may open the page. {@code exactRoles} pages want one of their roles itself: being admin (who
+ * otherwise counts as every role) is not enough, as the server asks for that role too.
+ */
+function allowed(entry) {
+  if (entry.roles.length === 0) return true;
+  return entry.exactRoles ? entry.roles.some((role) => (session.me?.roles || []).includes(role)) : has(...entry.roles);
+}
+
 const compiled = routes.map((entry) => ({ entry, ...compile(entry.path) }));
 
 function resolve() {
@@ -112,7 +122,7 @@ const Page = defineComponent({
       if (!entry) {
         return h('div', [h('h1', '页面不存在'), h('p', '请从左侧导航选择功能。')]);
       }
-      if (entry.roles.length > 0 && !has(...entry.roles)) {
+      if (!allowed(entry)) {
         return h('div', [h('h1', entry.title), h('p', { class: 'alert alert-error', role: 'alert' }, '您没有使用此功能的权限。')]);
       }
       if (component.value === null || pageCache.get(entry) !== component.value) {
@@ -130,8 +140,7 @@ const Shell = defineComponent({
     const connected = ref(false);
     const menuOpen = ref(false);
     live.onStatus((value) => { connected.value = value; });
-    const visible = computed(() => routes.filter((entry) => entry.nav
-      && (entry.roles.length === 0 || has(...entry.roles))));
+    const visible = computed(() => routes.filter((entry) => entry.nav && allowed(entry)));
     const groups = computed(() => {
       const byGroup = new Map();
       visible.value.forEach((entry) => {
