@@ -23,6 +23,7 @@ function compile(pattern) {
   })}$`);
   return { regex, names };
 }
+
 const compiled = routes.map((entry) => ({ entry, ...compile(entry.path) }));
 
 /** Route parameters are ids and slugs: anything else (a crafted link's "../" or "?") matches no page. */

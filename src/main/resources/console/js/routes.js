@@ -1,6 +1,7 @@
 // The console's pages. Each page is its own module, loaded when first opened; {@code roles} decide who sees it in
 // the navigation (the server checks every call anyway). Paths may hold :params (e.g. /cases/:id); entries without
-// {@code nav} are reached by links only. Add a page: one line in its area's block and a module under pages/.
+// {@code nav} are reached by links only; {@code exactRoles} pages are shown only to holders of one of their roles
+// (not to every admin). Add a page: one line in its area's block and a module under pages/.
 export const routes = [
   { path: '/', title: '工作台', nav: '工作台', group: '', roles: [], load: () => import('./pages/home.js') },
 
@@ -13,8 +14,8 @@ export const routes = [
   { path: '/consultations/:id', title: '意见征集详情', group: '内容', roles: ['editor'], load: () => import('./pages/consultation.js') },
 
   // Review (三审)
-  { path: '/review', title: '审核', nav: '审核', group: '内容', roles: ['reviewer', 'admin'], load: () => import('./pages/review.js') },
-  { path: '/review/:kind/:id', title: '审核详情', group: '内容', roles: ['reviewer', 'admin'], load: () => import('./pages/review-item.js') },
+  { path: '/review', title: '审核', nav: '审核', group: '内容', roles: ['reviewer'], exactRoles: true, load: () => import('./pages/review.js') },
+  { path: '/review/:kind/:id', title: '审核详情', group: '内容', roles: ['reviewer'], exactRoles: true, load: () => import('./pages/review-item.js') },
 
   // Publishing calendar
   { path: '/calendar', title: '发布日历', nav: '发布日历', group: '发布', roles: ['editor', 'reviewer', 'admin'], load: () => import('./pages/calendar.js') },

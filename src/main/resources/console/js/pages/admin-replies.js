@@ -9,6 +9,8 @@ import {
 import { get, postJson, patch, put, del } from '../api.js';
 import { usePaged, pagedStatus, moreButton, deleteButtons, utf8Bytes } from './admin-common.js';
 
+/** An account's API path: the id from the address goes in encoded, never spliced raw. */
+const accountApi = (accountId, tail = '') => `/api/v1/accounts/${encodeURIComponent(accountId)}${tail}`;
 const MATCH_NAMES = { exact: '完全匹配', contains: '包含', regex: '正则' };
 export const MENU_LIMITS = { top: 3, sub: 5, topName: 16, subName: 60, key: 128, url: 1024 };
 const BUTTON_TYPES = [{ value: 'click', label: '点击推送事件（key）' }, { value: 'view', label: '打开网页' },
@@ -89,7 +91,7 @@ const MenuEditor = {
     const load = async () => {
       state.loading = true;
       try {
-        state.stored = await get(`/api/v1/accounts/${props.accountId}/menu`);
+        state.stored = await get(accountApi(props.accountId, '/menu'));
         const buttons = state.stored.buttons || (state.stored.lastAttempt && state.stored.lastAttempt.buttons) || [];
         state.buttons = buttons.map(fromWeChat);
         state.error = null;
@@ -143,7 +145,7 @@ const MenuEditor = {
       if (state.problems.length) return;
       state.busy = true;
       try {
-        state.stored = await put(`/api/v1/accounts/${props.accountId}/menu`, toWeChat(state.buttons));
+        state.stored = await put(accountApi(props.accountId, '/menu'), toWeChat(state.buttons));
         toast('菜单已发布到微信，手机上约 5 分钟内更新');
       } catch (failure) {
         state.saveError = failure;
@@ -248,8 +250,9 @@ const SpecialReply = {
       form.error = null;
       try {
         const reply = { type: 'text', content: form.content };
-        if (form.id) await patch(`/api/v1/accounts/${props.accountId}/auto-replies/${form.id}`, { reply, enabled: form.enabled });
-        else await postJson(`/api/v1/accounts/${props.accountId}/auto-replies`, { match: props.match, reply, enabled: form.enabled });
+        const rules = accountApi(props.accountId, '/auto-replies');
+        if (form.id) await patch(`${rules}/${encodeURIComponent(form.id)}`, { reply, enabled: form.enabled });
+        else await postJson(rules, { match: props.match, reply, enabled: form.enabled });
         toast(`${props.label}已保存`);
         props.onSaved();
       } catch (failure) {
@@ -275,14 +278,14 @@ export default defineComponent({
   setup(props) {
     const id = props.params.id;
     const account = reactive({ data: null, error: null });
-    const rules = usePaged(`/api/v1/accounts/${id}/auto-replies`, () => ({}), 200);
+    const rules = usePaged(accountApi(id, '/auto-replies'), () => ({}), 200);
     const add = reactive({ match: 'contains', keyword: '', content: '', priority: '100', busy: false, error: null });
     const ack = reactive({ ackText: '', ackEnabled: true, busy: false, loaded: false, error: null });
     const actions = reactive({ confirming: null, busy: false });
 
     onMounted(async () => {
       try {
-        account.data = await get(`/api/v1/accounts/${id}`);
+        account.data = await get(accountApi(id));
       } catch (e) {
         account.error = e;
         return;
@@ -290,7 +293,7 @@ export default defineComponent({
       if (account.data.type !== 'wechat_mp') return;
       rules.reload();
       try {
-        Object.assign(ack, await get(`/api/v1/accounts/${id}/auto-replies/settings`), { loaded: true });
+        Object.assign(ack, await get(accountApi(id, '/auto-replies/settings')), { loaded: true });
       } catch (e) {
         ack.error = e;
       }
@@ -305,7 +308,7 @@ export default defineComponent({
       add.busy = true;
       add.error = null;
       try {
-        await postJson(`/api/v1/accounts/${id}/auto-replies`, { match: add.match, keyword: add.keyword.trim(),
+        await postJson(accountApi(id, '/auto-replies'), { match: add.match, keyword: add.keyword.trim(),
           priority: Number(add.priority), reply: { type: 'text', content: add.content } });
         toast(`已添加关键词“${add.keyword.trim()}”`);
         add.keyword = '';
@@ -319,7 +322,7 @@ export default defineComponent({
     };
     const toggle = async (rule) => {
       try {
-        await patch(`/api/v1/accounts/${id}/auto-replies/${rule.id}`, { enabled: !rule.enabled });
+        await patch(accountApi(id, `/auto-replies/${encodeURIComponent(rule.id)}`), { enabled: !rule.enabled });
         rules.reload();
       } catch (failure) {
         toast(problemText(failure), 'error');
@@ -327,7 +330,7 @@ export default defineComponent({
     };
     const remove = async (rule) => {
       try {
-        await del(`/api/v1/accounts/${id}/auto-replies/${rule.id}`);
+        await del(accountApi(id, `/auto-replies/${encodeURIComponent(rule.id)}`));
         toast('已删除规则');
         rules.reload();
       } catch (failure) {
@@ -339,7 +342,7 @@ export default defineComponent({
       ack.busy = true;
       ack.error = null;
       try {
-        Object.assign(ack, await put(`/api/v1/accounts/${id}/auto-replies/settings`,
+        Object.assign(ack, await put(accountApi(id, '/auto-replies/settings'),
           { ackText: ack.ackText, ackEnabled: ack.ackEnabled }));
         toast('留言确认语已保存');
       } catch (failure) {

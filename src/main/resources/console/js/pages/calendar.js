@@ -83,7 +83,8 @@ export default defineComponent({
         state.error = null;
         state.loaded = true;
         showHour(firstHour());
-        state.quota = await withMissingQuota(answer.quota);
+        const quota = await withMissingQuota(answer.quota);
+        if (mine === generation) state.quota = quota;
       } catch (e) {
         if (mine === generation) state.error = e;
       } finally {
@@ -121,11 +122,13 @@ export default defineComponent({
 
     /** A mass send taken or given back changes what is left: read the quota again (not the slots). */
     const refreshQuota = debounce(async () => {
+      const mine = generation;
       const shown = days.value;
       try {
         const answer = await api.get(`/api/v1/calendar${api.query({ from: shown[0], to: shown[shown.length - 1],
           accountId: state.accountId })}`);
-        state.quota = await withMissingQuota(answer.quota);
+        const quota = await withMissingQuota(answer.quota);
+        if (mine === generation) state.quota = quota;
       } catch (e) {
         // the next load shows it
       }

@@ -12,6 +12,7 @@ import { session } from '../session.js';
 const WEEKS = 8;
 const COLOURS = ['#0b57d0', '#a8071a', '#146c2e', '#8a5300', '#6f42c1', '#00758f', '#c2185b', '#4e5969'];
 const CASE_ROLES = ['admin', 'dispatcher', 'replier', 'supervisor'];
+const FAILED = Symbol('failed');  // one account's or department's numbers that could not be read
 
 const colour = (i) => COLOURS[i % COLOURS.length];
 
@@ -23,7 +24,7 @@ const ChartPanel = defineComponent({
   name: 'ChartPanel',
   props: {
     title: String, caption: String, summary: String, csvName: String, header: Array, rows: Array, build: Function,
-    note: String, chartClass: String,
+    note: String, chartClass: String, partial: Boolean,
   },
   setup(props) {
     const canvas = ref(null);
@@ -43,6 +44,8 @@ const ChartPanel = defineComponent({
     const columns = props.header.map((label, i) => ({ label, render: (row) => String(row[i] ?? '') }));
     return () => section(props.title, [
       props.note ? h('p', { class: 'muted' }, props.note) : null,
+      props.partial ? h('p', { class: 'alert alert-warn', role: 'status' }, '部分数据加载失败，图表只含已取到的数据，请稍后刷新重试。')
+        : null,
       h('div', { class: 'toolbar' }, [
         h('button', { type: 'button', class: 'btn', disabled: props.rows.length === 0,
           onClick: () => downloadCsv(props.csvName, props.header, props.rows) }, '下载 CSV'),
@@ -93,12 +96,14 @@ async function loadPosts() {
   };
 }
 
+/** One request per account or department: one that fails leaves its row out ({@code partial}), not the chart. */
 async function loadFollowers() {
   const accounts = await all('/api/v1/accounts', { type: 'wechat_mp' }, 200);
   const totals = await Promise.all(accounts.map((account) =>
     get(`/api/v1/accounts/${encodeURIComponent(account.id)}/followers${query({ limit: 1 })}`)
-      .then((page) => page.total)));
-  return accounts.map((account, i) => [account.name, totals[i]]);
+      .then((page) => page.total, () => FAILED)));
+  const rows = accounts.map((account, i) => [account.name, totals[i]]).filter((row) => row[1] !== FAILED);
+  return { rows, partial: rows.length < accounts.length };
 }
 
 /** The departments in the person's reach: theirs and every one below (admins: all). */
@@ -127,18 +132,18 @@ async function loadCases() {
   const answers = await Promise.all(departments.map((d) =>
     get(`/api/v1/cases/stats${query({ departmentId: d.id })}`).catch((e) => {
       if (e.status === 404 || e.status === 403) return null;  // outside the case scope after all
-      throw e;
+      return FAILED;
     })));
   const rows = [];
   let period = null;
   departments.forEach((d, i) => {
     const s = answers[i];
-    if (s) {
+    if (s && s !== FAILED) {
       period = period || { from: s.from, to: s.to };
       rows.push([d.name, s.received, s.answered, s.answeredOnTime, percent(s.satisfactionRate)]);
     }
   });
-  return { rows, period };
+  return { rows, period, partial: answers.includes(FAILED) };
 }
 
 export default defineComponent({
@@ -179,10 +184,11 @@ export default defineComponent({
         title: '各公众号粉丝数',
         note: '当前关注人数，来自微信关注与取关的推送。',
         caption: '各公众号当前粉丝数（人）',
-        summary: `柱状图：${followers.data.length} 个公众号的当前粉丝数，数字见下方数据表`,
+        summary: `柱状图：${followers.data.rows.length} 个公众号的当前粉丝数，数字见下方数据表`,
         csvName: `各公众号粉丝数-${today}.csv`,
         header: ['公众号', '当前粉丝数'],
-        rows: followers.data,
+        rows: followers.data.rows,
+        partial: followers.data.partial,
         build: (data) => ({
           type: 'bar',
           data: { labels: data.map((row) => row[0]), datasets: [{ label: '当前粉丝数', data: data.map((row) => row[1]),
@@ -196,7 +202,7 @@ export default defineComponent({
       if (!cases) return null;
       if (cases.loading && !cases.data) return section('各部门留言办理情况', loadingBox());
       if (cases.error) return section('各部门留言办理情况', errorBox(cases.error));
-      const { rows, period } = cases.data;
+      const { rows, period, partial } = cases.data;
       return h(ChartPanel, {
         title: '各部门留言办理情况',
         note: period ? `统计区间：${period.from} 至 ${period.to}（北京时间）。满意率 = 满意与基本满意 / 已评价。` : '',
@@ -205,6 +211,7 @@ export default defineComponent({
         csvName: `各部门留言办理情况-${today}.csv`,
         header: ['部门', '受理', '答复', '按期答复', '满意率（%）'],
         rows,
+        partial,
         build: (data) => ({
           type: 'bar',
           data: {

@@ -76,6 +76,8 @@ export function editorPage(kind) {
       const consultation = reactive({ kind: 'normative', from: shanghaiDate(new Date()), to: '', busy: false, error: null });
       const editor = ref(null);
       const mayEdit = computed(() => has('editor'));
+      // One id base per editor: ids made at each render would detach labels from their inputs mid-use.
+      const idBase = uid('ed');
 
       const channels = computed(() => {
         const set = new Set();
@@ -201,7 +203,7 @@ export function editorPage(kind) {
       };
 
       const mediaTools = () => MEDIA_KINDS.map((media) => {
-        const id = uid('up');
+        const id = `${idBase}-up-${media.type}`;
         return h('span', { class: 'upload-tool' }, [
           h('input', { id, type: 'file', class: 'upload-input', accept: media.accept, disabled: !mayEdit.value,
             onChange: (e) => { const file = e.target.files[0]; e.target.value = ''; upload(media.type, file); } }),
@@ -413,7 +415,7 @@ export function editorPage(kind) {
         return section('封面', [
           images.length === 0 ? h('p', { class: 'muted' }, '上传图片后可在此选择封面。') : h('div', { class: 'cover-choice',
             role: 'radiogroup', 'aria-label': '选择封面' }, images.map((id, index) => {
-            const inputId = uid('cover');
+            const inputId = `${idBase}-cover-${id}`;
             return h('div', { class: 'cover-option' }, [
               h('input', { id: inputId, type: 'radio', name: 'cover', value: id, checked: form.coverAssetId === id,
                 disabled: !mayEdit.value, onChange: () => { form.coverAssetId = id; touched(); } }),

@@ -130,8 +130,11 @@ export function safeHtml(html) {
       if (!kept.includes(attribute.name.toLowerCase())) element.removeAttribute(attribute.name);
     });
     if (element.tagName === 'A') {
-      const href = element.getAttribute('href') || '';
-      if (!/^(https?:\/\/|\/(?!\/))/i.test(href)) element.removeAttribute('href');
+      // Browsers drop tabs and newlines inside a URL and read `\` as `/`: `/\evil.com` or `/<tab>/evil.com` would
+      // leave the site. Allowed: http(s) URLs and paths of this site (`/` followed by neither `/` nor `\`).
+      const href = (element.getAttribute('href') || '').replace(/[\t\n\r]/g, '');
+      if (/^(https?:\/\/|\/(?![\/\\]))/i.test(href)) element.setAttribute('href', href);
+      else element.removeAttribute('href');
       element.setAttribute('rel', 'noopener noreferrer');
       element.setAttribute('target', '_blank');
     }

@@ -53,8 +53,8 @@ public final class CalendarSteps {
       new Select(b.find(By.id(mode.get(0).getAttribute("for")))).selectByValue("mass");
     }
     ZonedDateTime local = at.atZone(BEIJING);
-    setValue(b, b.labelled("发布日期"), local.toLocalDate().toString());
-    setValue(b, b.labelled("发布时间（北京时间）"), local.format(DateTimeFormatter.ofPattern("HH:mm:ss")));
+    AdminSteps.setValue(b, b.labelled("发布日期"), local.toLocalDate().toString());
+    AdminSteps.setValue(b, b.labelled("发布时间（北京时间）"), local.format(DateTimeFormatter.ofPattern("HH:mm:ss")));
     b.button("确认排期").click();
     b.waitUntil(d -> d.findElements(By.xpath("//dialog[@open]")).isEmpty());
     b.waitFor(By.xpath(card(postTitle)));
@@ -96,10 +96,5 @@ public final class CalendarSteps {
       fire(cell, 'drop');
       fire(card, 'dragend');
       """, from, to);
-  }
-
-  private static void setValue(Browser b, WebElement input, String value) {
-    b.script("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', { bubbles: true }));",
-      input, value);
   }
 }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -150,5 +151,31 @@ class DashboardPageTest {
     browser.waitFor(By.xpath("//caption[normalize-space(.)='各账号每周发布量（条）']"));
     browser.assertAccessible("dashboard with a data table shown");
     browser.assertNoScriptErrors();
+  }
+
+  @Test
+  @DisplayName("one account's followers that cannot be read leave its row out and say 部分数据加载失败; the other charts are whole")
+  void oneFailedRequestFailsOnlyItsRow() {
+    Client.Member viewer = client.staffMember(desk.admin, "看板编辑", List.of("editor"), List.of(desk.department),
+      List.of(desk.subscription, desk.service));
+    ChromeDriver chrome = (ChromeDriver) browser.driver();
+    chrome.executeCdpCommand("Network.enable", Map.of());
+    chrome.executeCdpCommand("Network.setBlockedURLs",
+      Map.of("urls", List.of("*/api/v1/accounts/" + desk.subscription + "/followers*")));
+    try {
+      browser.signIn(viewer.username(), viewer.password());
+      browser.go("/dashboard");
+      browser.waitFor(By.xpath("//section[h2='各公众号粉丝数']//p[contains(.,'部分数据加载失败')]"));
+      browser.waitFor(By.xpath("//section[h2='各账号每周发布量']//table"));
+      Map<String, List<List<String>>> tables = tables();
+      String blocked = accountName(desk.subscription);
+      assertTrue(tables.get("各公众号粉丝数").stream().noneMatch(r -> r.get(0).equals(blocked)), tables::toString);
+      assertTrue(browser.findAll(By.xpath("//section[h2='各账号每周发布量']//p[contains(.,'部分数据加载失败')]")).isEmpty());
+      browser.assertAccessible("dashboard with a failed request");
+      browser.screenshot("dashboard-partial");
+      browser.assertNoScriptErrors("ERR_BLOCKED_BY_CLIENT", "followers");
+    } finally {
+      chrome.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of()));
+    }
   }
 }

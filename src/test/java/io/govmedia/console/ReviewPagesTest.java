@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 
 import java.util.List;
 
@@ -167,5 +168,32 @@ class ReviewPagesTest {
     browser.go("/review/post/" + id);
     browser.waitForText("未找到");
     browser.assertNoScriptErrors("404");
+  }
+
+  @Test
+  @DisplayName("the body shown keeps links to http(s) pages and this site's paths only; an admin who is no reviewer has no 审核")
+  void safeLinksAndReviewersOnly() {
+    Client.Member boss = client.staffMember(admin, "管理员老吴", List.of("admin"), List.of(department), List.of());
+    browser.signIn(boss.username(), boss.password());
+    // The server's safelist already drops relative links on save: the page's own filter is checked directly.
+    Object kept = ((JavascriptExecutor) browser.driver()).executeAsyncScript("""
+      const done = arguments[arguments.length - 1];
+      const app = document.querySelector('script[type=module]').src;
+      import(app.replace('/js/app.js', '/js/pages/review-text.js')).then((m) => {
+        const box = document.createElement('div');
+        box.innerHTML = m.safeHtml(arguments[0]);
+        done([...box.querySelectorAll('a')].map((a) => a.textContent + '=' + a.getAttribute('href')).join(' '));
+      }, (e) => done(String(e)));
+      """, "<a href=\"/\\evil.example.com\">坏</a><a href=\"/\t/evil.example.com\">tab</a>"
+        + "<a href=\"//evil.example.com\">双斜</a><a href=\"javascript:alert(1)\">脚本</a>"
+        + "<a href=\"/help\">站内</a><a href=\"https://www.gov.cn/\">外站</a>");
+    assertEquals("坏=null tab=null 双斜=null 脚本=null 站内=/help 外站=https://www.gov.cn/", kept);
+
+    browser.waitFor(By.xpath("//nav//a[normalize-space(.)='审计日志']"));
+    assertTrue(browser.findAll(By.xpath("//nav//a[normalize-space(.)='审核']")).isEmpty(), "the queue wants a reviewer");
+    browser.go("/review");
+    browser.waitForText("您没有使用此功能的权限。");
+    browser.assertAccessible("review queue (admin, no reviewer)");
+    browser.assertNoScriptErrors();
   }
 }

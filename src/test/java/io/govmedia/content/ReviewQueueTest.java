@@ -2,7 +2,6 @@ package io.govmedia.content;
 
 import io.govmedia.support.Client;
 import io.govmedia.support.TestServer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -14,7 +13,6 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @DisplayName("The review queue: what waits for my decision")
@@ -74,7 +72,5 @@ class ReviewQueueTest {
     assertFalse(queue(outsider).contains(second));
     assertEquals(403, client.get("/api/v1/review-queue", desk.editor).status(), "editors do not review");
     assertEquals(400, client.get("/api/v1/review-queue?cursor=abc", reviewer).status());
-    JsonArray none = client.get("/api/v1/review-queue", desk.editor).json().getJsonArray("items");
-    assertNull(none);
   }
 }
