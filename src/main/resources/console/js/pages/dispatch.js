@@ -1,8 +1,9 @@
 // 分拨: the cases no routing rule placed (and those returned by a department), oldest deadline first; each is sent
-// to a department here. The suggestion is where the most similar earlier cases went (GET /api/v1/cases/{id}/similar).
+// to a department here. The suggestion is where the most similar earlier cases went (GET /api/v1/cases/{id}/similar),
+// asked when the dispatcher opens the row's department picker.
 import {
   h, reactive, ref, defineComponent, onMounted, onUnmounted, button, table, errorBox, loadingBox, section, badge,
-  toast, problemText, uid,
+  toast, problemText,
 } from '../ui.js';
 import { get, postJson, query } from '../api.js';
 import * as live from '../live.js';
@@ -20,8 +21,12 @@ export default defineComponent({
     const suggested = reactive({});
     const busy = ref('');
 
+    // Asked when the dispatcher opens a row's picker, not for every row listed: a long queue would otherwise
+    // send one search per case at every load.
+    const asked = new Set();
     async function suggest(items) {
-      await Promise.all(items.map(async (item) => {
+      await Promise.all(items.filter((item) => !asked.has(item.id)).map(async (item) => {
+        asked.add(item.id);
         try {
           const similar = (await get(`/api/v1/cases/${item.id}/similar`)).items.filter((s) => s.departmentId);
           const votes = new Map();
@@ -47,7 +52,6 @@ export default defineComponent({
         state.items = more ? [...state.items, ...added] : added;
         state.next = answer.next;
         state.error = null;
-        suggest(added);
       } catch (e) {
         if (mine === generation) state.error = e;
       } finally {
@@ -99,7 +103,6 @@ export default defineComponent({
         const item = await get(`/api/v1/cases/${encodeURIComponent(data.caseId)}`);
         if (item.status !== 'dispatching' || listed(item.id)) return;
         state.items = [item, ...state.items];
-        suggest([item]);
       } catch (e) { /* gone meanwhile */ }
     }
 
@@ -116,10 +119,10 @@ export default defineComponent({
     load(false);
 
     const picker = (item) => {
-      const id = uid('dept');
+      const id = `dept-${item.id}`;  // the same at every render, so the label stays attached
       return h('div', { class: 'assign' }, [
         h('label', { for: id, class: 'visually-hidden' }, `${item.number} 分派到部门`),
-        h('select', { id, onChange: (e) => { chosen[item.id] = e.target.value; } }, [
+        h('select', { id, onFocus: () => suggest([item]), onChange: (e) => { chosen[item.id] = e.target.value; } }, [
           h('option', { value: '', selected: !chosen[item.id] }, '选择部门'),
           ...[...names.value.entries()].map(([value, label]) => h('option', { value, selected: chosen[item.id] === value },
             suggested[item.id] === value ? `${label}（建议）` : label)),
