@@ -104,10 +104,6 @@ final class ConsoleFiles {
     return new ConsoleFiles(version, page, Collections.unmodifiableMap(files), Collections.unmodifiableMap(libraries));
   }
 
-  String version() {
-    return version;
-  }
-
   void handle(RoutingContext ctx) {
     HttpMethod method = ctx.request().method();
     if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
